@@ -1,0 +1,129 @@
+# seli: one entry point.  `make` builds; `make test` installs dependencies,
+# builds and runs every test; `make demo` runs the notebooks; `make bench`
+# measures against PyTorch and ipykernel.
+#
+# BUILD selects the output tree; SAN=1 builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer (used by `make test` in build/asan).
+
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+BUILD   ?= build
+PREFIX  ?= /usr/local
+PYTHON  ?= /usr/bin/python3
+SAN     ?=
+
+BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+
+WARN    := -Wall -Wextra -Wpedantic -Wno-unused-parameter
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1 -g
+else
+SANFLAGS :=
+OPT      := -O2 -g
+endif
+
+CPPFLAGS += -Ilibseli/include -D_GNU_SOURCE $(BLAS_CFLAGS)
+CFLAGS   += -std=c11 $(OPT) $(WARN) -fPIC $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+
+SELI_LIBS   := $(BLAS_LIBS) -ljansson -lzip -lpng -lz -lm -lpthread
+KERNEL_LIBS := /usr/lib/x86_64-linux-gnu/libtcc.a -lzmq -luuid -lsodium -ldl
+
+LIB_SRC    := $(wildcard libseli/src/*.c)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+KERNEL_SRC := $(wildcard kernel/src/*.c)
+KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
+KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
+
+LIBSELI_A  := $(BUILD)/libseli.a
+LIBSELI_SO := $(BUILD)/libseli.so.0
+KERNEL_BIN := $(BUILD)/seli-kernel
+
+LIB_TESTS    := $(patsubst tests/libseli/%.c,$(BUILD)/tests/libseli/%,$(wildcard tests/libseli/test_*.c))
+KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
+UNIT_TESTS   := $(LIB_TESTS) $(KERNEL_TESTS)
+
+SELI_HEADER_DIR := $(CURDIR)/libseli/include
+
+.PHONY: all deps test check unit python-tests demo notebook bench install install-kernel \
+        uninstall clean asan
+
+all: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(UNIT_TESTS)
+ifeq ($(BUILD),build)
+all: kernel/seli-kernel
+kernel/seli-kernel: $(KERNEL_BIN)
+	cp $< $@
+endif
+
+deps:
+	sh install/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel/src/%.o: CPPFLAGS += -Ikernel/src -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"'
+
+$(LIBSELI_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIBSELI_SO): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libseli.so.0 $(LDFLAGS) -o $@ $^ $(SELI_LIBS)
+
+$(KERNEL_BIN): $(KERNEL_OBJ) $(LIBSELI_A)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(KERNEL_OBJ) \
+	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
+
+$(BUILD)/tests/libseli/%: tests/libseli/%.c $(LIBSELI_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/libseli -Ilibseli/src $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(LIBSELI_A) -lcmocka $(SELI_LIBS)
+
+$(BUILD)/tests/kernel/%: tests/kernel/%.c $(KERNEL_LIB_OBJ) $(LIBSELI_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(KERNEL_LIB_OBJ) \
+	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive -lcmocka $(KERNEL_LIBS) $(SELI_LIBS)
+
+# Unit tests (cmocka) of this build tree.
+unit: $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do \
+	    echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
+
+# Protocol, session and notebook tests through the real jupyter_client.
+python-tests: all
+	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+check: all unit python-tests
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) BUILD=build/asan SAN=1 unit
+	$(MAKE) python-tests
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 all
+
+install-kernel: all
+	sh install/kernelspec.sh "$(CURDIR)/kernel/seli-kernel"
+
+demo: deps all install-kernel
+	$(PYTHON) tests/notebooks/run_notebooks.py --out build/notebooks notebooks/*.ipynb
+
+notebook: all install-kernel
+	jupyter notebook --notebook-dir=notebooks
+
+bench: all
+	sh install/deps.sh bench
+	$(MAKE) -C bench BUILD=$(CURDIR)/$(BUILD)
+
+clean:
+	rm -rf build kernel/seli-kernel
+
+-include $(LIB_OBJ:.o=.d) $(KERNEL_OBJ:.o=.d)

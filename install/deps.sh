@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian packages seli needs to build, test and run its notebooks.
+# Idempotent and non-interactive; run as root (or through sudo).
+# Usage: install/deps.sh [bench]   ("bench" adds PyTorch and ipykernel for make bench)
+set -eu
+
+packages="build-essential pkg-config
+  libzmq3-dev libjansson-dev uuid-dev libsodium-dev libopenblas-dev
+  libtcc-dev tcc libcmocka-dev zlib1g-dev libzip-dev libpng-dev
+  python3-numpy python3-jupyter-client jupyter-client python3-jupyter-kernel-test
+  jupyter-notebook jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
+  python3-pytest librsvg2-bin"
+
+if [ "${1:-}" = bench ]; then
+    packages="$packages python3-torch valgrind"
+fi
+
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "install/deps.sh: missing packages:$missing; run this script as root" >&2
+        exit 1
+    fi
+else
+    SUDO=""
+fi
+
+echo "install/deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086 # the package list is ours, split on purpose
+$SUDO apt-get install -y -qq --no-install-recommends $missing

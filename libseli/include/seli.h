@@ -1,0 +1,18 @@
+/* seli.h: the one public header of libseli.
+ *
+ * libseli is a small library for neural networks and generative models:
+ * float32 tensors, reverse-mode autodiff of any order, modules with lazy
+ * parameters, optimizers, .npz save and load, and SVG figures.
+ * Link with -lseli (pkg-config --cflags --libs seli). */
+#ifndef SELI_H
+#define SELI_H
+
+#include "seli/error.h"
+#include "seli/scope.h"
+#include "seli/tensor.h"
+#include "seli/ops.h"
+#include "seli/autodiff.h"
+#include "seli/random.h"
+#include "seli/display.h"
+
+#endif

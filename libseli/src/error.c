@@ -1,0 +1,39 @@
+/* error.c: the replaceable error handler (see seli/error.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static seli_error_handler current_handler;
+static void *current_user_data;
+static char last_message[2048];
+
+void seli_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(last_message, sizeof last_message, format, args);
+    va_end(args);
+    if (current_handler) {
+        current_handler(last_message, current_user_data);
+        /* A handler that returns breaks the contract: nothing sane is left. */
+        fprintf(stderr, "seli: error handler returned after: %s\n", last_message);
+        abort();
+    }
+    fprintf(stderr, "seli error: %s\n", last_message);
+    exit(1);
+}
+
+void seli_set_error_handler(seli_error_handler handler, void *user_data,
+                            seli_error_handler *old_handler, void **old_user_data)
+{
+    if (old_handler)
+        *old_handler = current_handler;
+    if (old_user_data)
+        *old_user_data = current_user_data;
+    current_handler = handler;
+    current_user_data = handler ? user_data : NULL;
+}
+
+const char *seli_last_error(void) { return last_message; }

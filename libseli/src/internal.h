@@ -1,0 +1,41 @@
+/* internal.h: what libseli's source files share and users do not see.
+ *
+ * Names here start with seli__ and have hidden visibility, so the kernel does
+ * not export them to notebook cells. */
+#ifndef SELI_INTERNAL_H
+#define SELI_INTERNAL_H
+
+#include "seli.h"
+
+#define SELI_INTERNAL __attribute__((visibility("hidden")))
+
+/* --- allocation (scope.c) --- */
+
+/* size bytes, 32-byte aligned, in the current scope's arena (never NULL). */
+SELI_INTERNAL void *seli__scope_alloc(size_t size);
+/* The arena of the current scope (stored in seli_tensor.owner). */
+SELI_INTERNAL void *seli__current_arena(void);
+
+/* A tensor of the given shape in the current scope, data uninitialised.
+ * `op` names the caller for the error message if the shape is invalid. */
+SELI_INTERNAL seli_tensor *seli__alloc(const char *op, int ndim, const long *shape);
+/* A tensor shaped like t in the current scope, data uninitialised. */
+SELI_INTERNAL seli_tensor *seli__alloc_like(const seli_tensor *t);
+
+/* --- argument checks (tensor.c): each calls seli_error with `op` in the message --- */
+
+/* t must be a live tensor (not NULL, not freed with its scope). */
+SELI_INTERNAL void seli__check(const char *op, const seli_tensor *t, const char *argname);
+/* Normalise a possibly negative axis of t (error if out of range). */
+SELI_INTERNAL int seli__axis(const char *op, const seli_tensor *t, int axis);
+/* Compute the broadcast shape of a and b into shape/ndim (error if incompatible). */
+SELI_INTERNAL void seli__broadcast_shape(const char *op, const seli_tensor *a, const seli_tensor *b,
+                                         int *ndim, long *shape);
+/* "[3, 4]" for error messages; returns a pointer into a small rotating buffer. */
+SELI_INTERNAL const char *seli__shape(const seli_tensor *t);
+
+/* Element strides of t for a broadcast to (ndim, shape): 0 where t stretches. */
+SELI_INTERNAL void seli__broadcast_strides(const seli_tensor *t, int ndim, const long *shape,
+                                           long *strides);
+
+#endif
