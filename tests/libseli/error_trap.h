@@ -28,7 +28,7 @@ static void error_trap_handler(const char *message, void *user_data)
         seli_error_handler old_handler_;                                                     \
         void *old_data_;                                                                     \
         int depth_ = seli_scope_depth();                                                     \
-        int raised_ = 0;                                                                     \
+        volatile int raised_ = 0;                                                                   \
         error_trap_message[0] = 0;                                                           \
         seli_set_error_handler(error_trap_handler, NULL, &old_handler_, &old_data_);        \
         if (setjmp(error_trap_jump) == 0) {                                                  \
