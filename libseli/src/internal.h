@@ -5,6 +5,8 @@
 #ifndef SELI_INTERNAL_H
 #define SELI_INTERNAL_H
 
+#include <stddef.h>
+
 #include "seli.h"
 
 #define SELI_INTERNAL __attribute__((visibility("hidden")))
