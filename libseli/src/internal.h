@@ -40,4 +40,7 @@ SELI_INTERNAL const char *seli__shape(const seli_tensor *t);
 SELI_INTERNAL void seli__broadcast_strides(const seli_tensor *t, int ndim, const long *shape,
                                            long *strides);
 
+/* a (or a^T if ta) @ b (or b^T if tb) without copying a transpose (matmul.c). */
+SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta, int tb);
+
 #endif

@@ -95,9 +95,11 @@ seli_tensor *seli_sum_to(const seli_tensor *a, int ndim, const long *shape);
 seli_tensor *seli_concat(int n, seli_tensor *const *ts, int axis);
 /* Stack n tensors of one shape along a new axis. */
 seli_tensor *seli_stack(int n, seli_tensor *const *ts, int axis);
-/* Elements start, start+step, ... below stop along axis (step > 0). */
+/* Elements start, start+step, ... below stop along axis (step > 0); negative
+ * start/stop count from the end and both are clamped, as in Python. */
 seli_tensor *seli_slice(const seli_tensor *a, int axis, long start, long stop, long step);
-/* Pick entries along axis by index: a [..., n, ...], index [k] -> [..., k, ...]. */
+/* Pick entries along axis by index: a [pre, n, post], index [k...] ->
+ * [pre, k..., post]; negative indices count from the end. */
 seli_tensor *seli_take(const seli_tensor *a, const seli_tensor *index, int axis);
 /* Add a dimension of size 1 at axis. */
 seli_tensor *seli_expand_dims(const seli_tensor *a, int axis);
