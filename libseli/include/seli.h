@@ -14,5 +14,13 @@
 #include "seli/autodiff.h"
 #include "seli/random.h"
 #include "seli/display.h"
+#include "seli/figure.h"
+#include "seli/progress.h"
+#include "seli/module.h"
+#include "seli/net.h"
+#include "seli/loss.h"
+#include "seli/optim.h"
+#include "seli/save.h"
+#include "seli/show.h"
 
 #endif

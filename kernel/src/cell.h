@@ -1,0 +1,82 @@
+/* cell.h: the cell front end.
+ *
+ * A cell is split into top-level items, in source order: directives, type
+ * definitions, function definitions, declarations without storage
+ * (prototypes, extern), global variables (one item per declarator),
+ * statements, and a trailing expression written without ';'.  The front end
+ * knows just enough C to do that: comments, strings, brackets, declaration
+ * specifiers and declarators.  It never fails: what it cannot classify is a
+ * statement, and the compiler reports the problem.
+ *
+ * Keys name what an item defines, so that a redefinition can replace the old
+ * entry: "x" (an ordinary identifier: variable, function, typedef or
+ * enumerator), "struct x" / "union x" / "enum x" (a tag), "#x" (a macro),
+ * "#include <x>" (an include) or the normalised text of any other directive. */
+#ifndef SELI_KERNEL_CELL_H
+#define SELI_KERNEL_CELL_H
+
+#include <stddef.h>
+
+typedef enum {
+    ITEM_DIRECTIVE,  /* #include, #define, #undef, #pragma... */
+    ITEM_TYPE,       /* typedef, struct/union/enum definition, no storage */
+    ITEM_FUNCTION,   /* a function definition with its body */
+    ITEM_DECLARATION, /* a prototype or an extern declaration: no storage */
+    ITEM_VARIABLE,   /* one global variable (one declarator) */
+    ITEM_STATEMENT,  /* statements that run when the cell runs */
+    ITEM_EXPRESSION  /* the trailing expression without ';' */
+} cell_item_kind;
+
+typedef struct cell_item {
+    cell_item_kind kind;
+    int line;      /* first line of the item in the cell (1-based) */
+    char *text;    /* DIRECTIVE/TYPE/DECLARATION: the text to keep in the preamble
+                    * (with ';'); FUNCTION: the definition without static/inline;
+                    * STATEMENT/EXPRESSION: the source text */
+    char **names;  /* the keys this item defines */
+    int nnames;
+    int first_typedef; /* TYPE from a typedef: names[first_typedef..] are typedef
+                        * names (the others are tags and enumerators); else -1 */
+    /* FUNCTION only */
+    char *proto;   /* "double square(double v);" */
+    int name_off;  /* where the function's name starts in text */
+    /* VARIABLE only */
+    char *decl;    /* "int a[3]": declaration without storage class or initialiser */
+    char *type;    /* "int [3]": decl without the name, normalised */
+    char *init;    /* the initialiser text after '=', or NULL */
+    int init_line; /* line of the initialiser's first token */
+    int unsized;   /* an array without size ("int a[] = {...}"): keeps its initialiser */
+} cell_item;
+
+typedef struct cell {
+    cell_item *items;
+    int nitems;
+    char *page; /* a "?name" or "name?" cell: the name to page, else NULL */
+} cell;
+
+/* Is name[0..len) a type name (typedef) known to the session? */
+typedef int (*cell_is_type_fn)(void *ctx, const char *name, size_t len);
+
+/* Split code into items (out is overwritten; free it with cell_free).
+ * is_type may be NULL; typedefs declared inside the cell are known anyway. */
+void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out);
+void cell_free(cell *c);
+
+/* A name for a kind, for tests and logs ("directive", "type", ...). */
+const char *cell_kind_name(cell_item_kind kind);
+
+/* Call fn for every identifier token of text (outside comments, strings and
+ * character constants). */
+void cell_identifiers(const char *text, void (*fn)(void *ctx, const char *id, size_t len),
+                      void *ctx);
+
+/* The tokens of text joined by single spaces where C needs or shows one:
+ * "int  *a [ 3 ]" -> "int *a[3]".  Comments dropped.  malloc'd. */
+char *cell_normalize(const char *text);
+
+/* Is code a complete cell?  "complete", "incomplete" (unbalanced brackets,
+ * an open comment or string) or "invalid" (a closing bracket without its
+ * opening one).  *depth gets the number of open brackets. */
+const char *cell_completeness(const char *code, int *depth);
+
+#endif

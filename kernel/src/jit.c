@@ -1,0 +1,324 @@
+/* jit.c: libtcc in memory (see jit.h). */
+#include "jit.h"
+
+#include <libtcc.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct jit_code {
+    void *mem;
+    size_t size;
+};
+
+/* ------------------------------------------------ code ranges (signal-safe) */
+
+typedef struct range_table {
+    int n, cap;
+    struct {
+        uintptr_t lo, hi;
+    } r[];
+} range_table;
+
+static range_table *_Atomic ranges;
+
+static void ranges_add(const void *p, size_t size)
+{
+    range_table *old = ranges;
+    int n = old ? old->n : 0;
+    range_table *t = old;
+    if (!old || old->n == old->cap) {
+        int cap = old ? 2 * old->cap : 64;
+        t = malloc(sizeof *t + (size_t)cap * sizeof t->r[0]);
+        if (!t)
+            return;
+        t->cap = cap;
+        t->n = n;
+        if (old)
+            memcpy(t->r, old->r, (size_t)n * sizeof t->r[0]);
+    }
+    t->r[n].lo = (uintptr_t)p;
+    t->r[n].hi = (uintptr_t)p + size;
+    t->n = n + 1;
+    ranges = t;
+    /* An old table may still be read by a signal handler on this thread
+     * only, which cannot run concurrently with us: free it. */
+    if (old && old != t)
+        free(old);
+}
+
+static void ranges_remove(const void *p)
+{
+    range_table *t = ranges;
+    if (!t)
+        return;
+    for (int i = 0; i < t->n; i++)
+        if (t->r[i].lo == (uintptr_t)p) {
+            t->r[i] = t->r[t->n - 1];
+            t->n--;
+            return;
+        }
+}
+
+int jit_contains(const void *pc)
+{
+    range_table *t = ranges;
+    if (!t)
+        return 0;
+    for (int i = 0; i < t->n; i++)
+        if ((uintptr_t)pc >= t->r[i].lo && (uintptr_t)pc < t->r[i].hi)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------- compiling */
+
+typedef struct diag_ctx {
+    jit_diag_fn fn;
+    void *ctx;
+} diag_ctx;
+
+static void on_error(void *opaque, const char *msg)
+{
+    diag_ctx *d = opaque;
+    if (d->fn)
+        d->fn(d->ctx, msg);
+}
+
+jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms,
+                      int nsyms, const char *const *wanted, void **addrs, int nwanted,
+                      jit_diag_fn diag, void *ctx)
+{
+    diag_ctx d = {diag, ctx};
+    TCCState *s = tcc_new();
+    if (!s) {
+        on_error(&d, "error: cannot create a tcc state");
+        return NULL;
+    }
+    tcc_set_error_func(s, &d, on_error);
+    tcc_set_options(s, "-std=c11");
+    tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
+    if (include_dir)
+        tcc_add_include_path(s, include_dir);
+    tcc_add_include_path(s, ".");
+    jit_code *code = NULL;
+    if (tcc_compile_string(s, src) < 0)
+        goto done;
+    for (int i = 0; i < nsyms; i++)
+        tcc_add_symbol(s, syms[i].name, syms[i].addr);
+    int size = tcc_relocate(s, NULL);
+    if (size < 0)
+        goto done;
+    size_t pages = ((size_t)size + 4095) & ~(size_t)4095;
+    void *mem = mmap(NULL, pages ? pages : 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        on_error(&d, "error: out of memory for the compiled cell");
+        goto done;
+    }
+    if (tcc_relocate(s, mem) < 0) {
+        munmap(mem, pages ? pages : 4096);
+        goto done;
+    }
+    for (int i = 0; i < nwanted; i++)
+        addrs[i] = tcc_get_symbol(s, wanted[i]);
+    code = malloc(sizeof *code);
+    if (!code) {
+        munmap(mem, pages);
+        goto done;
+    }
+    code->mem = mem;
+    code->size = pages ? pages : 4096;
+    ranges_add(code->mem, code->size);
+done:
+    tcc_delete(s);
+    return code;
+}
+
+void jit_code_free(jit_code *c)
+{
+    if (!c)
+        return;
+    ranges_remove(c->mem);
+    munmap(c->mem, c->size);
+    free(c);
+}
+
+size_t jit_code_size(const jit_code *c) { return c ? c->size : 0; }
+
+/* ---------------------------------------------------------- trampolines */
+
+#if defined(__x86_64__)
+/* jmp *0(%rip); .quad target */
+#define TRAMP_SIZE 16
+static void tramp_write(unsigned char *p, void *target)
+{
+    static const unsigned char jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
+    memcpy(p, jmp, 6);
+    memcpy(p + 6, &target, 8);
+}
+static void tramp_retarget(unsigned char *p, void *target) { memcpy(p + 6, &target, 8); }
+#elif defined(__aarch64__)
+/* ldr x16, #8; br x16; .quad target */
+#define TRAMP_SIZE 16
+static void tramp_write(unsigned char *p, void *target)
+{
+    static const uint32_t code[2] = {0x58000050u, 0xd61f0200u};
+    memcpy(p, code, 8);
+    memcpy(p + 8, &target, 8);
+    __builtin___clear_cache((char *)p, (char *)p + TRAMP_SIZE);
+}
+static void tramp_retarget(unsigned char *p, void *target) { memcpy(p + 8, &target, 8); }
+#endif
+
+#ifdef TRAMP_SIZE
+int jit_has_trampolines(void) { return 1; }
+
+static unsigned char *tramp_page;
+static size_t tramp_used, tramp_cap;
+
+void *jit_trampoline_new(void *target)
+{
+    if (!tramp_page || tramp_used + TRAMP_SIZE > tramp_cap) {
+        size_t cap = 16384;
+        void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE | PROT_EXEC,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return target;
+        tramp_page = p;
+        tramp_used = 0;
+        tramp_cap = cap;
+        ranges_add(p, cap);
+    }
+    unsigned char *t = tramp_page + tramp_used;
+    tramp_used += TRAMP_SIZE;
+    tramp_write(t, target);
+    return t;
+}
+
+void jit_trampoline_set(void *tramp, void *target)
+{
+    if (tramp != target && jit_contains(tramp))
+        tramp_retarget(tramp, target);
+}
+#else
+int jit_has_trampolines(void) { return 0; }
+void *jit_trampoline_new(void *target) { return target; }
+void jit_trampoline_set(void *tramp, void *target)
+{
+    (void)tramp;
+    (void)target;
+}
+#endif
+
+/* ------------------------------------------------------ flat headers */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) < 0) {
+        fclose(f);
+        return NULL;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (!buf)
+        return NULL;
+    buf[n] = 0;
+    return buf;
+}
+
+/* tcc -dD writes a variadic macro "#define M(...)" as "#define M(__VA_ARGS__)":
+ * put the "..." back (same length plus one, so rewrite in place with a pad). */
+static void fix_variadic_macros(char *text)
+{
+    for (char *p = strstr(text, "#define "); p; p = strstr(p + 1, "#define ")) {
+        if (p != text && p[-1] != '\n')
+            continue;
+        char *q = p + 8;
+        while (*q && *q != '(' && *q != ' ' && *q != '\n')
+            q++;
+        if (*q != '(')
+            continue;
+        char *close = strchr(q, ')');
+        char *eol = strchr(q, '\n');
+        if (!close || (eol && close > eol))
+            continue;
+        char *va = strstr(q, "__VA_ARGS__");
+        if (va && va < close) {
+            /* "__VA_ARGS__" (11 chars) -> "..." and 8 spaces after ')'. */
+            memmove(va + 3, va + 11, (size_t)(close - (va + 11)));
+            memcpy(va, "...", 3);
+            char *nclose = close - 8;
+            nclose[0] = ')';
+            memset(nclose + 1, ' ', 8);
+        }
+    }
+}
+
+char *jit_flatten_headers(const char *text, const char *include_dir)
+{
+    char in[] = "/tmp/seli-hdr-XXXXXX.c";
+    char out[] = "/tmp/seli-hdr-XXXXXX.i";
+    int fd = mkstemps(in, 2);
+    if (fd < 0)
+        return NULL;
+    int ofd = mkstemps(out, 2);
+    if (ofd < 0) {
+        close(fd);
+        unlink(in);
+        return NULL;
+    }
+    close(ofd);
+    size_t len = strlen(text);
+    int ok = write(fd, text, len) == (ssize_t)len;
+    close(fd);
+    char *result = NULL;
+    if (ok) {
+        char ipath[4096];
+        snprintf(ipath, sizeof ipath, "-I%s", include_dir ? include_dir : ".");
+        char *argv[] = {"tcc", "-std=c11", "-E", "-dD", ipath, in, "-o", out, NULL};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+        pid_t pid;
+        int status = 0;
+        if (posix_spawnp(&pid, "tcc", &fa, NULL, argv, environ) == 0 &&
+            waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            result = read_all(out);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    unlink(in);
+    unlink(out);
+    if (!result)
+        return NULL;
+    /* Drop tcc's predefined macros (the "<command line>" block): the
+     * compiling state defines them itself. */
+    const char *start = strstr(result, "# 1 \"<command line>\"");
+    if (start) {
+        const char *p = strchr(start, '\n');
+        while (p && p[1] && p[1] != '#')
+            p = strchr(p + 1, '\n');
+        while (p && (!strncmp(p + 1, "#define", 7) || !strncmp(p + 1, "#undef", 6)))
+            p = strchr(p + 1, '\n');
+        if (p) {
+            memmove((char *)start, p + 1, strlen(p + 1) + 1);
+        }
+    }
+    fix_variadic_macros(result);
+    return result;
+}

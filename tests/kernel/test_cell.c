@@ -1,0 +1,306 @@
+/* test_cell.c: the cell front end, on representative snippets.
+ *
+ * Each snippet is split into items and rendered as
+ *   kind[:names] [what the session keeps of it]
+ * where a variable shows [type = initialiser] (type without the name, "-"
+ * for none), a function its prototype, everything else its text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "cell.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The session would know these typedefs from the headers and earlier cells. */
+static int known_type(void *ctx, const char *name, size_t len)
+{
+    (void)ctx;
+    static const char *const names[] = {"seli_tensor", "size_t", "point", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == len && !memcmp(names[i], name, len))
+            return 1;
+    return 0;
+}
+
+static void render(const char *code, char *out, size_t cap)
+{
+    cell c;
+    cell_parse(code, known_type, NULL, &c);
+    out[0] = 0;
+    if (c.page) {
+        snprintf(out, cap, "page:%s", c.page);
+        cell_free(&c);
+        return;
+    }
+    for (int i = 0; i < c.nitems; i++) {
+        const cell_item *it = &c.items[i];
+        size_t o = strlen(out);
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? " | " : "", cell_kind_name(it->kind));
+        for (int k = 0; k < it->nnames; k++)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? "," : ":", it->names[k]);
+        if (it->kind == ITEM_VARIABLE)
+            snprintf(out + o, cap - o, " [%s = %s]", it->type, it->init ? it->init : "-");
+        else if (it->kind == ITEM_FUNCTION)
+            snprintf(out + o, cap - o, " [%s]", it->proto);
+        else
+            snprintf(out + o, cap - o, " [%s]", it->text);
+    }
+    cell_free(&c);
+}
+
+static const struct {
+    const char *code;
+    const char *expect;
+} snippets[] = {
+    {"int n = 3;",
+     "variable:n [int = 3]"},
+    {"int a, b = 2;",
+     "variable:a [int = -] | variable:b [int = 2]"},
+    {"double square(double v) { return v * v; }",
+     "function:square [double square(double v);]"},
+    {"static int helper(int x) { return x + 1; }",
+     "function:helper [int helper(int x);]"},
+    {"static inline int tiny(void) { return 1; }",
+     "function:tiny [int tiny(void);]"},
+    {"printf(\"hi\\n\");",
+     "statement [printf(\"hi\\n\");]"},
+    {"square(3) + n",
+     "expression [square(3) + n]"},
+    {"n += 1; pts[0].x = square(2);",
+     "statement [n += 1;] | statement [pts[0].x = square(2);]"},
+    {"typedef struct { float x, y; } point;",
+     "type:point [typedef struct { float x, y; } point;]"},
+    {"typedef struct node { int v; struct node *next; } node;",
+     "type:struct node,node [typedef struct node { int v; struct node *next; } node;]"},
+    {"struct p { int x; } s1, *s2 = &s1;",
+     "type:struct p [struct p { int x; };] | variable:s1 [struct p = -] | variable:s2 [struct p * = &s1]"},
+    {"struct q { int y; };",
+     "type:struct q [struct q { int y; };]"},
+    {"struct q;",
+     "type:struct q [struct q;]"},
+    {"enum { RED, GREEN };",
+     "type:enum __seli_anon_94c921f0,RED,GREEN [enum __seli_anon_94c921f0 { RED, GREEN };]"},
+    {"enum color { C1, C2 } col = C2;",
+     "type:enum color,C1,C2 [enum color { C1, C2 };] | variable:col [enum color = C2]"},
+    {"union u { int i; float f; } un;",
+     "type:union u [union u { int i; float f; };] | variable:un [union u = -]"},
+    {"int (*fp)(int) = helper;",
+     "variable:fp [int (*)(int) = helper]"},
+    {"int arr[] = {1, 2, 3};",
+     "variable:arr [int [] = {1, 2, 3}]"},
+    {"char msg[] = \"a { brace\";",
+     "variable:msg [char [] = \"a { brace\"]"},
+    {"float grid[3][4];",
+     "variable:grid [float [3][4] = -]"},
+    {"extern int shared;",
+     "declaration:shared [extern int shared;]"},
+    {"double f(double), g;",
+     "declaration:f [double f(double);] | variable:g [double = -]"},
+    {"int puts(const char *);",
+     "declaration:puts [int puts(const char *);]"},
+    {"const char *s = \"}\";",
+     "variable:s [const char * = \"}\"]"},
+    {"unsigned long long big = 1ULL << 40;",
+     "variable:big [unsigned long long = 1ULL << 40]"},
+    {"seli_tensor *t = seli_zeros(SELI_SHAPE(2, 3));",
+     "variable:t [seli_tensor * = seli_zeros(SELI_SHAPE(2, 3))]"},
+    {"point pt = {1, 2};",
+     "variable:pt [point = {1, 2}]"},
+    {"point *pts = malloc(3 * sizeof *pts);",
+     "variable:pts [point * = malloc(3 * sizeof *pts)]"},
+    {"#include <time.h>",
+     "directive:#include <time.h> [#include <time.h>]"},
+    {"#define SQ(x) ((x) * (x))",
+     "directive:#SQ [#define SQ(x) ((x) * (x))]"},
+    {"#define LONG_MACRO(a, b) \\\n    ((a) + (b))",
+     "directive:#LONG_MACRO [#define LONG_MACRO(a, b) \\\n    ((a) + (b))]"},
+    {"#undef SQ",
+     "directive:#SQ [#undef SQ]"},
+    {"#pragma once",
+     "directive:#pragma once [#pragma once]"},
+    {"for (int i = 0; i < 3; i++) { printf(\"}\"); }",
+     "statement [for (int i = 0; i < 3; i++) { printf(\"}\"); }]"},
+    {"for (int i = 0; i < 3; i++) total += i;",
+     "statement [for (int i = 0; i < 3; i++) total += i;]"},
+    {"if (n > 2) { n--; } else { n++; }",
+     "statement [if (n > 2) { n--; } else { n++; }]"},
+    {"if (n) n = 0; else if (m) m = 0; else k = 1;",
+     "statement [if (n) n = 0; else if (m) m = 0; else k = 1;]"},
+    {"while (n < 10) n++;",
+     "statement [while (n < 10) n++;]"},
+    {"do { n--; } while (n > 0);",
+     "statement [do { n--; } while (n > 0);]"},
+    {"do n--; while (n > 0);",
+     "statement [do n--; while (n > 0);]"},
+    {"switch (n) { case 1: break; default: n = 0; }",
+     "statement [switch (n) { case 1: break; default: n = 0; }]"},
+    {"{ int local = 1; local++; }",
+     "statement [{ int local = 1; local++; }]"},
+    {"/* comment { with braces } */ int c1 = 1; // trailing {",
+     "variable:c1 [int = 1]"},
+    {"x = (point){1, 2};",
+     "statement [x = (point){1, 2};]"},
+    {"p = &(int[]){1, 2, 3}[0]",
+     "expression [p = &(int[]){1, 2, 3}[0]]"},
+    {"n",
+     "expression [n]"},
+    {"?seli_add",
+     "page:seli_add"},
+    {"seli_add?",
+     "page:seli_add"},
+    {"volatile int vol = 0;",
+     "variable:vol [volatile int = 0]"},
+    {"_Bool flag = 1;",
+     "variable:flag [_Bool = 1]"},
+    {"point mid(point a, point b) { point r = {(a.x + b.x) / 2, (a.y + b.y) / 2}; return r; }",
+     "function:mid [point mid(point a, point b);]"},
+    {"size_t count = sizeof(int);",
+     "variable:count [size_t = sizeof(int)]"},
+    {"int x = 5",
+     "variable:x [int = 5]"},
+    {"return;",
+     "statement [return;]"},
+    {"label: n++;",
+     "statement [label: n++;]"},
+    {"int total = 0;\n/* { */\nfor (int i = 0; i < 3; i++) {\n    total += i;\n}\ntotal",
+     "variable:total [int = 0] | statement [for (int i = 0; i < 3; i++) {\n    total += i;\n}] | expression [total]"},
+    {"#include <string.h>\ntypedef struct { float x, y; } point;\nint n = 3;\npoint *pts = malloc(n * sizeof *pts);\ndouble square(double v) { return v * v; }\nprintf(\"n=%d\\n\", n);",
+     "directive:#include <string.h> [#include <string.h>] | type:point [typedef struct { float x, y; } point;] | variable:n [int = 3] | variable:pts [point * = malloc(n * sizeof *pts)] | function:square [double square(double v);] | statement [printf(\"n=%d\\n\", n);]"},
+    {"int f(void)\n{\n    return 1;\n}\nint g = f();",
+     "function:f [int f(void);] | variable:g [int = f()]"},
+    {"const int N = 4; double w[N];",
+     "variable:N [const int = 4] | variable:w [double [N] = -]"},
+    {"struct { int a; } anon_var;",
+     "type:struct __seli_anon_39667737 [struct __seli_anon_39667737 { int a; };] | variable:anon_var [struct __seli_anon_39667737 = -]"},
+    {"typedef enum { LOW, HIGH } level;",
+     "type:LOW,HIGH,level [typedef enum { LOW, HIGH } level;]"},
+    {"typedef double (*binop)(double, double);",
+     "type:binop [typedef double (*binop)(double, double);]"},
+    {"typedef double (*binop)(double, double);\nbinop add_op = 0;",
+     "type:binop [typedef double (*binop)(double, double);] | variable:add_op [binop = 0]"},
+    {"// only a comment",
+     ""},
+    {"",
+     ""},
+};
+
+static void test_snippets_are_classified_and_rewritten(void **state)
+{
+    (void)state;
+    int n = (int)(sizeof snippets / sizeof *snippets);
+    assert_true(n >= 40);
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        char out[4096];
+        render(snippets[i].code, out, sizeof out);
+        if (strcmp(out, snippets[i].expect)) {
+            fprintf(stderr, "snippet %d: %s\n  got:    %s\n  wanted: %s\n", i, snippets[i].code,
+                    out, snippets[i].expect);
+            failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
+static void test_items_know_their_cell_lines(void **state)
+{
+    (void)state;
+    cell c;
+    cell_parse("// intro\nint a = 1;\n\ndouble f(double x)\n{\n    return x;\n}\nprintf(\"%d\", a);\n"
+               "int b =\n    a + 1;\na + b",
+               NULL, NULL, &c);
+    assert_int_equal(c.nitems, 5);
+    assert_int_equal(c.items[0].line, 2);
+    assert_int_equal(c.items[1].line, 4);
+    assert_int_equal(c.items[2].line, 8);
+    assert_int_equal(c.items[3].line, 9);
+    assert_int_equal(c.items[3].init_line, 10);
+    assert_int_equal(c.items[4].line, 11);
+    assert_int_equal(c.items[4].kind, ITEM_EXPRESSION);
+    cell_free(&c);
+}
+
+static void test_function_text_drops_storage_words_but_keeps_lines(void **state)
+{
+    (void)state;
+    cell c;
+    cell_parse("static inline int\nh(int v)\n{ return v; }", NULL, NULL, &c);
+    assert_int_equal(c.nitems, 1);
+    assert_int_equal(c.items[0].kind, ITEM_FUNCTION);
+    assert_null(strstr(c.items[0].text, "static"));
+    assert_null(strstr(c.items[0].text, "inline"));
+    assert_non_null(strstr(c.items[0].text, "int\nh(int v)\n{ return v; }"));
+    assert_int_equal(strncmp(c.items[0].text + c.items[0].name_off, "h(int v)", 8), 0);
+    cell_free(&c);
+}
+
+static void test_typedef_names_are_learned_within_the_cell(void **state)
+{
+    (void)state;
+    cell c;
+    cell_parse("typedef int myint;\nmyint *p = 0;\nmyint (q);", NULL, NULL, &c);
+    assert_int_equal(c.nitems, 3);
+    assert_int_equal(c.items[1].kind, ITEM_VARIABLE);
+    assert_string_equal(c.items[1].type, "myint *");
+    assert_int_equal(c.items[2].kind, ITEM_VARIABLE);
+    assert_int_equal(c.items[0].first_typedef, 0);
+    cell_free(&c);
+}
+
+static void test_normalize_and_identifiers(void **state)
+{
+    (void)state;
+    char *n = cell_normalize("int  * a [ 3 ] ; /* c */ f ( x , y ) ->z");
+    assert_string_equal(n, "int *a[3]; f(x, y)->z");
+    free(n);
+}
+
+static void test_is_complete_cases(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code;
+        const char *status;
+        int depth;
+    } cases[] = {
+        {"int x = 1;", "complete", 0},
+        {"", "complete", 0},
+        {"for (int i = 0; i < 3; i++) {", "incomplete", 1},
+        {"void f(void) {\n  if (x) {", "incomplete", 2},
+        {"printf(\"%d\",", "incomplete", 1},
+        {"int a[] = {1, 2,", "incomplete", 1},
+        {"/* an open comment", "incomplete", 0},
+        {"x = \"open string", "incomplete", 0},
+        {"}", "invalid", 0},
+        {"int x = 1; }", "invalid", 0},
+        {"f(1]", "invalid", 1},
+        {"char *s = \"{\"; // {", "complete", 0},
+        {"/* { */ int y;", "complete", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int depth = -1;
+        const char *st = cell_completeness(cases[i].code, &depth);
+        if (strcmp(st, cases[i].status))
+            fprintf(stderr, "is_complete(%s) = %s\n", cases[i].code, st);
+        assert_string_equal(st, cases[i].status);
+        if (strcmp(st, "invalid"))
+            assert_int_equal(depth, cases[i].depth);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snippets_are_classified_and_rewritten),
+        cmocka_unit_test(test_items_know_their_cell_lines),
+        cmocka_unit_test(test_function_text_drops_storage_words_but_keeps_lines),
+        cmocka_unit_test(test_typedef_names_are_learned_within_the_cell),
+        cmocka_unit_test(test_normalize_and_identifiers),
+        cmocka_unit_test(test_is_complete_cases),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
