@@ -182,8 +182,9 @@ char *seli_figure_svg(const seli_figure *fig)
     seli__layout *L = seli__xmalloc(sizeof *L * (size_t)(fig->naxes ? fig->naxes : 1));
     layout(fig, L);
     seli__svg s = {NULL, 0, 0};
-    seli__svg_put(&s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                      "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    /* No <?xml ...?> declaration: SVG is UTF-8 by default, and nbconvert's
+     * HTML export rejects inline SVG that declares its encoding. */
+    seli__svg_put(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                       "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"");
     seli__svg_num(&s, fig->width);
     seli__svg_put(&s, "pt\" height=\"");

@@ -61,7 +61,9 @@ enum {
 /* How to fill a new parameter: a kind (SELI_INIT_*) and its numbers. */
 typedef struct seli_init {
     int kind;
-    float a, b;
+    double a, b; /* doubles keep the struct over 16 bytes: tcc 0.9.27 passes
+                  * small structs that mix int and float fields in the wrong
+                  * registers, and cells pass this one by value */
 } seli_init;
 
 /* He (Kaiming) normal: std sqrt(2 / fan_in); the default for weights before ReLU-like units. */

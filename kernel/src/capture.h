@@ -1,0 +1,18 @@
+/* capture.h: stdout and stderr of the kernel process become stream messages.
+ *
+ * fd 1 and fd 2 are redirected to pipes; a reader thread per pipe publishes
+ * what arrives as it arrives (partial lines included) under the current
+ * iopub parent.  Before a cell reports idle, capture_flush moves everything
+ * still buffered or in the pipes onto the iopub queue. */
+#ifndef SELI_KERNEL_CAPTURE_H
+#define SELI_KERNEL_CAPTURE_H
+
+/* Redirect fd 1 and 2 and start the readers; stdout becomes unbuffered so
+ * partial lines stream.  0, or -1 (logged). */
+int capture_start(void);
+/* fflush(stdout) and fflush(stderr), then publish all pending output. */
+void capture_flush(void);
+/* Publish what is left and stop the readers (fds stay redirected). */
+void capture_stop(void);
+
+#endif

@@ -1,0 +1,214 @@
+/* iopub.c: a thread-safe queue drained by the thread that owns the PUB socket. */
+#include "iopub.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+typedef struct item {
+    struct item *next;
+    char *msg_type;
+    json_t *content;
+    json_t *parent;
+} item;
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* an item arrived or stop was asked */
+    pthread_cond_t done; /* the queue became empty */
+    item *head, *tail;
+    int sending; /* the thread holds an item it has not finished sending */
+    int stop;
+    int running;
+    json_t *parent; /* current parent header */
+    const wire *w;
+    void *ctx;
+    const char *endpoint;
+    int bind_rc; /* 1 while pending */
+    pthread_t thread;
+} q = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .wake = PTHREAD_COND_INITIALIZER,
+       .done = PTHREAD_COND_INITIALIZER};
+
+/* The topic frame subscribers see: "kernel.<session>.<msg_type>", or
+ * "stream.<name>" like ipykernel. */
+static void publish(void *sock, const item *it)
+{
+    char topic[128];
+    if (strcmp(it->msg_type, "stream") == 0) {
+        const char *name = json_string_value(json_object_get(it->content, "name"));
+        snprintf(topic, sizeof topic, "stream.%s", name ? name : "stdout");
+    } else {
+        snprintf(topic, sizeof topic, "kernel.%s.%s", q.w->session, it->msg_type);
+    }
+    frame id = {(unsigned char *)topic, strlen(topic)};
+    json_t *header = message_header(q.w, it->msg_type);
+    int n = 0;
+    frame *f =
+        header ? message_serialize(q.w, &id, 1, header, it->parent, NULL, it->content, &n) : NULL;
+    if (!f || frames_send(sock, f, n) < 0)
+        kernel_log("iopub: cannot publish %s", it->msg_type);
+    frames_free(f, n);
+    json_decref(header);
+}
+
+static void free_item(item *it)
+{
+    free(it->msg_type);
+    json_decref(it->content);
+    json_decref(it->parent);
+    free(it);
+}
+
+static void *publisher(void *arg)
+{
+    (void)arg;
+    void *sock = zmq_socket(q.ctx, ZMQ_PUB);
+    int linger = 1000;
+    int rc = sock ? zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) : -1;
+    if (rc == 0)
+        rc = zmq_bind(sock, q.endpoint);
+    if (rc != 0)
+        kernel_log("iopub: cannot bind %s: %s", q.endpoint, zmq_strerror(errno));
+    pthread_mutex_lock(&q.lock);
+    q.bind_rc = rc;
+    pthread_cond_broadcast(&q.done);
+    if (rc != 0) {
+        pthread_mutex_unlock(&q.lock);
+        if (sock)
+            zmq_close(sock);
+        return NULL;
+    }
+    for (;;) {
+        while (!q.head && !q.stop)
+            pthread_cond_wait(&q.wake, &q.lock);
+        if (!q.head)
+            break; /* stop, and nothing left */
+        item *it = q.head;
+        q.head = it->next;
+        if (!q.head)
+            q.tail = NULL;
+        q.sending = 1;
+        pthread_mutex_unlock(&q.lock);
+        publish(sock, it);
+        free_item(it);
+        pthread_mutex_lock(&q.lock);
+        q.sending = 0;
+        if (!q.head)
+            pthread_cond_broadcast(&q.done);
+    }
+    pthread_mutex_unlock(&q.lock);
+    zmq_close(sock);
+    return NULL;
+}
+
+int iopub_start(void *zmq_context, const char *endpoint, const wire *w)
+{
+    q.ctx = zmq_context;
+    q.endpoint = endpoint;
+    q.w = w;
+    q.bind_rc = 1;
+    q.stop = 0;
+    if (pthread_create(&q.thread, NULL, publisher, NULL) != 0) {
+        kernel_log("iopub: cannot start the publisher thread");
+        return -1;
+    }
+    pthread_mutex_lock(&q.lock);
+    while (q.bind_rc == 1)
+        pthread_cond_wait(&q.done, &q.lock);
+    int rc = q.bind_rc;
+    pthread_mutex_unlock(&q.lock);
+    if (rc != 0) {
+        pthread_join(q.thread, NULL);
+        return -1;
+    }
+    q.running = 1;
+    return 0;
+}
+
+void iopub_stop(void)
+{
+    if (!q.running)
+        return;
+    pthread_mutex_lock(&q.lock);
+    q.stop = 1;
+    pthread_cond_signal(&q.wake);
+    pthread_mutex_unlock(&q.lock);
+    pthread_join(q.thread, NULL);
+    q.running = 0;
+    json_decref(q.parent);
+    q.parent = NULL;
+}
+
+void iopub_send(const char *msg_type, json_t *content, const json_t *parent_header)
+{
+    item *it = calloc(1, sizeof *it);
+    if (!it || !(it->msg_type = strdup(msg_type))) {
+        free(it);
+        json_decref(content);
+        return;
+    }
+    it->content = content ? content : json_object();
+    /* A cell interrupted while this thread holds the lock would stop every
+     * publisher: keep asynchronous signals out of the critical section. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_mutex_lock(&q.lock);
+    const json_t *p = parent_header ? parent_header : q.parent;
+    /* Deep copy: the publisher thread must not share refcounts with callers. */
+    it->parent = p ? json_deep_copy(p) : json_object();
+    if (!q.running || q.stop) {
+        pthread_mutex_unlock(&q.lock);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        free_item(it);
+        return;
+    }
+    if (q.tail)
+        q.tail->next = it;
+    else
+        q.head = it;
+    q.tail = it;
+    pthread_cond_signal(&q.wake);
+    pthread_mutex_unlock(&q.lock);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void iopub_status(const char *state, const json_t *parent_header)
+{
+    iopub_send("status", json_pack("{s:s}", "execution_state", state), parent_header);
+}
+
+void iopub_stream(const char *name, const char *text, size_t len)
+{
+    json_t *t = json_stringn(text, len);
+    if (!t) {
+        kernel_log("iopub: dropped %zu bytes of %s that are not UTF-8", len, name);
+        return;
+    }
+    iopub_send("stream", json_pack("{s:s, s:o}", "name", name, "text", t), NULL);
+}
+
+void iopub_set_parent(const json_t *parent_header)
+{
+    json_t *copy = parent_header ? json_deep_copy(parent_header) : NULL;
+    pthread_mutex_lock(&q.lock);
+    json_t *old = q.parent;
+    q.parent = copy;
+    pthread_mutex_unlock(&q.lock);
+    json_decref(old);
+}
+
+void iopub_drain(void)
+{
+    pthread_mutex_lock(&q.lock);
+    while (q.running && (q.head || q.sending))
+        pthread_cond_wait(&q.done, &q.lock);
+    pthread_mutex_unlock(&q.lock);
+}

@@ -1,0 +1,46 @@
+/* kernel.h: the state of one running kernel, shared by its threads.
+ *
+ * The main thread owns the shell and stdin sockets and the session; the
+ * heartbeat and control threads own their sockets; the iopub publisher owns
+ * the PUB socket (iopub.h).  Fields marked "atomic" are written by several
+ * threads. */
+#ifndef SELI_KERNEL_KERNEL_H
+#define SELI_KERNEL_KERNEL_H
+
+#include "connection.h"
+#include "history.h"
+#include "message.h"
+#include "session.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define SELI_KERNEL_VERSION "0.1.0"
+
+typedef struct kernel {
+    connection_info conn;
+    wire w;
+    void *zctx;
+    char endpoint[CHANNEL_COUNT][300];
+    void *shell;        /* ROUTER, main thread */
+    void *stdin_sock;   /* ROUTER, main thread */
+    void *control_sock; /* ROUTER, control thread */
+    pthread_t hb_thread, control_thread;
+    int hb_started, control_started;
+
+    session *sess;
+    history *hist;
+    int execution_count;
+
+    atomic_int quit;    /* leave the shell loop */
+    atomic_int restart; /* the shutdown asked for a restart */
+    atomic_int busy;    /* the main thread runs a cell */
+    int parent_pid;     /* exit when the parent dies (0: do not watch) */
+
+    /* The execution in progress (main thread only). */
+    const jmsg *request;
+    int silent;
+    char *result_text; /* text/plain of this execution's execute_result (history) */
+} kernel;
+
+#endif

@@ -1,0 +1,257 @@
+/* main.c: seli-kernel -f CONNECTION_FILE
+ *
+ * Reads the connection file, binds the five channels where it says, starts
+ * the heartbeat, control and iopub threads, captures stdout and stderr, and
+ * serves the shell channel on the main thread, which also runs the cells. */
+#include "capture.h"
+#include "connection.h"
+#include "control.h"
+#include "handlers.h"
+#include "heartbeat.h"
+#include "hmac.h"
+#include "iopub.h"
+#include "kernel.h"
+#include "log.h"
+#include "sink.h"
+#include "stdin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#ifndef SELI_HEADER_DIR
+#define SELI_HEADER_DIR "/usr/local/include"
+#endif
+
+static kernel K;
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: seli-kernel -f CONNECTION_FILE\n"
+               "A Jupyter kernel for C (protocol " PROTOCOL_VERSION "); normally started by "
+               "Jupyter through the kernelspec \"seli\".\n"
+               "Environment: SELI_HEADER_DIR (where seli.h lives), SELI_HISTORY_FILE (keep "
+               "history across sessions).\n");
+}
+
+/* SIGINT interrupts the running cell, like interrupt_request. */
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (K.sess)
+        session_interrupt(K.sess);
+    stdin_interrupt();
+}
+
+static void *bind_router(channel_id c)
+{
+    void *sock = zmq_socket(K.zctx, ZMQ_ROUTER);
+    int linger = 1000;
+    if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_bind(sock, K.endpoint[c]) != 0) {
+        kernel_log("%s: cannot bind %s: %s", channel_name(c), K.endpoint[c], zmq_strerror(errno));
+        if (sock)
+            zmq_close(sock);
+        return NULL;
+    }
+    return sock;
+}
+
+/* While the session starts (it compiles its preamble, which takes a while),
+ * a helper thread owns the shell socket: it answers kernel_info_request at
+ * once, so clients see the kernel up, and keeps every other request, in
+ * order, for the main thread.  Joining the thread hands the socket back. */
+typedef struct early_shell {
+    pthread_t thread;
+    atomic_int stop;
+    jmsg *kept;
+    int nkept, cap;
+} early_shell;
+
+static void *early_shell_main(void *arg)
+{
+    early_shell *e = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are for the main thread */
+    while (!atomic_load(&e->stop)) {
+        zmq_pollitem_t item = {K.shell, 0, ZMQ_POLLIN, 0};
+        int rc = zmq_poll(&item, 1, 2);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        if (e->nkept == e->cap) {
+            int cap = e->cap ? 2 * e->cap : 8;
+            jmsg *k = realloc(e->kept, (size_t)cap * sizeof *k);
+            if (!k)
+                break; /* leave the rest on the socket for the main thread */
+            e->kept = k;
+            e->cap = cap;
+        }
+        jmsg *m = &e->kept[e->nkept];
+        rc = message_recv(K.shell, &K.w, "shell", m);
+        if (rc < 0)
+            break;
+        if (rc == 0)
+            continue;
+        if (strcmp(m->msg_type, "kernel_info_request") == 0) {
+            handlers_dispatch(&K, K.shell, CHANNEL_SHELL, m);
+            message_clear(m);
+        } else {
+            e->nkept++;
+        }
+    }
+    return NULL;
+}
+
+static void serve_shell(void)
+{
+    while (!atomic_load(&K.quit)) {
+        zmq_pollitem_t item = {K.shell, 0, ZMQ_POLLIN, 0};
+        int rc = zmq_poll(&item, 1, 200);
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            kernel_log("shell: %s", zmq_strerror(errno));
+            break;
+        }
+        if (rc == 0)
+            continue;
+        jmsg m;
+        rc = message_recv(K.shell, &K.w, "shell", &m);
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            kernel_log("shell: %s", zmq_strerror(errno));
+            break;
+        }
+        if (rc == 0)
+            continue;
+        handlers_dispatch(&K, K.shell, CHANNEL_SHELL, &m);
+        message_clear(&m);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
+            path = argv[++i];
+        } else if (strncmp(argv[i], "--connection-file=", 18) == 0) {
+            path = argv[i] + 18;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("seli-kernel %s\n", SELI_KERNEL_VERSION);
+            return 0;
+        } else {
+            fprintf(stderr, "seli-kernel: unknown argument %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return 2;
+    }
+
+    /* Our own diagnostics keep going to the real stderr after capture. */
+    log_set_fd(fcntl(2, F_DUPFD_CLOEXEC, 3));
+    signal(SIGPIPE, SIG_IGN);
+    if (hmac_init() < 0) {
+        kernel_log("cannot initialise libsodium");
+        return 1;
+    }
+    char err[512];
+    if (connection_load(path, &K.conn, err, sizeof err) < 0) {
+        kernel_log("%s", err);
+        return 1;
+    }
+    wire_init(&K.w, K.conn.key, K.conn.key_len);
+    for (int c = 0; c < CHANNEL_COUNT; c++) {
+        if (connection_endpoint(&K.conn, (channel_id)c, K.endpoint[c], sizeof K.endpoint[c]) < 0) {
+            kernel_log("connection file: the address is too long");
+            return 1;
+        }
+    }
+
+    int status = 1;
+    early_shell early;
+    memset(&early, 0, sizeof early);
+    K.zctx = zmq_ctx_new();
+    if (!K.zctx) {
+        kernel_log("cannot create a ZeroMQ context");
+        return 1;
+    }
+    K.shell = bind_router(CHANNEL_SHELL);
+    K.stdin_sock = K.shell ? bind_router(CHANNEL_STDIN) : NULL;
+    if (!K.stdin_sock || iopub_start(K.zctx, K.endpoint[CHANNEL_IOPUB], &K.w) < 0 ||
+        heartbeat_start(&K) < 0)
+        goto out;
+
+    int early_started = pthread_create(&early.thread, NULL, early_shell_main, &early) == 0;
+    const char *headers = getenv("SELI_HEADER_DIR");
+    K.sess = session_new(headers && headers[0] ? headers : SELI_HEADER_DIR);
+    if (early_started) {
+        atomic_store(&early.stop, 1);
+        pthread_join(early.thread, NULL);
+    }
+    if (!K.sess) {
+        kernel_log("cannot create the C session");
+        goto out;
+    }
+    K.hist = history_new(getenv("SELI_HISTORY_FILE"));
+    if (!K.hist)
+        goto out;
+    if (getenv("JPY_PARENT_PID"))
+        K.parent_pid = (int)getppid(); /* started by Jupyter: leave with it */
+    if (capture_start() < 0 || stdin_install(&K) < 0)
+        goto out;
+    sink_install(&K);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    if (control_start(&K) < 0)
+        goto out;
+
+    for (int i = 0; i < early.nkept; i++)
+        if (!atomic_load(&K.quit))
+            handlers_dispatch(&K, K.shell, CHANNEL_SHELL, &early.kept[i]);
+    serve_shell();
+    status = 0;
+
+out:
+    for (int i = 0; i < early.nkept; i++)
+        message_clear(&early.kept[i]);
+    free(early.kept);
+    control_main_done();
+    capture_stop();
+    iopub_drain();
+    iopub_stop();
+    if (K.shell)
+        zmq_close(K.shell);
+    if (K.stdin_sock)
+        zmq_close(K.stdin_sock);
+    zmq_ctx_shutdown(K.zctx);
+    if (K.control_started)
+        pthread_join(K.control_thread, NULL);
+    if (K.hb_started)
+        pthread_join(K.hb_thread, NULL);
+    zmq_ctx_term(K.zctx);
+    if (K.sess)
+        session_free(K.sess);
+    history_free(K.hist);
+    free(K.result_text);
+    connection_clear(&K.conn);
+    return status;
+}

@@ -1,0 +1,72 @@
+/* sink.c: display_data / update_display_data / clear_output / execute_result. */
+#include "sink.h"
+
+#include "capture.h"
+#include "iopub.h"
+
+#include <seli/display.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_json_mime(const char *mime)
+{
+    size_t n = strlen(mime);
+    return strcmp(mime, "application/json") == 0 || (n > 5 && strcmp(mime + n - 5, "+json") == 0);
+}
+
+json_t *sink_bundle(int n, const char *const *mimes, const char *const *data)
+{
+    json_t *bundle = json_object();
+    for (int i = 0; i < n; i++) {
+        if (!mimes[i] || !data[i])
+            continue;
+        json_t *v = NULL;
+        if (is_json_mime(mimes[i]))
+            v = json_loads(data[i], JSON_DECODE_ANY, NULL);
+        if (!v)
+            v = json_string(data[i]);
+        if (!v) /* not UTF-8: keep the bundle valid, say what happened */
+            v = json_string("(display data that is not UTF-8 was dropped)");
+        json_object_set_new(bundle, mimes[i], v);
+    }
+    return bundle;
+}
+
+static void display(void *user_data, int n, const char *const *mimes, const char *const *data,
+                    const char *display_id, int update)
+{
+    kernel *k = user_data;
+    capture_flush(); /* what the cell printed before comes first */
+    json_t *bundle = sink_bundle(n, mimes, data);
+    if (!update && k->sess && session_in_result(k->sess)) {
+        if (k->silent) {
+            json_decref(bundle);
+            return;
+        }
+        const char *text = json_string_value(json_object_get(bundle, "text/plain"));
+        if (text && !k->result_text)
+            k->result_text = strdup(text);
+        iopub_send("execute_result",
+                   json_pack("{s:i, s:o, s:{}}", "execution_count", k->execution_count, "data",
+                             bundle, "metadata"),
+                   NULL);
+        return;
+    }
+    json_t *content = json_pack("{s:o, s:{}}", "data", bundle, "metadata");
+    if (display_id)
+        json_object_set_new(content, "transient", json_pack("{s:s}", "display_id", display_id));
+    iopub_send(update && display_id ? "update_display_data" : "display_data", content, NULL);
+}
+
+static void clear_output(void *user_data, int wait)
+{
+    (void)user_data;
+    capture_flush();
+    iopub_send("clear_output", json_pack("{s:b}", "wait", wait), NULL);
+}
+
+void sink_install(kernel *k)
+{
+    seli_sink s = {.display = display, .clear_output = clear_output, .user_data = k};
+    seli_set_sink(&s);
+}
