@@ -100,8 +100,9 @@ unit: $(UNIT_TESTS)
 	done; exit $$fail
 
 # Protocol, session and notebook tests through the real jupyter_client.
+PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/notebooks)
 python-tests: all
-	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider tests
+	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 
 check: all unit python-tests
 
@@ -129,5 +130,8 @@ bench: all
 
 clean:
 	rm -rf build kernel/seli-kernel
+
+# Further targets (fuzz, soak, install, clients...) live in one fragment per concern.
+include $(sort $(wildcard mk/*.mk))
 
 -include $(LIB_OBJ:.o=.d) $(KERNEL_OBJ:.o=.d)
