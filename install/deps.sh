@@ -15,6 +15,10 @@ if [ "${1:-}" = bench ]; then
     packages="$packages python3-torch valgrind"
 fi
 
+if [ "${1:-}" = clients ]; then
+    packages="$packages chromium jupyter-server python3-jupyter-server jupyter-console python3-websocket tmux"
+fi
+
 missing=""
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
