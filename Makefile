@@ -100,7 +100,7 @@ unit: $(UNIT_TESTS)
 	done; exit $$fail
 
 # Protocol, session and notebook tests through the real jupyter_client.
-PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/notebooks)
+PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/docs tests/notebooks)
 python-tests: all
 	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 

@@ -1,0 +1,30 @@
+"""docs/api.md is what scripts/gen_api_docs.py makes of the headers today,
+that is, the text the kernel's inspect shows for each public name."""
+
+import os
+import pathlib
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def build_dir():
+    kernel = os.environ.get("SELI_KERNEL")
+    return str(pathlib.Path(kernel).resolve().parent) if kernel else str(ROOT / "build")
+
+
+def test_api_reference_is_up_to_date_with_the_headers():
+    run = subprocess.run(["/usr/bin/python3", str(ROOT / "scripts" / "gen_api_docs.py"),
+                          "--check", "--build", build_dir()],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_api_reference_documents_every_public_function_with_its_comment():
+    text = (ROOT / "docs" / "api.md").read_text()
+    for name in ("seli_add", "seli_minimize", "seli_figure_show", "seli_progress_new",
+                 "SELI_SHAPE", "seli_save"):
+        assert f"`{name}`" in text, name
+    # an entry carries the header comment, not just the prototype
+    entry = text.split("### `seli_figure_save`", 1)[1].split("###", 1)[0]
+    assert "Write the figure as SVG to path" in entry
