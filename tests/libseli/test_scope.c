@@ -120,6 +120,7 @@ static void test_rss_stays_flat_over_1e5_scoped_steps(void **state)
     for (long i = 0; i < 64; i++)
         x->data[i] = (float)i / 32.0f - 1.0f;
     long rss_start = 0;
+    long long bytes_start = seli_scope_bytes();
     for (int step = 0; step < 100000; step++) {
         if (step == 1000)
             rss_start = rss_kib();
@@ -133,7 +134,15 @@ static void test_rss_stays_flat_over_1e5_scoped_steps(void **state)
     }
     long growth = rss_kib() - rss_start;
     print_message("RSS growth over 99000 steps: %ld KiB\n", growth);
+    assert_true(seli_scope_bytes() == bytes_start);
+#if defined(__SANITIZE_ADDRESS__)
+    /* AddressSanitizer holds freed blocks in its quarantine (256 MB), so RSS
+     * only says something in the plain build; here the arenas' own count is
+     * the check. */
+    (void)growth;
+#else
     assert_true(growth < 2048);
+#endif
     seli_tensor_free(w1);
     seli_tensor_free(w2);
     seli_tensor_free(x);
