@@ -1,0 +1,1 @@
+seli_module *restored8 = seli_load("@DIR@/truncated.npz");

@@ -1,0 +1,1 @@
+seli_module *restored9 = seli_load("@DIR@/notes.txt");

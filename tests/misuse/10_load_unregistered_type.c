@@ -1,0 +1,1 @@
+seli_module *restored10 = seli_load("@DIR@/unregistered.npz");

@@ -1,0 +1,1 @@
+seli_tensor *huge = seli_zeros(SELI_SHAPE(1000000000, 1000000000));

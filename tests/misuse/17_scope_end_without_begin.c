@@ -1,0 +1,1 @@
+seli_scope_end();

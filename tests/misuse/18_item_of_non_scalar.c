@@ -1,0 +1,1 @@
+float total = seli_item(seli_ones(SELI_SHAPE(2, 2)));

@@ -1,0 +1,1 @@
+seli_no_grad_end();

@@ -1,0 +1,1 @@
+seli_module_create("student:Unknown")

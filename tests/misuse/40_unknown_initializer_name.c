@@ -1,0 +1,1 @@
+seli_init_parse("kaiming")

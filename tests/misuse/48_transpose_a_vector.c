@@ -1,0 +1,1 @@
+seli_transpose(seli_ones(SELI_SHAPE(3)))

@@ -1,0 +1,1 @@
+seli_zeros(SELI_SHAPE(1, 1, 1, 1, 1, 1, 1, 1, 1))
