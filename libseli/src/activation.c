@@ -9,6 +9,7 @@
 
 #include "elementwise.h"
 #include "tape.h"
+#include "act_grad.h"
 
 /* A unary op's result: a checked, the output shaped like a. */
 static seli_tensor *unary_out(const char *op, const seli_tensor *a)
@@ -182,16 +183,13 @@ seli_tensor *seli_relu(const seli_tensor *a)
 /* d leaky_relu(a) = 1 where a > 0, else slope (a constant mask) */
 static seli_tensor *leaky_relu_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
-    float slope = n->f[0];
-    seli_tensor *m = seli__alloc_like(n->in[0]);
-    SELI__UNARY_LOOP(m, n->in[0], xv > 0 ? 1.0f : slope);
-    return seli_mul(g, m);
+    return seli__leaky_relu_bwd(n->in[0], g, n->f[0]);
 }
 
 seli_tensor *seli_leaky_relu(const seli_tensor *a, float slope)
 {
     seli_tensor *out = unary_out("seli_leaky_relu", a);
-    SELI__UNARY_LOOP(out, a, xv < 0 ? slope * xv : xv);
+    seli__leaky_relu_eval(a->data, out->data, a->size, slope);
     seli_node *node = seli__record(out, "seli_leaky_relu", leaky_relu_vjp, a, NULL, NULL);
     if (node)
         node->f[0] = slope;
@@ -223,25 +221,17 @@ seli_tensor *seli_elu(const seli_tensor *a, float alpha)
 #define GELU_K 0.044715f
 
 /* gelu(a) = a/2 (1 + t), t = tanh(u), u = c (a + k a^3);
- * d gelu = (1 + t)/2 + a/2 (1 - t^2) c (1 + 3k a^2), built from seli ops. */
+ * d gelu = (1 + t)/2 + a/2 (1 - t^2) c (1 + 3k a^2), one fused pass (act_grad.c) that
+ * is itself differentiable. */
 static seli_tensor *gelu_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
-    const seli_tensor *a = n->in[0];
-    seli_tensor *a2 = seli_square(a);
-    seli_tensor *u =
-        seli_mul_scalar(seli_mul(a, seli_add_scalar(seli_mul_scalar(a2, GELU_K), 1)), GELU_C);
-    seli_tensor *t = seli_tanh(u);
-    seli_tensor *du = seli_add_scalar(seli_mul_scalar(a2, 3 * GELU_K * GELU_C), GELU_C);
-    seli_tensor *left = seli_mul_scalar(seli_add_scalar(t, 1), 0.5f);
-    seli_tensor *right =
-        seli_mul(seli_mul_scalar(a, 0.5f), seli_mul(one_minus(seli_square(t)), du));
-    return seli_mul(g, seli_add(left, right));
+    return seli__gelu_bwd(n->in[0], g);
 }
 
 seli_tensor *seli_gelu(const seli_tensor *a)
 {
     seli_tensor *out = unary_out("seli_gelu", a);
-    SELI__UNARY_LOOP(out, a, 0.5f * xv * (1.0f + tanh_fast(GELU_C * (xv + GELU_K * xv * xv * xv))));
+    seli__gelu_eval(a->data, out->data, a->size);
     seli__record(out, "seli_gelu", gelu_vjp, a, NULL, NULL);
     return out;
 }

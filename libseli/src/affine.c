@@ -8,6 +8,7 @@
  *   Scale   x [..., d] * scale [d]
  * The gradients come from seli_matmul, seli_add and seli_mul. */
 #include "module_private.h"
+#include "seli/fused.h"
 
 /* The single input of a layer, checked: at least one dimension. */
 static seli_tensor *one_input(seli_module *m, int n, seli_tensor *const *xs, const char *shape)
@@ -37,10 +38,12 @@ static seli_tensor *apply_weight(seli_module *m, const seli_tensor *x)
 static seli_tensor *affine_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = one_input(m, n, xs, "[..., in]");
-    seli_tensor *y = apply_weight(m, x); /* [..., out] */
-    seli_init init = seli_get_init(m, "bias_init", seli_init_zeros());
-    seli_tensor *b = seli_param(m, "bias", init, SELI_SHAPE(last_dim(y)));
-    return seli_add(y, b);
+    long out = seli_get_int(m, "dim");
+    seli_tensor *w = seli_param(m, "weight", seli_get_init(m, "weight_init", seli_init_he()),
+                                SELI_SHAPE(last_dim(x), out));
+    seli_tensor *b = seli_param(m, "bias", seli_get_init(m, "bias_init", seli_init_zeros()),
+                                SELI_SHAPE(out));
+    return seli_affine(x, w, b);
 }
 
 static seli_tensor *linear_forward(seli_module *m, int n, seli_tensor *const *xs)

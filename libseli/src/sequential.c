@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "module_private.h"
+#include "fuse.h"
 
 static seli_tensor *sequential_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
@@ -17,7 +18,18 @@ static seli_tensor *sequential_forward(seli_module *m, int n, seli_tensor *const
     for (int i = 0; i < m->n; i++) {
         if (m->attrs[i].kind != SELI_ATTR_MODULE)
             continue;
-        y = first ? seli_calln(m->attrs[i].v.module, n, xs) : seli_call(m->attrs[i].v.module, y);
+        seli_module *layer = m->attrs[i].v.module;
+        int j = i + 1; /* the next module, if any */
+        while (j < m->n && m->attrs[j].kind != SELI_ATTR_MODULE)
+            j++;
+        seli_tensor *x = first ? (n == 1 ? xs[0] : NULL) : y;
+        seli_tensor *fused = x && j < m->n ? seli__fused_pair(layer, m->attrs[j].v.module, x) : NULL;
+        if (fused) {
+            y = fused;
+            i = j;
+        } else {
+            y = first ? seli_calln(layer, n, xs) : seli_call(layer, y);
+        }
         first = 0;
     }
     if (first) {
@@ -35,7 +47,9 @@ void seli__register_sequential(void) { seli_register("net.Sequential", sequentia
 static void check_seq(const char *op, const seli_module *seq)
 {
     if (!seq)
-        seli_error("%s: the Sequential is NULL", op);
+        seli_error("%s: the Sequential is NULL (create one first, e.g. with seli_net_sequential or "
+                   "seli_net_mlp)",
+                   op);
     if (seq->type->forward != sequential_forward)
         seli_error("%s: the module is a %s, not a net.Sequential", op, seq->type->name);
 }
@@ -134,7 +148,15 @@ seli_module *seli_net_at(const seli_module *seq, int i)
     int len = seli_net_len(seq);
     int k = i < 0 ? i + len : i;
     if (k < 0 || k >= len)
-        seli_error("seli_net_at: index %d is out of range for a Sequential of %d layers", i, len);
+        {
+        if (len == 0)
+            seli_error("seli_net_at: index %d is out of range for a net.Sequential of 0 layers; "
+                       "it has no layer to return",
+                       i);
+        seli_error("seli_net_at: index %d is out of range for a net.Sequential of %d layers; use "
+                   "0..%d, or -%d..-1 from the end",
+                   i, len, len - 1, len);
+    }
     for (int j = 0; j < seq->n; j++)
         if (seq->attrs[j].kind == SELI_ATTR_MODULE && k-- == 0)
             return seq->attrs[j].v.module;
