@@ -111,6 +111,8 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) BUILD=build/asan SAN=1 unit
 	$(MAKE) python-tests
+	$(MAKE) kernel-asan-tests
+	$(MAKE) fuzz-smoke
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 all

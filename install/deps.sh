@@ -9,7 +9,7 @@ packages="build-essential pkg-config
   libtcc-dev tcc libcmocka-dev zlib1g-dev libzip-dev libpng-dev
   python3-numpy python3-jupyter-client jupyter-client python3-jupyter-kernel-test
   jupyter-notebook jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
-  python3-pytest librsvg2-bin"
+  python3-pytest librsvg2-bin clang libclang-rt-14-dev llvm"
 
 if [ "${1:-}" = bench ]; then
     packages="$packages python3-torch valgrind"
