@@ -1,5 +1,6 @@
-/* cell.c: the cell front end (see cell.h). */
+/* cell.c: split a cell into items (see cell.h); the tokens come from lexer.c. */
 #include "cell.h"
+#include "lexer.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -8,334 +9,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- tokens */
-
-typedef enum { T_IDENT, T_NUMBER, T_STRING, T_CHAR, T_PUNCT, T_DIRECTIVE } tok_kind;
-
-typedef struct tok {
-    tok_kind kind;
-    const char *p;
-    int len;
-    int line;
-} tok;
-
-typedef struct lexer {
-    tok *t;
-    int n, cap;
-    int open_comment; /* the text ends inside a comment */
-    int open_string;  /* a string or character constant is not closed */
-} lexer;
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("seli-kernel: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *r = xrealloc(NULL, n + 1);
-    memcpy(r, s, n);
-    r[n] = 0;
-    return r;
-}
-
-static void push_tok(lexer *lx, tok_kind k, const char *p, int len, int line)
-{
-    if (lx->n == lx->cap) {
-        lx->cap = lx->cap ? 2 * lx->cap : 64;
-        lx->t = xrealloc(lx->t, (size_t)lx->cap * sizeof *lx->t);
-    }
-    lx->t[lx->n++] = (tok){k, p, len, line};
-}
-
-static const char *const puncts3[] = {"<<=", ">>=", "...", NULL};
-static const char *const puncts2[] = {"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&",
-                                      "||", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "##",
-                                      NULL};
-
-/* Skip a comment starting at p (which points at '/'); returns the end, counts
- * newlines into *line, sets *open when the comment does not end. */
-static const char *skip_comment(const char *p, int *line, int *open)
-{
-    if (p[1] == '/') {
-        while (*p && *p != '\n')
-            p++;
-        return p;
-    }
-    p += 2;
-    while (*p && !(p[0] == '*' && p[1] == '/')) {
-        if (*p == '\n')
-            (*line)++;
-        p++;
-    }
-    if (!*p) {
-        *open = 1;
-        return p;
-    }
-    return p + 2;
-}
-
-static const char *skip_quoted(const char *p, int *open)
-{
-    char q = *p++;
-    while (*p && *p != q && *p != '\n') {
-        if (*p == '\\' && p[1])
-            p++;
-        p++;
-    }
-    if (*p != q) {
-        *open = 1;
-        return p;
-    }
-    return p + 1;
-}
-
-static void lex(const char *src, lexer *lx)
-{
-    memset(lx, 0, sizeof *lx);
-    const char *p = src;
-    int line = 1;
-    int at_line_start = 1;
-    while (*p) {
-        if (*p == '\n') {
-            line++;
-            p++;
-            at_line_start = 1;
-            continue;
-        }
-        if (isspace((unsigned char)*p)) {
-            p++;
-            continue;
-        }
-        if (p[0] == '\\' && p[1] == '\n') {
-            p += 2;
-            line++;
-            continue;
-        }
-        if (p[0] == '/' && (p[1] == '/' || p[1] == '*')) {
-            p = skip_comment(p, &line, &lx->open_comment);
-            continue;
-        }
-        const char *s = p;
-        int l0 = line;
-        if (*p == '#' && at_line_start) {
-            /* A directive runs to the end of the line, with continuations. */
-            while (*p && *p != '\n') {
-                if (p[0] == '\\' && p[1] == '\n') {
-                    p += 2;
-                    line++;
-                } else if (p[0] == '/' && p[1] == '*') {
-                    p = skip_comment(p, &line, &lx->open_comment);
-                } else if (p[0] == '/' && p[1] == '/') {
-                    while (*p && *p != '\n')
-                        p++;
-                } else if (*p == '"' || *p == '\'') {
-                    int dummy = 0;
-                    p = skip_quoted(p, &dummy);
-                } else {
-                    p++;
-                }
-            }
-            const char *e = p;
-            while (e > s && isspace((unsigned char)e[-1]))
-                e--;
-            push_tok(lx, T_DIRECTIVE, s, (int)(e - s), l0);
-            continue;
-        }
-        at_line_start = 0;
-        if (isalpha((unsigned char)*p) || *p == '_' || *p == '$') {
-            while (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
-                p++;
-            push_tok(lx, T_IDENT, s, (int)(p - s), l0);
-        } else if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
-            while (isalnum((unsigned char)*p) || *p == '.' || *p == '_' ||
-                   ((*p == '+' || *p == '-') && strchr("eEpP", p[-1])))
-                p++;
-            push_tok(lx, T_NUMBER, s, (int)(p - s), l0);
-        } else if (*p == '"' || *p == '\'') {
-            p = skip_quoted(p, &lx->open_string);
-            push_tok(lx, *s == '"' ? T_STRING : T_CHAR, s, (int)(p - s), l0);
-        } else {
-            int len = 1;
-            for (int i = 0; puncts3[i]; i++)
-                if (!strncmp(p, puncts3[i], 3))
-                    len = 3;
-            if (len == 1)
-                for (int i = 0; puncts2[i]; i++)
-                    if (!strncmp(p, puncts2[i], 2))
-                        len = 2;
-            p += len;
-            push_tok(lx, T_PUNCT, s, len, l0);
-        }
-    }
-}
-
-static int is(const tok *t, const char *s)
-{
-    return (int)strlen(s) == t->len && !memcmp(t->p, s, (size_t)t->len);
-}
-
-static int is_open(const tok *t)
-{
-    return t->kind == T_PUNCT && t->len == 1 && strchr("({[", t->p[0]);
-}
-
-static int is_close(const tok *t)
-{
-    return t->kind == T_PUNCT && t->len == 1 && strchr(")}]", t->p[0]);
-}
-
-/* Index after the bracket group that opens at i (or n if unbalanced). */
-static int skip_group(const tok *t, int i, int n)
-{
-    int depth = 0;
-    for (; i < n; i++) {
-        if (is_open(&t[i]))
-            depth++;
-        else if (is_close(&t[i]) && --depth == 0)
-            return i + 1;
-    }
-    return n;
-}
-
-/* ------------------------------------------------------- string building */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static char *sb_take(sbuf *b)
-{
-    if (!b->s)
-        return xstrndup("", 0);
-    return b->s;
-}
-
-static int word_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '$'; }
-
-/* Append token text with the spacing rules of cell_normalize. */
-static void join_tok(sbuf *b, const tok *t)
-{
-    if (t->kind == T_DIRECTIVE)
-        return;
-    if (b->n) {
-        char prev = b->s[b->n - 1];
-        char c = t->p[0];
-        int space = 1;
-        if (prev == '(' || prev == '[' || prev == '.' || (prev == '>' && b->n >= 2 && b->s[b->n - 2] == '-'))
-            space = 0;
-        if (strchr(")],;[.", c) || (c == '(' && (word_char(prev) || prev == ')' || prev == ']')))
-            space = 0;
-        if (c == '-' && t->len == 2 && t->p[1] == '>')
-            space = 0;
-        if (prev == '*' && (word_char(c) || c == '*' || c == '('))
-            space = 0;
-        if (c == '*' && prev == '(')
-            space = 0;
-        if ((c == '+' || c == '-') && t->len == 2 && t->p[1] == c)
-            space = 0;
-        if (prev == '#' && b->n == 1)
-            space = 0;
-        if (space)
-            sb_add(b, " ", 1);
-    }
-    sb_add(b, t->p, (size_t)t->len);
-}
-
-static char *join_range(const tok *t, int a, int b, int skip)
-{
-    sbuf s = {0};
-    for (int i = a; i < b; i++)
-        if (i != skip)
-            join_tok(&s, &t[i]);
-    return sb_take(&s);
-}
-
-char *cell_normalize(const char *text)
-{
-    lexer lx;
-    lex(text, &lx);
-    char *r = join_range(lx.t, 0, lx.n, -1);
-    free(lx.t);
-    return r;
-}
-
-void cell_identifiers(const char *text, void (*fn)(void *ctx, const char *id, size_t len),
-                      void *ctx)
-{
-    lexer lx;
-    lex(text, &lx);
-    for (int i = 0; i < lx.n; i++) {
-        if (lx.t[i].kind == T_IDENT) {
-            fn(ctx, lx.t[i].p, (size_t)lx.t[i].len);
-        } else if (lx.t[i].kind == T_DIRECTIVE) {
-            /* A directive's body (a macro's replacement) names things too;
-             * skip its first word ("#define"). */
-            const char *p = lx.t[i].p + 1;
-            while (*p == ' ' || *p == '\t')
-                p++;
-            while (word_char(*p))
-                p++;
-            char *body = xstrndup(p, (size_t)(lx.t[i].p + lx.t[i].len - p));
-            cell_identifiers(body, fn, ctx);
-            free(body);
-        }
-    }
-    free(lx.t);
-}
-
-/* --------------------------------------------------------- classifying */
-
-static const char *const storage_words[] = {"typedef", "extern", "static", "inline", "__inline",
-                                            "__inline__", "_Noreturn", "register", "auto", NULL};
+static const char *const storage_words[] = {"typedef",  "extern",     "static",    "inline",
+                                            "__inline", "__inline__", "_Noreturn", "register",
+                                            "auto",     NULL};
 static const char *const type_words[] = {
-    "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool",
-    "_Complex", "__signed__", "__signed", "bool", "_Float128", "__int128", NULL};
-static const char *const qual_words[] = {"const", "volatile", "restrict", "__restrict",
-                                         "__restrict__", "__const", "__volatile__", "_Thread_local",
-                                         "__thread", "__extension__", NULL};
-static const char *const stmt_words[] = {"if", "for", "while", "do", "switch", "return", "break",
-                                         "continue", "goto", "case", "default", "else",
-                                         "_Static_assert", "static_assert", NULL};
+    "void",     "char",   "short",     "int",      "long",     "float",
+    "double",   "signed", "unsigned",  "_Bool",    "_Complex", "__signed__",
+    "__signed", "bool",   "_Float128", "__int128", NULL};
+static const char *const qual_words[] = {
+    "const",   "volatile",     "restrict",      "__restrict", "__restrict__",
+    "__const", "__volatile__", "_Thread_local", "__thread",   "__extension__",
+    NULL};
+static const char *const stmt_words[] = {
+    "if",   "for",  "while",   "do",   "switch",         "return",        "break", "continue",
+    "goto", "case", "default", "else", "_Static_assert", "static_assert", NULL};
 
 static int in_list(const tok *t, const char *const *list)
 {
     if (t->kind != T_IDENT)
         return 0;
     for (int i = 0; list[i]; i++)
-        if (is(t, list[i]))
+        if (tok_is(t, list[i]))
             return 1;
     return 0;
 }
 
-static int is_tag_word(const tok *t) { return is(t, "struct") || is(t, "union") || is(t, "enum"); }
+/* Other keywords: never a type name. */
+static const char *const other_words[] = {
+    "sizeof",        "_Alignof",    "__alignof__", "_Generic", "struct",  "union",
+    "enum",          "typeof",      "__typeof__",  "__typeof", "_Atomic", "_Alignas",
+    "__attribute__", "__attribute", "asm",         "__asm__",  "__asm",   NULL};
+
+static int is_tag_word(const tok *t)
+{
+    return tok_is(t, "struct") || tok_is(t, "union") || tok_is(t, "enum");
+}
 static int is_group_word(const tok *t)
 {
-    return is(t, "__attribute__") || is(t, "__attribute") || is(t, "_Alignas") ||
-           is(t, "__declspec") || is(t, "__asm__") || is(t, "__asm") || is(t, "asm");
+    return tok_is(t, "__attribute__") || tok_is(t, "__attribute") || tok_is(t, "_Alignas") ||
+           tok_is(t, "__declspec") || tok_is(t, "__asm__") || tok_is(t, "__asm") ||
+           tok_is(t, "asm");
 }
 static int is_typeof_word(const tok *t)
 {
-    return is(t, "typeof") || is(t, "__typeof__") || is(t, "__typeof") || is(t, "_Atomic");
+    return tok_is(t, "typeof") || tok_is(t, "__typeof__") || tok_is(t, "__typeof") ||
+           tok_is(t, "_Atomic");
 }
 
 typedef struct parser {
@@ -343,8 +61,8 @@ typedef struct parser {
     lexer lx;
     cell_is_type_fn is_type;
     void *ctx;
-    char **types; /* typedef names declared in this cell so far */
-    int ntypes;
+    strlist types;  /* typedef names declared in this cell so far */
+    strlist macros; /* other macros the cell defines */
     cell *out;
 } parser;
 
@@ -352,16 +70,39 @@ static int known_type(parser *ps, const tok *t)
 {
     if (t->kind != T_IDENT)
         return 0;
-    for (int i = 0; i < ps->ntypes; i++)
-        if (is(t, ps->types[i]))
+    for (int i = 0; i < ps->types.n; i++)
+        if (tok_is(t, ps->types.v[i]))
             return 1;
-    return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len);
+    return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len) > 0;
 }
 
 static void add_type_name(parser *ps, const char *name)
 {
-    ps->types = xrealloc(ps->types, (size_t)(ps->ntypes + 1) * sizeof *ps->types);
-    ps->types[ps->ntypes++] = xstrndup(name, strlen(name));
+    sl_add(&ps->types, name);
+}
+
+static int is_keyword(const tok *t)
+{
+    return in_list(t, storage_words) || in_list(t, type_words) || in_list(t, qual_words) ||
+           in_list(t, stmt_words) || in_list(t, other_words);
+}
+
+/* Is t[i] a type name the front end has not seen defined (from a header the
+ * cell includes, or a macro)?  Two identifiers in a row ("jmp_buf jb") only
+ * make sense in C when the first one names a type. */
+static int guessed_type(parser *ps, int i, int n)
+{
+    const tok *t = ps->lx.t;
+    if (i + 1 >= n || t[i].kind != T_IDENT || t[i + 1].kind != T_IDENT || is_keyword(&t[i]))
+        return 0;
+    /* Not a macro ("#define forever for (;;)" then "forever x++;"), nor
+     * another name the session knows. */
+    char *name = sx_strndup(t[i].p, (size_t)t[i].len);
+    int known = sl_has(&ps->macros, name);
+    free(name);
+    if (known || (ps->is_type && ps->is_type(ps->ctx, t[i].p, (size_t)t[i].len) < 0))
+        return 0;
+    return !in_list(&t[i + 1], stmt_words) && !in_list(&t[i + 1], other_words);
 }
 
 /* Does the chunk starting at t[i] begin a declaration? */
@@ -370,21 +111,20 @@ static int decl_start(parser *ps, int i, int n)
     const tok *t = ps->lx.t;
     if (i >= n || t[i].kind != T_IDENT)
         return 0;
-    if (in_list(&t[i], storage_words) || in_list(&t[i], type_words) ||
-        in_list(&t[i], qual_words) || is_tag_word(&t[i]) || is_typeof_word(&t[i]) ||
-        is(&t[i], "_Alignas"))
+    if (in_list(&t[i], storage_words) || in_list(&t[i], type_words) || in_list(&t[i], qual_words) ||
+        is_tag_word(&t[i]) || is_typeof_word(&t[i]) || tok_is(&t[i], "_Alignas"))
         return 1;
     if (known_type(ps, &t[i]) && i + 1 < n) {
         const tok *u = &t[i + 1];
-        return u->kind == T_IDENT || is(u, "*") || is(u, "(");
+        return u->kind == T_IDENT || tok_is(u, "*") || tok_is(u, "(");
     }
-    return 0;
+    return guessed_type(ps, i, n);
 }
 
 static cell_item *new_item(parser *ps, cell_item_kind kind, int line)
 {
     cell *c = ps->out;
-    c->items = xrealloc(c->items, (size_t)(c->nitems + 1) * sizeof *c->items);
+    c->items = sx_realloc(c->items, (size_t)(c->nitems + 1) * sizeof *c->items);
     cell_item *it = &c->items[c->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -398,8 +138,8 @@ static void add_name(cell_item *it, const char *s, size_t n)
     for (int i = 0; i < it->nnames; i++)
         if (strlen(it->names[i]) == n && !memcmp(it->names[i], s, n))
             return;
-    it->names = xrealloc(it->names, (size_t)(it->nnames + 1) * sizeof *it->names);
-    it->names[it->nnames++] = xstrndup(s, n);
+    it->names = sx_realloc(it->names, (size_t)(it->nnames + 1) * sizeof *it->names);
+    it->names[it->nnames++] = sx_strndup(s, n);
 }
 
 static void add_namef(cell_item *it, const char *fmt, ...)
@@ -418,38 +158,60 @@ static char *slice(parser *ps, int a, int b, const int *blank, int nblank)
 {
     const tok *t = ps->lx.t;
     if (a >= b)
-        return xstrndup("", 0);
+        return sx_strndup("", 0);
     const char *s = t[a].p, *e = t[b - 1].p + t[b - 1].len;
-    char *r = xstrndup(s, (size_t)(e - s));
+    char *r = sx_strndup(s, (size_t)(e - s));
     for (int k = 0; k < nblank; k++)
         memset(r + (t[blank[k]].p - s), ' ', (size_t)t[blank[k]].len);
     return r;
+}
+
+/* Does a macro's replacement text (body) begin with a type? */
+static int macro_names_type(parser *ps, const char *body)
+{
+    while (*body == ' ' || *body == '\t' || (body[0] == '\\' && body[1] == '\n'))
+        body += *body == '\\' ? 2 : 1;
+    const char *w = body;
+    while (ident_char(*body))
+        body++;
+    tok u = {T_IDENT, w, (int)(body - w), 0};
+    if (u.len == 0 || isdigit((unsigned char)*w))
+        return 0;
+    return in_list(&u, type_words) || in_list(&u, qual_words) || is_tag_word(&u) ||
+           is_typeof_word(&u) || known_type(ps, &u);
 }
 
 static void directive_item(parser *ps, int i)
 {
     const tok *t = &ps->lx.t[i];
     cell_item *it = new_item(ps, ITEM_DIRECTIVE, t->line);
-    it->text = xstrndup(t->p, (size_t)t->len);
+    it->text = sx_strndup(t->p, (size_t)t->len);
     const char *p = t->p + 1;
     while (*p == ' ' || *p == '\t')
         p++;
     const char *w = p;
-    while (word_char(*p))
+    while (ident_char(*p))
         p++;
     size_t wl = (size_t)(p - w);
     if ((wl == 6 && !strncmp(w, "define", 6)) || (wl == 5 && !strncmp(w, "undef", 5))) {
         while (*p == ' ' || *p == '\t')
             p++;
         const char *nm = p;
-        while (word_char(*p))
+        while (ident_char(*p))
             p++;
         char key[256];
         snprintf(key, sizeof key, "#%.*s", (int)(p - nm), nm);
         add_name(it, key, strlen(key));
+        if (wl == 6 && *p != '(' && macro_names_type(ps, p)) {
+            /* "#define real double": real is a type name from now on. */
+            it->first_typedef = 0;
+            add_type_name(ps, key + 1);
+        } else if (wl == 6) {
+            sl_add(&ps->macros, key + 1);
+        }
     } else {
         /* The text with each run of blanks made one space. */
-        char *key = xstrndup(it->text, strlen(it->text));
+        char *key = sx_strndup(it->text, strlen(it->text));
         size_t o = 0;
         for (const char *q = it->text; *q; q++) {
             if (isspace((unsigned char)*q) || (*q == '\\' && q[1] == '\n')) {
@@ -484,14 +246,14 @@ static void add_enumerators(parser *ps, cell_item *it, int a, int b)
     const tok *t = ps->lx.t;
     int expect = 1;
     for (int i = a + 1; i < b - 1; i++) {
-        if (is_open(&t[i])) {
-            i = skip_group(t, i, b) - 1;
+        if (tok_open(&t[i])) {
+            i = tok_skip_group(t, i, b) - 1;
             continue;
         }
         if (expect && t[i].kind == T_IDENT) {
             add_name(it, t[i].p, (size_t)t[i].len);
             expect = 0;
-        } else if (is(&t[i], ",")) {
+        } else if (tok_is(&t[i], ",")) {
             expect = 1;
         }
     }
@@ -515,34 +277,36 @@ static void parse_declarator(parser *ps, int a, int n, declarator *d)
     int depth = 0, i;
     for (i = a; i < n; i++) {
         const tok *u = &t[i];
-        if (depth == 0 && (is(u, ",") || is(u, ";") || is(u, "{")))
+        if (depth == 0 && (tok_is(u, ",") || tok_is(u, ";") || tok_is(u, "{")))
             break;
-        if (depth == 0 && is(u, "=")) {
+        if (depth == 0 && tok_is(u, "=")) {
             d->eq = i;
             break;
         }
-        if (is_group_word(u) && i + 1 < n && is(&t[i + 1], "(")) {
-            i = skip_group(t, i + 1, n) - 1;
+        if (is_group_word(u) && i + 1 < n && tok_is(&t[i + 1], "(")) {
+            i = tok_skip_group(t, i + 1, n) - 1;
             continue;
         }
         if (d->name < 0 && u->kind == T_IDENT && !in_list(u, qual_words)) {
             d->name = i;
-            d->function = depth == 0 && i + 1 < n && is(&t[i + 1], "(");
+            /* "f(" declares a function, also inside parentheses: a
+             * function returning a pointer to a function, "int (*f(int))(int)". */
+            d->function = i + 1 < n && tok_is(&t[i + 1], "(");
         }
-        if (is_open(u))
+        if (tok_open(u))
             depth++;
-        else if (is_close(u))
+        else if (tok_close(u))
             depth--;
     }
     d->b = i;
     if (d->eq >= 0) {
         depth = 0;
         for (i = d->eq + 1; i < n; i++) {
-            if (depth == 0 && (is(&t[i], ",") || is(&t[i], ";")))
+            if (depth == 0 && (tok_is(&t[i], ",") || tok_is(&t[i], ";")))
                 break;
-            if (is_open(&t[i]))
+            if (tok_open(&t[i]))
                 depth++;
-            else if (is_close(&t[i]))
+            else if (tok_close(&t[i]))
                 depth--;
         }
     }
@@ -560,11 +324,11 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
     while (i < b) {
         const tok *u = &t[i];
         if (in_list(u, storage_words)) {
-            if (is(u, "typedef"))
+            if (tok_is(u, "typedef"))
                 is_typedef = 1;
-            else if (is(u, "extern"))
+            else if (tok_is(u, "extern"))
                 is_extern = 1;
-            if (!is(u, "typedef") && nblank < 64)
+            if (!tok_is(u, "typedef") && nblank < 64)
                 blank[nblank++] = i;
             i++;
         } else if (in_list(u, type_words)) {
@@ -572,22 +336,27 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
             i++;
         } else if (in_list(u, qual_words)) {
             i++;
-        } else if ((is_typeof_word(u) || is_group_word(u)) && i + 1 < b && is(&t[i + 1], "(")) {
+        } else if ((is_typeof_word(u) || is_group_word(u)) && i + 1 < b && tok_is(&t[i + 1], "(")) {
             if (is_typeof_word(u))
                 seen_type = 1;
-            i = skip_group(t, i + 1, b);
+            i = tok_skip_group(t, i + 1, b);
         } else if (is_tag_word(u)) {
             seen_type = 1;
             tag_kw = i++;
-            while (i + 1 < b && is_group_word(&t[i]) && is(&t[i + 1], "("))
-                i = skip_group(t, i + 1, b);
+            while (i + 1 < b && is_group_word(&t[i]) && tok_is(&t[i + 1], "("))
+                i = tok_skip_group(t, i + 1, b);
             if (i < b && t[i].kind == T_IDENT)
                 tag_name = i++;
-            if (i < b && is(&t[i], "{")) {
+            if (i < b && tok_is(&t[i], "{")) {
                 body_a = i;
-                i = body_b = skip_group(t, i, b);
+                i = body_b = tok_skip_group(t, i, b);
             }
-        } else if (!seen_type && known_type(ps, u)) {
+        } else if (!seen_type && (known_type(ps, u) || guessed_type(ps, i, b))) {
+            if (!known_type(ps, u)) {
+                char *nm = sx_strndup(u->p, (size_t)u->len);
+                add_type_name(ps, nm);
+                free(nm);
+            }
             seen_type = 1;
             i++;
         } else {
@@ -612,24 +381,23 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
                 snprintf(anon, sizeof anon, "__seli_anon_%08x",
                          hash_text(t[body_a].p, (size_t)(t[body_b - 1].p - t[body_a].p)));
                 tok fake = {T_IDENT, anon, (int)strlen(anon), 0};
-                join_tok(&spec, &fake);
+                tok_join(&spec, &fake);
             }
             k = body_b - 1;
             continue;
         }
-        join_tok(&spec, &t[k]);
+        tok_join(&spec, &t[k]);
     }
     char *spec_text = sb_take(&spec);
 
     if (is_typedef) {
         cell_item *it = new_item(ps, ITEM_TYPE, line);
         it->text = slice(ps, a, b, NULL, 0);
-        it->text = xrealloc(it->text, strlen(it->text) + 2);
+        it->text = sx_realloc(it->text, strlen(it->text) + 2);
         strcat(it->text, ";");
         if (tag_kw >= 0 && tag_name >= 0 && body_a >= 0)
-            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len,
-                      t[tag_name].p);
-        if (tag_kw >= 0 && is(&t[tag_kw], "enum") && body_a >= 0)
+            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
+        if (tag_kw >= 0 && tok_is(&t[tag_kw], "enum") && body_a >= 0)
             add_enumerators(ps, it, body_a, body_b);
         it->first_typedef = it->nnames;
         for (int k = spec_end; k < b;) {
@@ -637,7 +405,7 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
             parse_declarator(ps, k, b, &d);
             if (d.name >= 0) {
                 add_name(it, t[d.name].p, (size_t)t[d.name].len);
-                char *nm = xstrndup(t[d.name].p, (size_t)t[d.name].len);
+                char *nm = sx_strndup(t[d.name].p, (size_t)t[d.name].len);
                 add_type_name(ps, nm);
                 free(nm);
             }
@@ -664,17 +432,16 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
         sb_str(&s, ";");
         it->text = sb_take(&s);
         if (tag_name >= 0)
-            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len,
-                      t[tag_name].p);
+            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
         else
             add_namef(it, "%.*s %s", t[tag_kw].len, t[tag_kw].p, anon);
-        if (is(&t[tag_kw], "enum"))
+        if (tok_is(&t[tag_kw], "enum"))
             add_enumerators(ps, it, body_a, body_b);
     } else if (spec_end >= b && tag_kw >= 0 && tag_name >= 0) {
         /* "struct s;": a forward declaration. */
         cell_item *it = new_item(ps, ITEM_TYPE, line);
         it->text = slice(ps, a, b, NULL, 0);
-        it->text = xrealloc(it->text, strlen(it->text) + 2);
+        it->text = sx_realloc(it->text, strlen(it->text) + 2);
         strcat(it->text, ";");
         add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
     }
@@ -687,7 +454,7 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
             continue;
         }
         const tok *nm = &t[d.name];
-        if (d.function && ends_with_body && d.end < b && is(&t[d.end], "{")) {
+        if (d.function && ends_with_body && d.end < b && tok_is(&t[d.end], "{")) {
             /* A function definition: the rest of the chunk is its body. */
             cell_item *it = new_item(ps, ITEM_FUNCTION, t[a].line);
             it->text = slice(ps, a, b + 1, blank, nblank);
@@ -695,7 +462,7 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
             add_name(it, nm->p, (size_t)nm->len);
             sbuf p = {0};
             sb_str(&p, spec_text);
-            char *dtext = join_range(t, d.a, d.b, -1);
+            char *dtext = tok_join_range(t, d.a, d.b, -1);
             if (p.n && spec_text[0])
                 sb_str(&p, " ");
             sb_str(&p, dtext);
@@ -711,17 +478,18 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
                 sb_str(&p, "extern ");
             sb_str(&p, spec_text);
             sb_str(&p, " ");
-            char *dtext = join_range(t, d.a, d.b, -1);
+            char *dtext = tok_join_range(t, d.a, d.b, -1);
             sb_str(&p, dtext);
             free(dtext);
             sb_str(&p, ";");
             it->text = sb_take(&p);
+            it->declares_function = d.function;
             add_name(it, nm->p, (size_t)nm->len);
         } else {
             cell_item *it = new_item(ps, ITEM_VARIABLE, nm->line);
             add_name(it, nm->p, (size_t)nm->len);
-            char *dtext = join_range(t, d.a, d.b, -1);
-            char *ttext = join_range(t, d.a, d.b, d.name);
+            char *dtext = tok_join_range(t, d.a, d.b, -1);
+            char *ttext = tok_join_range(t, d.a, d.b, d.name);
             sbuf s = {0};
             sb_str(&s, spec_text);
             sb_str(&s, " ");
@@ -737,7 +505,7 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
             free(dtext);
             free(ttext);
             for (int m = d.a; m + 1 < d.b; m++)
-                if (is(&t[m], "[") && is(&t[m + 1], "]"))
+                if (tok_is(&t[m], "[") && tok_is(&t[m + 1], "]"))
                     it->unsized = 1;
             if (d.eq >= 0) {
                 /* An empty initialiser stays, for the compiler to report. */
@@ -773,7 +541,7 @@ static char *page_request(const char *code)
     const char *s = p;
     if (!(isalpha((unsigned char)*p) || *p == '_'))
         return NULL;
-    while (word_char(*p))
+    while (ident_char(*p))
         p++;
     const char *e = p;
     int trail = 0;
@@ -785,7 +553,7 @@ static char *page_request(const char *code)
         p++;
     if (*p || (!lead && !trail))
         return NULL;
-    return xstrndup(s, (size_t)(e - s));
+    return sx_strndup(s, (size_t)(e - s));
 }
 
 void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
@@ -795,7 +563,7 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
     if (out->page)
         return;
     parser ps = {.src = code, .is_type = is_type, .ctx = ctx, .out = out};
-    lex(code, &ps.lx);
+    tokenize(code, &ps.lx);
     const tok *t = ps.lx.t;
     int n = ps.lx.n;
     int i = 0;
@@ -805,51 +573,51 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
             i++;
             continue;
         }
-        if (is(&t[i], ";")) {
+        if (tok_is(&t[i], ";")) {
             i++;
             continue;
         }
         int a = i;
-        int control = in_list(&t[a], stmt_words) ||
-                      (t[a].kind == T_IDENT && a + 1 < n && is(&t[a + 1], ":") &&
-                       !decl_start(&ps, a, n));
-        int block = is(&t[a], "{");
+        int control =
+            in_list(&t[a], stmt_words) ||
+            (t[a].kind == T_IDENT && a + 1 < n && tok_is(&t[a + 1], ":") && !decl_start(&ps, a, n));
+        int block = tok_is(&t[a], "{");
         int decl = !control && !block && decl_start(&ps, a, n);
-        int is_do = is(&t[a], "do");
+        int is_do = tok_is(&t[a], "do");
         int saw_while = 0;
         int saw_eq = 0;
-        int end = -1;         /* index of the terminating token */
-        int body_end = 0;     /* terminated by a function body's '}' */
+        int end = -1;     /* index of the terminating token */
+        int body_end = 0; /* terminated by a function body's '}' */
         int depth = 0;
         for (int k = a; k < n; k++) {
             const tok *u = &t[k];
             if (u->kind == T_DIRECTIVE)
                 continue;
             if (depth == 0) {
-                if (is(u, "="))
+                if (tok_is(u, "="))
                     saw_eq = 1;
-                if (is_do && k > a && is(u, "while"))
+                if (is_do && k > a && tok_is(u, "while"))
                     saw_while = 1;
-                if (is(u, ";")) {
-                    int more_else = control && k + 1 < n && is(&t[k + 1], "else");
+                if (tok_is(u, ";")) {
+                    int more_else = control && k + 1 < n && tok_is(&t[k + 1], "else");
                     if (!more_else && (!is_do || saw_while)) {
                         end = k;
                         break;
                     }
                     continue;
                 }
-                if (is(u, "{")) {
+                if (tok_is(u, "{")) {
                     /* After a declarator's ')' a '{' opens a function body. */
-                    int fn = decl && !saw_eq && k > a && is(&t[k - 1], ")");
-                    int close = skip_group(t, k, n);
+                    int fn = decl && !saw_eq && k > a && tok_is(&t[k - 1], ")");
+                    int close = tok_skip_group(t, k, n);
                     if (fn || block) {
                         end = close - 1;
                         body_end = fn;
                         break;
                     }
                     if (control) {
-                        int more = close < n && (is(&t[close], "else") ||
-                                                 (is_do && !saw_while));
+                        int more =
+                            close < n && (tok_is(&t[close], "else") || (is_do && !saw_while));
                         if (!more) {
                             end = close - 1;
                             break;
@@ -859,9 +627,9 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
                     continue;
                 }
             }
-            if (is_open(u))
+            if (tok_open(u))
                 depth++;
-            else if (is_close(u))
+            else if (tok_close(u))
                 depth = depth > 0 ? depth - 1 : 0;
         }
         if (end < 0) {
@@ -881,9 +649,8 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
             declaration(&ps, a, end, body_end);
         i = end + 1;
     }
-    for (int k = 0; k < ps.ntypes; k++)
-        free(ps.types[k]);
-    free(ps.types);
+    sl_free(&ps.types);
+    sl_free(&ps.macros);
     free(ps.lx.t);
 }
 
@@ -910,36 +677,4 @@ const char *cell_kind_name(cell_item_kind kind)
     static const char *const names[] = {"directive", "type",      "function",  "declaration",
                                         "variable",  "statement", "expression"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "?";
-}
-
-/* ------------------------------------------------------- completeness */
-
-const char *cell_completeness(const char *code, int *depth)
-{
-    lexer lx;
-    lex(code, &lx);
-    char stack[256];
-    int sp = 0, invalid = 0;
-    for (int i = 0; i < lx.n && !invalid; i++) {
-        const tok *t = &lx.t[i];
-        if (is_open(t)) {
-            if (sp < (int)sizeof stack)
-                stack[sp] = t->p[0];
-            sp++;
-        } else if (is_close(t)) {
-            char want = t->p[0] == ')' ? '(' : t->p[0] == ']' ? '[' : '{';
-            if (sp == 0 || (sp <= (int)sizeof stack && stack[sp - 1] != want))
-                invalid = 1;
-            else
-                sp--;
-        }
-    }
-    int open = lx.open_comment || lx.open_string;
-    free(lx.t);
-    *depth = sp;
-    if (invalid)
-        return "invalid";
-    if (sp > 0 || open)
-        return "incomplete";
-    return "complete";
 }

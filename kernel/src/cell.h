@@ -18,28 +18,29 @@
 #include <stddef.h>
 
 typedef enum {
-    ITEM_DIRECTIVE,  /* #include, #define, #undef, #pragma... */
-    ITEM_TYPE,       /* typedef, struct/union/enum definition, no storage */
-    ITEM_FUNCTION,   /* a function definition with its body */
+    ITEM_DIRECTIVE,   /* #include, #define, #undef, #pragma... */
+    ITEM_TYPE,        /* typedef, struct/union/enum definition, no storage */
+    ITEM_FUNCTION,    /* a function definition with its body */
     ITEM_DECLARATION, /* a prototype or an extern declaration: no storage */
-    ITEM_VARIABLE,   /* one global variable (one declarator) */
-    ITEM_STATEMENT,  /* statements that run when the cell runs */
-    ITEM_EXPRESSION  /* the trailing expression without ';' */
+    ITEM_VARIABLE,    /* one global variable (one declarator) */
+    ITEM_STATEMENT,   /* statements that run when the cell runs */
+    ITEM_EXPRESSION   /* the trailing expression without ';' */
 } cell_item_kind;
 
 typedef struct cell_item {
     cell_item_kind kind;
-    int line;      /* first line of the item in the cell (1-based) */
-    char *text;    /* DIRECTIVE/TYPE/DECLARATION: the text to keep in the preamble
-                    * (with ';'); FUNCTION: the definition without static/inline;
-                    * STATEMENT/EXPRESSION: the source text */
-    char **names;  /* the keys this item defines */
+    int line;     /* first line of the item in the cell (1-based) */
+    char *text;   /* DIRECTIVE/TYPE/DECLARATION: the text to keep in the preamble
+                   * (with ';'); FUNCTION: the definition without static/inline;
+                   * STATEMENT/EXPRESSION: the source text */
+    char **names; /* the keys this item defines */
     int nnames;
-    int first_typedef; /* TYPE from a typedef: names[first_typedef..] are typedef
-                        * names (the others are tags and enumerators); else -1 */
+    int first_typedef;     /* TYPE from a typedef: names[first_typedef..] are typedef
+                            * names (the others are tags and enumerators); else -1 */
+    int declares_function; /* DECLARATION: of a function (a prototype) */
     /* FUNCTION only */
-    char *proto;   /* "double square(double v);" */
-    int name_off;  /* where the function's name starts in text */
+    char *proto;  /* "double square(double v);" */
+    int name_off; /* where the function's name starts in text */
     /* VARIABLE only */
     char *decl;    /* "int a[3]": declaration without storage class or initialiser */
     char *type;    /* "int [3]": decl without the name, normalised */
@@ -54,7 +55,9 @@ typedef struct cell {
     char *page; /* a "?name" or "name?" cell: the name to page, else NULL */
 } cell;
 
-/* Is name[0..len) a type name (typedef) known to the session? */
+/* Is name[0..len) a type name (a typedef, or a macro that names a type)
+ * known to the session?  1: yes; negative: a name known not to be a type (a
+ * macro, a function, a variable); 0: unknown. */
 typedef int (*cell_is_type_fn)(void *ctx, const char *name, size_t len);
 
 /* Split code into items (out is overwritten; free it with cell_free).
@@ -73,6 +76,18 @@ void cell_identifiers(const char *text, void (*fn)(void *ctx, const char *id, si
 /* The tokens of text joined by single spaces where C needs or shows one:
  * "int  *a [ 3 ]" -> "int *a[3]".  Comments dropped.  malloc'd. */
 char *cell_normalize(const char *text);
+
+/* Top-level conditional groups (#if/#ifdef/#ifndef ... #elif/#else ...
+ * #endif) need the preprocessor's answer before the cell can be split.
+ * cell_conditional_probe returns the cell's directives alone, each under
+ * "#line N \"cell\"", with "char __seli_branch_K = 1;" at the start of the
+ * K-th branch: compiled after the session's preamble, the markers that
+ * exist name the branches taken.  *nbranches gets the number of branches;
+ * NULL (and 0) when the cell has no conditional.  malloc'd. */
+char *cell_conditional_probe(const char *code, int *nbranches);
+/* code with the branches not taken (taken[K] == 0) and the conditional
+ * directives blanked out; lines stay where they were.  malloc'd. */
+char *cell_select_branches(const char *code, const int *taken, int nbranches);
 
 /* Is code a complete cell?  "complete", "incomplete" (unbalanced brackets,
  * an open comment or string) or "invalid" (a closing bracket without its

@@ -10,11 +10,14 @@
 #include <string.h>
 
 static const char *const keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Noreturn", "_Static_assert", "_Thread_local", "NULL", NULL};
+    "auto",          "break",    "case",     "char",     "const",     "continue",
+    "default",       "do",       "double",   "else",     "enum",      "extern",
+    "float",         "for",      "goto",     "if",       "inline",    "int",
+    "long",          "register", "restrict", "return",   "short",     "signed",
+    "sizeof",        "static",   "struct",   "switch",   "typedef",   "union",
+    "unsigned",      "void",     "volatile", "while",    "_Alignas",  "_Alignof",
+    "_Atomic",       "_Bool",    "_Complex", "_Generic", "_Noreturn", "_Static_assert",
+    "_Thread_local", "NULL",     NULL};
 
 typedef struct names {
     char **v;

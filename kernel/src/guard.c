@@ -20,10 +20,11 @@
 #define ALT_STACK_SIZE (256 * 1024)
 
 static sigjmp_buf jb;
-static volatile sig_atomic_t running;   /* a cell runs under the guard */
-static volatile sig_atomic_t pending;   /* an interrupt waits to be taken */
-static volatile sig_atomic_t force;     /* take it wherever the cell is */
+static volatile sig_atomic_t running; /* a cell runs under the guard */
+static volatile sig_atomic_t pending; /* an interrupt waits to be taken */
+static volatile sig_atomic_t force;   /* take it wherever the cell is */
 static volatile sig_atomic_t fault_signo;
+static volatile int exit_status;
 static pid_t cell_tid;
 static pthread_t cell_thread;
 static sem_t wake;
@@ -98,6 +99,28 @@ static void on_seli_error(const char *message, void *user_data)
     snprintf(error_message, sizeof error_message, "%s", message);
     running = 0;
     siglongjmp(jb, GUARD_SELI_ERROR);
+}
+
+/* Is a cell running on this thread?  (A child process after fork has
+ * another thread id.) */
+static int in_cell(void) { return running && my_tid() == cell_tid; }
+
+void guard_exit(int status)
+{
+    if (!in_cell())
+        return;
+    exit_status = status;
+    running = 0;
+    siglongjmp(jb, GUARD_EXIT);
+}
+
+void guard_raise(const char *message)
+{
+    if (!in_cell())
+        return;
+    snprintf(error_message, sizeof error_message, "%s", message);
+    running = 0;
+    siglongjmp(jb, GUARD_RAISED);
 }
 
 /* (Re)install the fault and interrupt handlers: guard_run does it before
@@ -205,7 +228,9 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
     force = 0;
     if (code == GUARD_SIGNAL)
         *signo = fault_signo;
-    if (code == GUARD_SELI_ERROR && size)
+    if (code == GUARD_EXIT)
+        *signo = exit_status;
+    if ((code == GUARD_SELI_ERROR || code == GUARD_RAISED) && size)
         snprintf(message, size, "%s", error_message);
     return (guard_status)code;
 }
@@ -223,23 +248,35 @@ int guard_running(void) { return running; }
 const char *guard_signal_name(int signo)
 {
     switch (signo) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    default: return "SIGNAL";
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    default:
+        return "SIGNAL";
     }
 }
 
 const char *guard_signal_text(int signo)
 {
     switch (signo) {
-    case SIGSEGV: return "Segmentation fault (invalid memory access, or a stack overflow)";
-    case SIGBUS: return "Bus error (misaligned or unmapped memory access)";
-    case SIGFPE: return "Arithmetic exception (integer division by zero?)";
-    case SIGILL: return "Illegal instruction";
-    case SIGABRT: return "Aborted (abort() or a failed assert)";
-    default: return "Fatal signal";
+    case SIGSEGV:
+        return "Segmentation fault (invalid memory access, or a stack overflow)";
+    case SIGBUS:
+        return "Bus error (misaligned or unmapped memory access)";
+    case SIGFPE:
+        return "Arithmetic exception (integer division by zero?)";
+    case SIGILL:
+        return "Illegal instruction";
+    case SIGABRT:
+        return "Aborted (abort() or a failed assert)";
+    default:
+        return "Fatal signal";
     }
 }

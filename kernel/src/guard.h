@@ -19,9 +19,11 @@
 
 typedef enum {
     GUARD_OK = 0,
-    GUARD_SIGNAL,    /* a fault; signo says which */
-    GUARD_INTERRUPT, /* guard_interrupt was called */
-    GUARD_SELI_ERROR /* seli_error was called; message holds its text */
+    GUARD_SIGNAL,     /* a fault; signo says which */
+    GUARD_INTERRUPT,  /* guard_interrupt was called */
+    GUARD_SELI_ERROR, /* seli_error was called; message holds its text */
+    GUARD_EXIT,       /* guard_exit was called; *signo holds the exit status */
+    GUARD_RAISED      /* guard_raise was called; message holds its text */
 } guard_status;
 
 /* Install the handlers, the alternate stack and the interrupt watcher, and
@@ -29,9 +31,19 @@ typedef enum {
  * 0 on success. */
 int guard_init(void);
 
-/* Run fn(arg).  On failure fills *signo (for GUARD_SIGNAL) and message
- * (for GUARD_SELI_ERROR, at most size bytes). */
+/* Run fn(arg).  On failure fills *signo (the signal for GUARD_SIGNAL, the
+ * status for GUARD_EXIT) and message (for GUARD_SELI_ERROR and GUARD_RAISED,
+ * at most size bytes). */
 guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message, size_t size);
+
+/* End the running cell as GUARD_EXIT with status (for exit() in a cell).
+ * Returns only when no cell runs on this thread of this process (a child
+ * after fork, another thread): the caller then exits for real. */
+void guard_exit(int status);
+
+/* End the running cell as GUARD_RAISED with message.  Returns only when no
+ * cell runs on this thread of this process. */
+void guard_raise(const char *message);
 
 /* Ask the running cell to stop.  Async-signal-safe and thread-safe; a no-op
  * when no cell runs. */

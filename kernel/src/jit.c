@@ -80,6 +80,52 @@ int jit_contains(const void *pc)
     return 0;
 }
 
+/* ------------------------------------------------------------ the arena */
+
+/* Cells get their memory from one reserved range of address space, so that
+ * the code of any cell reaches the variables of any other with a 32-bit
+ * displacement (see jit_near).  A cell too big for what is left gets memory
+ * anywhere. */
+#define ARENA_SIZE ((size_t)1 << 30)
+
+static unsigned char *arena;
+static size_t arena_used;
+
+static void *code_alloc(size_t size)
+{
+    const int prot = PROT_READ | PROT_WRITE | PROT_EXEC;
+    if (!arena) {
+        void *p =
+            mmap(NULL, ARENA_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED)
+            arena = p;
+    }
+    if (arena && size <= ARENA_SIZE - arena_used) {
+        void *p =
+            mmap(arena + arena_used, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (p != MAP_FAILED) {
+            arena_used += size;
+            return p;
+        }
+    }
+    return mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void code_release(void *p, size_t size)
+{
+    if (jit_near(p))
+        /* Give the memory back but keep the range reserved. */
+        mmap(p, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    else
+        munmap(p, size);
+}
+
+int jit_near(const void *p)
+{
+    return arena && (const unsigned char *)p >= arena &&
+           (const unsigned char *)p < arena + ARENA_SIZE;
+}
+
 /* ------------------------------------------------------------- compiling */
 
 typedef struct diag_ctx {
@@ -94,9 +140,9 @@ static void on_error(void *opaque, const char *msg)
         d->fn(d->ctx, msg);
 }
 
-jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms,
-                      int nsyms, const char *const *wanted, void **addrs, int nwanted,
-                      jit_diag_fn diag, void *ctx)
+jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms, int nsyms,
+                      const char *const *wanted, void **addrs, int nwanted, jit_diag_fn diag,
+                      void *ctx)
 {
     diag_ctx d = {diag, ctx};
     TCCState *s = tcc_new();
@@ -111,33 +157,36 @@ jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol
         tcc_add_include_path(s, include_dir);
     tcc_add_include_path(s, ".");
     jit_code *code = NULL;
-    if (tcc_compile_string(s, src) < 0)
-        goto done;
+    /* The symbols go in first: a hidden declaration of one (see jit.h) is
+     * then addressed directly. */
     for (int i = 0; i < nsyms; i++)
         tcc_add_symbol(s, syms[i].name, syms[i].addr);
+    if (tcc_compile_string(s, src) < 0)
+        goto done;
     int size = tcc_relocate(s, NULL);
     if (size < 0)
         goto done;
     size_t pages = ((size_t)size + 4095) & ~(size_t)4095;
-    void *mem = mmap(NULL, pages ? pages : 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!pages)
+        pages = 4096;
+    void *mem = code_alloc(pages);
     if (mem == MAP_FAILED) {
         on_error(&d, "error: out of memory for the compiled cell");
         goto done;
     }
     if (tcc_relocate(s, mem) < 0) {
-        munmap(mem, pages ? pages : 4096);
+        code_release(mem, pages);
         goto done;
     }
     for (int i = 0; i < nwanted; i++)
         addrs[i] = tcc_get_symbol(s, wanted[i]);
     code = malloc(sizeof *code);
     if (!code) {
-        munmap(mem, pages);
+        code_release(mem, pages);
         goto done;
     }
     code->mem = mem;
-    code->size = pages ? pages : 4096;
+    code->size = pages;
     ranges_add(code->mem, code->size);
 done:
     tcc_delete(s);
@@ -149,7 +198,7 @@ void jit_code_free(jit_code *c)
     if (!c)
         return;
     ranges_remove(c->mem);
-    munmap(c->mem, c->size);
+    code_release(c->mem, c->size);
     free(c);
 }
 
@@ -190,8 +239,8 @@ void *jit_trampoline_new(void *target)
 {
     if (!tramp_page || tramp_used + TRAMP_SIZE > tramp_cap) {
         size_t cap = 16384;
-        void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE | PROT_EXEC,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *p =
+            mmap(NULL, cap, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED)
             return target;
         tramp_page = p;
@@ -269,7 +318,19 @@ static void fix_variadic_macros(char *text)
     }
 }
 
+static char *preprocess(const char *text, const char *include_dir, int cwd_too);
+
 char *jit_flatten_headers(const char *text, const char *include_dir)
+{
+    return preprocess(text, include_dir, 0);
+}
+
+char *jit_preprocess(const char *text, const char *include_dir)
+{
+    return preprocess(text, include_dir, 1);
+}
+
+static char *preprocess(const char *text, const char *include_dir, int cwd_too)
 {
     char in[] = "/tmp/seli-hdr-XXXXXX.c";
     char out[] = "/tmp/seli-hdr-XXXXXX.i";
@@ -290,7 +351,10 @@ char *jit_flatten_headers(const char *text, const char *include_dir)
     if (ok) {
         char ipath[4096];
         snprintf(ipath, sizeof ipath, "-I%s", include_dir ? include_dir : ".");
-        char *argv[] = {"tcc", "-std=c11", "-E", "-dD", ipath, in, "-o", out, NULL};
+        /* With cwd_too, as in jit_compile, "." comes after include_dir. */
+        char *with_cwd[] = {"tcc", "-std=c11", "-E", "-dD", ipath, "-I.", in, "-o", out, NULL};
+        char *without[] = {"tcc", "-std=c11", "-E", "-dD", ipath, in, "-o", out, NULL};
+        char **argv = cwd_too ? with_cwd : without;
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);

@@ -26,9 +26,15 @@ typedef void (*jit_diag_fn)(void *ctx, const char *message);
 /* Compile src with include_dir on the include path, resolving the nsyms
  * symbols given; then look up the nwanted names into addrs[] (NULL when
  * absent).  Diagnostics (errors and warnings) go to diag.  NULL on failure. */
-jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms,
-                      int nsyms, const char *const *wanted, void **addrs, int nwanted,
-                      jit_diag_fn diag, void *ctx);
+jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms, int nsyms,
+                      const char *const *wanted, void **addrs, int nwanted, jit_diag_fn diag,
+                      void *ctx);
+/* Nonzero if p lies in the arena where cells live: the code of every cell
+ * reaches it with a 32-bit displacement.  Declare a variable there
+ * __attribute((__visibility__("hidden"))) in later cells: tcc 0.9.27 then
+ * addresses it directly.  Through the GOT (the default), x86-64 tcc reads the
+ * second operand of a floating-point operation wrongly (a + b gave a). */
+int jit_near(const void *p);
 /* Release the code's memory (nothing may run it afterwards). */
 void jit_code_free(jit_code *c);
 /* Bytes of code and data held by c. */
@@ -50,5 +56,8 @@ void jit_trampoline_set(void *tramp, void *target);
  * one parse of plain declarations per cell instead of a walk through the
  * glibc headers.  Returns malloc'd text, or NULL if tcc is not available. */
 char *jit_flatten_headers(const char *text, const char *include_dir);
+/* The same for any text, with the current directory on the include path
+ * too (as jit_compile has it).  malloc'd, or NULL on failure. */
+char *jit_preprocess(const char *text, const char *include_dir);
 
 #endif

@@ -182,6 +182,22 @@ static const struct {
      "type:binop [typedef double (*binop)(double, double);]"},
     {"typedef double (*binop)(double, double);\nbinop add_op = 0;",
      "type:binop [typedef double (*binop)(double, double);] | variable:add_op [binop = 0]"},
+    {"#include <setjmp.h>\njmp_buf jb;\nint use(void){ return sizeof(jb) > 0; }\nuse()",
+     "directive:#include <setjmp.h> [#include <setjmp.h>] | variable:jb [jmp_buf = -] | function:use [int use(void);] | expression [use()]"},
+    {"static jmp_buf jb2, *pjb = &jb2;",
+     "variable:jb2 [jmp_buf = -] | variable:pjb [jmp_buf * = &jb2]"},
+    {"#define T double\nT x = 1;\nT *px = &x;",
+     "directive:#T [#define T double] | variable:x [T = 1] | variable:px [T * = &x]"},
+    {"#define forever for (;;)\nforever x++;",
+     "directive:#forever [#define forever for (;;)] | statement [forever x++;]"},
+    {"#define N 3\nN * k;",
+     "directive:#N [#define N 3] | statement [N * k;]"},
+    {"int (*pick(int k))(int, int) { return k ? add : sub; }",
+     "function:pick [int (*pick(int k))(int, int);]"},
+    {"void (*handler(int sig, void (*fn)(int)))(int);",
+     "declaration:handler [void (*handler(int sig, void(*fn)(int)))(int);]"},
+    {"int (*table[2])(int) = {0, 0};",
+     "variable:table [int (*[2])(int) = {0, 0}]"},
     {"// only a comment",
      ""},
     {"",
@@ -251,6 +267,30 @@ static void test_typedef_names_are_learned_within_the_cell(void **state)
     cell_free(&c);
 }
 
+static void test_conditional_groups_are_probed_then_selected(void **state)
+{
+    (void)state;
+    int n = -1;
+    assert_null(cell_conditional_probe("int a = 1;\n#define X 2\n", &n));
+    assert_int_equal(n, 0);
+    const char *code = "#if A\nint a;\n#elif B\n#ifdef C\nint c;\n#endif\n#else\nint d;\n#endif\nx";
+    char *probe = cell_conditional_probe(code, &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(probe, "#line 1 \"cell\"\n#if A\nchar __seli_branch_0 = 1;\n"
+                               "#line 3 \"cell\"\n#elif B\nchar __seli_branch_1 = 1;\n"
+                               "#line 4 \"cell\"\n#ifdef C\nchar __seli_branch_2 = 1;\n"
+                               "#line 6 \"cell\"\n#endif\n"
+                               "#line 7 \"cell\"\n#else\nchar __seli_branch_3 = 1;\n"
+                               "#line 9 \"cell\"\n#endif\n");
+    free(probe);
+    /* B and C taken: only "int c;" and what follows the group stay. */
+    int taken[4] = {0, 1, 1, 0};
+    char *sel = cell_select_branches(code, taken, 4);
+    assert_string_equal(sel, "     \n      \n       \n        \nint c;\n      \n     \n      \n"
+                             "      \nx");
+    free(sel);
+}
+
 static void test_normalize_and_identifiers(void **state)
 {
     (void)state;
@@ -299,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_items_know_their_cell_lines),
         cmocka_unit_test(test_function_text_drops_storage_words_but_keeps_lines),
         cmocka_unit_test(test_typedef_names_are_learned_within_the_cell),
+        cmocka_unit_test(test_conditional_groups_are_probed_then_selected),
         cmocka_unit_test(test_normalize_and_identifiers),
         cmocka_unit_test(test_is_complete_cases),
     };

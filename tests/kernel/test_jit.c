@@ -297,6 +297,46 @@ static void test_faults_become_errors_and_the_session_lives_on(void **state)
     exec_result_clear(&x.r);
 }
 
+static void expect_exit(const char *code, const char *evalue_has)
+{
+    run x;
+    execute(code, &x);
+    assert_int_equal(x.r.status, EXEC_ERROR);
+    assert_string_equal(x.r.ename, "SystemExit");
+    if (!strstr(x.r.evalue, evalue_has))
+        fprintf(stderr, "evalue: %s\n", x.r.evalue);
+    assert_non_null(strstr(x.r.evalue, evalue_has));
+    assert_non_null(strstr(x.r.evalue, "restart the kernel"));
+    exec_result_clear(&x.r);
+    assert_string_equal(ok("survivor + 1"), "42");
+}
+
+static void test_exit_ends_the_cell_and_the_session_lives_on(void **state)
+{
+    (void)state;
+    ok("int survivor = 41;");
+    run x;
+    execute("printf(\"before\\n\");\nexit(3);\nprintf(\"after\\n\");", &x);
+    assert_string_equal(x.r.ename, "SystemExit");
+    assert_string_equal(x.r.evalue, "the cell called exit(3); the kernel keeps your session "
+                                    "\xe2\x80\x94 restart the kernel to start afresh");
+    assert_string_equal(x.out, "before\n");
+    exec_result_clear(&x.r);
+    assert_string_equal(ok("survivor + 1"), "42");
+    expect_exit("_Exit(0);", "_Exit(0)");
+    expect_exit("quick_exit(7);", "quick_exit(7)");
+    expect_exit("#include <unistd.h>\n_exit(1);", "_exit(1)");
+    /* From a function of an earlier cell, and through a pointer. */
+    ok("void leave(int v) { survivor = v; exit(v); }");
+    expect_exit("leave(41);", "exit(41)");
+    expect_exit("void (*quit)(int) = exit; quit(5);", "exit(5)");
+    /* A forked child still exits for real. */
+    assert_string_equal(ok("#include <unistd.h>\n#include <sys/wait.h>\n"
+                           "int st; pid_t pid = fork(); if (pid == 0) exit(9);\n"
+                           "waitpid(pid, &st, 0); WEXITSTATUS(st)"),
+                        "9");
+}
+
 typedef struct interrupter {
     int delay_ms;
     double fired_at;
@@ -367,6 +407,106 @@ static void test_seli_error_unwinds_the_cell_with_its_message(void **state)
     /* libseli's context is back where the cell found it. */
     assert_int_equal(seli_scope_depth(), 0);
     assert_int_equal(seli_no_grad_depth(), 0);
+}
+
+static void test_floating_point_on_globals_of_earlier_cells_is_exact(void **state)
+{
+    (void)state;
+    /* tcc 0.9.27 read the second operand through the GOT wrongly: a + b was a. */
+    ok("float a = 2, b = 3; double d = 5, e = 7;");
+    assert_string_equal(ok("a + b"), "5");
+    assert_string_equal(ok("a * b"), "6");
+    assert_string_equal(ok("d + e"), "12");
+    assert_string_equal(ok("d * e"), "35");
+    assert_string_equal(ok("e - d"), "2");
+    assert_string_equal(ok("float t = 1; t + a"), "3");
+    assert_string_equal(ok("extern double e;\nd + e"), "12");
+    assert_string_equal(ok("double sum(void) { return d + e; }\nsum() + (d < e)"), "13");
+}
+
+static void test_global_of_a_header_typedef_persists(void **state)
+{
+    (void)state;
+    /* jmp_buf is an array typedef of <setjmp.h>, which the cell includes. */
+    assert_string_equal(ok("#include <setjmp.h>\njmp_buf jb;\n"
+                           "int use(void){ return sizeof(jb) > 0; }\nuse()"),
+                        "1");
+    /* The header's typedef names are known from then on, pointers included. */
+    ok("jmp_buf *pj = &jb;\n#include <time.h>\nclock_t *no_clock = 0;");
+    assert_string_equal(ok("pj == &jb && no_clock == 0 && use()"), "1");
+}
+
+static void test_macro_that_names_a_type_declares_globals(void **state)
+{
+    (void)state;
+    ok("#define T double\nT x = 1.5;\nT *px = &x;");
+    assert_string_equal(ok("x + *px"), "3");
+    ok("#define real float");
+    ok("real r = 2; real *pr = &r;");
+    assert_string_equal(ok("*pr + r"), "4");
+    /* A macro that is not a type still starts a statement. */
+    ok("int count = 0;\n#define thrice for (int k_ = 0; k_ < 3; k_++)\nthrice count++;");
+    ok("thrice count += 10;");
+    assert_string_equal(ok("count"), "33");
+}
+
+static void test_conditional_groups_keep_only_the_branch_taken(void **state)
+{
+    (void)state;
+    ok("#define USE_DOUBLE 1");
+    ok("#if USE_DOUBLE\ntypedef double real;\ndouble scale = 2.5;\n"
+       "#else\ntypedef float real;\nfloat scale = 1.5;\n#endif\n"
+       "real twice(real v) { return 2 * v; }");
+    assert_string_equal(ok("twice(scale) + sizeof(real)"), "13");
+    /* Nested groups, #elif, and a branch not taken that would not compile. */
+    assert_string_equal(ok("#ifdef NOPE\nint broken = ;\n"
+                           "#elif defined(USE_DOUBLE) && USE_DOUBLE > 0\n"
+                           "  #ifndef INNER\n  int inner = 7;\n  #endif\n#endif\ninner"),
+                        "7");
+    assert_string_equal(ok("#if 0\ndon't compile { this\n#endif\ninner + 1"), "8");
+    /* The conditional directives do not join the preamble. */
+    ok("#undef USE_DOUBLE\n#define USE_DOUBLE 0");
+    assert_string_equal(ok("inner"), "7");
+    /* An unbalanced group or an #error is a compile error on the cell's lines. */
+    run x;
+    execute("int fine = 1;\n#if 1\nint y = 1;", &x);
+    assert_string_equal(x.r.ename, "CompileError");
+    assert_non_null(strstr(x.r.evalue, "#endif"));
+    exec_result_clear(&x.r);
+    execute("\n#if !USE_DOUBLE\n#error no double\n#endif", &x);
+    assert_string_equal(x.r.ename, "CompileError");
+    assert_string_equal(x.r.evalue, "line 3: error: #error no double");
+    exec_result_clear(&x.r);
+}
+
+static void test_function_returning_a_function_pointer_is_a_definition(void **state)
+{
+    (void)state;
+    ok("int add(int a, int b) { return a + b; }\nint sub(int a, int b) { return a - b; }\n"
+       "int (*pick(int k))(int, int) { return k ? add : sub; }");
+    assert_string_equal(ok("pick(1)(2, 3) * 10 + pick(0)(2, 3)"), "49");
+    ok("int (*pick(int k))(int, int) { return k ? sub : add; }");
+    assert_string_equal(ok("pick(1)(2, 3)"), "-1");
+}
+
+static void test_prototype_links_to_a_definition_in_a_later_cell(void **state)
+{
+    (void)state;
+    ok("int later(int);\nint use_later(void) { return later(2); }");
+    run x;
+    execute("use_later()", &x);
+    assert_int_equal(x.r.status, EXEC_ERROR);
+    assert_string_equal(x.r.ename, "LinkError");
+    assert_non_null(strstr(x.r.evalue, "later() is declared but not defined"));
+    exec_result_clear(&x.r);
+    ok("int later(int v) { return v * 100; }");
+    assert_string_equal(ok("use_later()"), "200");
+    /* Declaring again a function that exists keeps it. */
+    ok("double sq(double v) { return v * v; }");
+    assert_string_equal(ok("double sq(double);\nsq(3)"), "9");
+    assert_string_equal(ok("sq(4) + later(1)"), "116");
+    /* Library functions are not stubbed. */
+    assert_string_equal(ok("double cos(double);\ncos(0)"), "1");
 }
 
 static void test_top_level_statements_and_declarations_mix(void **state)
@@ -551,12 +691,25 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_cell_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults_become_errors_and_the_session_lives_on, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_exit_ends_the_cell_and_the_session_lives_on, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_from_another_thread_stops_an_endless_loop,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_stops_a_cell_blocked_in_a_library_call,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_seli_error_unwinds_the_cell_with_its_message, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_floating_point_on_globals_of_earlier_cells_is_exact,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_global_of_a_header_typedef_persists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_macro_that_names_a_type_declares_globals, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conditional_groups_keep_only_the_branch_taken, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_function_returning_a_function_pointer_is_a_definition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prototype_links_to_a_definition_in_a_later_cell,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_top_level_statements_and_declarations_mix, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_page_cell_shows_documentation, setup, teardown),

@@ -110,6 +110,21 @@ def test_runtime_fault_is_an_error_and_variables_survive(kernel, code, ename):
     assert result_text(ok(kc, "kept + 1")) == "42"
 
 
+def test_exit_is_a_system_exit_and_the_kernel_keeps_the_session(kernel):
+    _, kc = kernel
+    ok(kc, "int kept_at_exit = 41;")
+    ex = run(kc, 'printf("bye\\n");\nexit(3);')
+    assert ex.status == "error"
+    assert ex.error["ename"] == "SystemExit"
+    assert ex.error["evalue"] == ("the cell called exit(3); the kernel keeps your session "
+                                  "\u2014 restart the kernel to start afresh")
+    assert ex.stdout == "bye\n"
+    assert result_text(ok(kc, "kept_at_exit + 1")) == "42"
+    ex = run(kc, "_Exit(0);")
+    assert ex.error["ename"] == "SystemExit"
+    assert result_text(ok(kc, "kept_at_exit")) == "41"
+
+
 def test_libseli_error_is_a_seli_error(kernel):
     _, kc = kernel
     ex = run(kc, "seli_item(seli_zeros(SELI_SHAPE(2, 2)))")

@@ -1,0 +1,124 @@
+/* runtime.c: the kernel functions that cells call (see session_internal.h):
+ * the result brackets, copies into globals, the stub of a declared but
+ * undefined function, and exit() and its kin, which end the cell instead of
+ * the kernel (as IPython catches SystemExit). */
+#include "session_internal.h"
+
+#include "guard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char runtime_decls[] = "void __seli_result_begin(void);\n"
+                             "void __seli_result_end(void);\n"
+                             "void *__seli_copy(void *, const void *, unsigned long);\n"
+                             "void __seli_zero(void *, unsigned long);\n"
+                             "void __seli_undefined(const char *);\n";
+
+static session *current; /* the session whose cell runs */
+
+static void rt_result_begin(void)
+{
+    if (current)
+        current->in_result = 1;
+}
+
+static void rt_result_end(void)
+{
+    if (current)
+        current->in_result = 0;
+}
+
+static void *rt_copy(void *dst, const void *src, unsigned long n) { return memcpy(dst, src, n); }
+
+static void rt_zero(void *dst, unsigned long n) { memset(dst, 0, n); }
+
+/* What the stub of a declared, undefined function does. */
+static void rt_undefined(const char *name)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "LinkError: %s() is declared but not defined yet: define it in a cell, then run "
+             "this one again",
+             name);
+    guard_raise(msg);
+    fprintf(stderr, "seli-kernel: %s\n", msg);
+    abort();
+}
+
+/* exit() and its kin in a cell end the cell, not the kernel (as IPython
+ * catches SystemExit).  Outside a running cell (a forked child, another
+ * thread) they exit for real. */
+static const char *exit_called; /* which one the cell called */
+
+static void rt_exit(int status)
+{
+    exit_called = "exit";
+    guard_exit(status);
+    exit(status);
+}
+
+static void rt__Exit(int status)
+{
+    exit_called = "_Exit";
+    guard_exit(status);
+    _Exit(status);
+}
+
+static void rt__exit(int status)
+{
+    exit_called = "_exit";
+    guard_exit(status);
+    _exit(status);
+}
+
+static void rt_quick_exit(int status)
+{
+    exit_called = "quick_exit";
+    guard_exit(status);
+    quick_exit(status);
+}
+
+/* Object and function pointers convert through memcpy (ISO C has no cast). */
+void *fn_to_ptr(void (*f)(void))
+{
+    void *p;
+    memcpy(&p, &f, sizeof p);
+    return p;
+}
+
+int runtime_symbols(jit_symbol *out, const strlist *replaced)
+{
+    static const struct {
+        const char *name;
+        void (*fn)(int);
+    } exits[] = {
+        {"exit", rt_exit}, {"_Exit", rt__Exit}, {"_exit", rt__exit}, {"quick_exit", rt_quick_exit}};
+    int n = 0;
+    out[n++] = (jit_symbol){"__seli_result_begin", fn_to_ptr(rt_result_begin)};
+    out[n++] = (jit_symbol){"__seli_result_end", fn_to_ptr(rt_result_end)};
+    out[n++] = (jit_symbol){"__seli_copy", fn_to_ptr((void (*)(void))rt_copy)};
+    out[n++] = (jit_symbol){"__seli_zero", fn_to_ptr((void (*)(void))rt_zero)};
+    out[n++] = (jit_symbol){"__seli_undefined", fn_to_ptr((void (*)(void))rt_undefined)};
+    for (size_t i = 0; i < sizeof exits / sizeof *exits; i++)
+        if (!sl_has(replaced, exits[i].name))
+            out[n++] = (jit_symbol){exits[i].name, fn_to_ptr((void (*)(void))exits[i].fn)};
+    return n;
+}
+
+session *runtime_enter(session *s)
+{
+    session *prev = current;
+    current = s;
+    return prev;
+}
+
+void runtime_forget(const session *s)
+{
+    if (current == s)
+        current = NULL;
+}
+
+const char *runtime_exit_called(void) { return exit_called ? exit_called : "exit"; }
