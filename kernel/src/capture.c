@@ -1,4 +1,10 @@
-/* capture.c: stream fd 1 and fd 2 to iopub through pipes and reader threads. */
+/* capture.c: stream fd 1 and fd 2 to iopub through pipes and reader threads.
+ *
+ * Each reader waits for its pipe to become readable, then for at least
+ * COALESCE_MS to have passed since it last published, and publishes all the
+ * pipe holds in messages of at most CHUNK bytes.  A cell that prints now and
+ * then is shown at once; a cell that floods output makes one message per
+ * stream every COALESCE_MS (or per CHUNK bytes), not one per write(). */
 #include "capture.h"
 
 #include "iopub.h"
@@ -14,9 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#define CHUNK 65536
+#define CHUNK 65536          /* the most text one stream message carries */
+#define COALESCE_MS 50       /* the least time between two messages of one stream */
+#define QUEUE_MAX_ITEMS 64   /* readers wait while iopub holds more (slow clients) */
+#define QUEUE_MAX_WAIT_MS 10 /* one wait for the queue; the reader then looks again */
 
 typedef struct pipe_reader {
     const char *name; /* "stdout" / "stderr" */
@@ -24,6 +34,7 @@ typedef struct pipe_reader {
     int read_end;
     pthread_t thread;
     pthread_mutex_t lock; /* held while reading and publishing */
+    struct timespec last; /* CLOCK_MONOTONIC of the last publication */
     char pending[4];      /* an incomplete UTF-8 sequence from the last read */
     size_t npending;
     char raw[CHUNK + 4];
@@ -37,8 +48,9 @@ static pipe_reader readers[2] = {
 static atomic_int stopping;
 static int started;
 
-/* Read all that is in the pipe now and publish it; caller holds r->lock.
- * final: do not hold back an incomplete UTF-8 sequence. */
+/* Read all that is in the pipe now and publish it in messages of at most
+ * CHUNK bytes; caller holds r->lock.  final: do not hold back an incomplete
+ * UTF-8 sequence. */
 static void drain_locked(pipe_reader *r, int final)
 {
     for (;;) {
@@ -59,11 +71,29 @@ static void drain_locked(pipe_reader *r, int final)
         size_t n = utf8_sanitize(r->raw, have, r->text, !final || more, &used);
         r->npending = have - used;
         memcpy(r->pending, r->raw + used, r->npending);
-        if (n)
+        if (n) {
             iopub_stream(r->name, r->text, n);
+            clock_gettime(CLOCK_MONOTONIC, &r->last);
+        }
         if (!more)
             return;
     }
+}
+
+/* Sleep until COALESCE_MS after r's last publication (no lock held: a flush
+ * may publish meanwhile, which only moves the deadline on). */
+static void await_turn(pipe_reader *r)
+{
+    pthread_mutex_lock(&r->lock);
+    struct timespec until = r->last;
+    pthread_mutex_unlock(&r->lock);
+    until.tv_nsec += COALESCE_MS * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+        ;
 }
 
 static void *reader_main(void *arg)
@@ -77,6 +107,11 @@ static void *reader_main(void *arg)
         if (rc > 0) {
             if (p.revents & (POLLERR | POLLNVAL))
                 break;
+            await_turn(r);
+            /* A client that reads slowly slows the cell down (the pipe fills)
+             * instead of the queue growing without bound. */
+            while (!atomic_load(&stopping) && !iopub_wait_below(QUEUE_MAX_ITEMS, QUEUE_MAX_WAIT_MS))
+                ;
             pthread_mutex_lock(&r->lock);
             drain_locked(r, 0);
             pthread_mutex_unlock(&r->lock);
@@ -99,7 +134,8 @@ int capture_start(void)
             return -1;
         }
         fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
-        fcntl(p[1], F_SETPIPE_SZ, 1 << 20); /* fewer stalls for chatty cells */
+        /* Room for COALESCE_MS of a flood without stalling the cell. */
+        fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
         if (dup2(p[1], r->fd) < 0) {
             kernel_log("capture: dup2: %s", strerror(errno));
             close(p[0]);
@@ -108,6 +144,8 @@ int capture_start(void)
         }
         close(p[1]);
         r->read_end = p[0];
+        clock_gettime(CLOCK_MONOTONIC, &r->last);
+        r->last.tv_sec -= 1; /* the first output goes out at once */
         if (pthread_create(&r->thread, NULL, reader_main, r) != 0) {
             kernel_log("capture: cannot start the %s reader", r->name);
             return -1;

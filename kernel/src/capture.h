@@ -1,9 +1,12 @@
 /* capture.h: stdout and stderr of the kernel process become stream messages.
  *
  * fd 1 and fd 2 are redirected to pipes; a reader thread per pipe publishes
- * what arrives as it arrives (partial lines included) under the current
- * iopub parent.  Before a cell reports idle, capture_flush moves everything
- * still buffered or in the pipes onto the iopub queue. */
+ * what arrives (partial lines included) under the current iopub parent, at
+ * once if the stream was quiet, else merged into at most one message per
+ * stream every 50 ms (and at most 64 KB per message), so a cell that floods
+ * output cannot flood the client.  Before a cell reports idle, and before
+ * each display, capture_flush moves everything still buffered or in the
+ * pipes onto the iopub queue, in order. */
 #ifndef SELI_KERNEL_CAPTURE_H
 #define SELI_KERNEL_CAPTURE_H
 

@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
+
+#define IOPUB_WAIT_MS 5000 /* the longest wait for a subscriber to take one message */
+#define IOPUB_STALL_MS 100 /* the same for status and error while a subscriber is stalled */
 
 typedef struct item {
     struct item *next;
@@ -21,8 +25,9 @@ typedef struct item {
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* an item arrived or stop was asked */
-    pthread_cond_t done; /* the queue became empty */
+    pthread_cond_t done; /* the queue became empty, or shorter (see iopub_wait_below) */
     item *head, *tail;
+    int count;   /* items in the queue */
     int sending; /* the thread holds an item it has not finished sending */
     int stop;
     int running;
@@ -35,6 +40,40 @@ static struct {
 } q = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .wake = PTHREAD_COND_INITIALIZER,
        .done = PTHREAD_COND_INITIALIZER};
+
+/* Publisher-thread state of a subscriber that stopped reading. */
+static int stalled;   /* a send timed out and none has succeeded since */
+static long ndropped; /* messages dropped during this stall */
+static int sndtimeo = -2;
+
+/* Send the frames of one message.  The socket does not drop at its
+ * high-water mark; a send waits up to the socket's ZMQ_SNDTIMEO for the
+ * subscribers to read.  -1 if the first frame could not be sent in time
+ * (the message is dropped whole). */
+static int send_frames(void *sock, const frame *f, int n, int vital)
+{
+    int wait = !stalled ? IOPUB_WAIT_MS : vital ? IOPUB_STALL_MS : 0;
+    if (wait != sndtimeo && zmq_setsockopt(sock, ZMQ_SNDTIMEO, &wait, sizeof wait) == 0)
+        sndtimeo = wait;
+    for (int i = 0; i < n; i++) {
+        int flags = i + 1 < n ? ZMQ_SNDMORE : 0;
+        int rc, tries = 0;
+        for (;;) {
+            rc = zmq_send(sock, f[i].data, f[i].len, flags);
+            if (rc >= 0 || (errno != EINTR && errno != EAGAIN))
+                break;
+            if (errno == EAGAIN && i == 0)
+                break; /* nothing of the message went out: drop it whole */
+            /* Part of the message is out: finish it (ZeroMQ admits the rest
+             * of a message whose first frame it took), within reason. */
+            if (errno == EAGAIN && ++tries > 10)
+                break;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
 
 /* The topic frame subscribers see: "kernel.<session>.<msg_type>", or
  * "stream.<name>" like ipykernel. */
@@ -52,8 +91,27 @@ static void publish(void *sock, const item *it)
     int n = 0;
     frame *f =
         header ? message_serialize(q.w, &id, 1, header, it->parent, NULL, it->content, &n) : NULL;
-    if (!f || frames_send(sock, f, n) < 0)
-        kernel_log("iopub: cannot publish %s", it->msg_type);
+    /* What a client needs in order not to wait forever. */
+    int vital = strcmp(it->msg_type, "status") == 0 || strcmp(it->msg_type, "error") == 0 ||
+                strcmp(it->msg_type, "execute_result") == 0;
+    if (!f) {
+        kernel_log("iopub: cannot serialize %s", it->msg_type);
+    } else if (send_frames(sock, f, n, vital) < 0) {
+        if (errno != EAGAIN) {
+            kernel_log("iopub: cannot publish %s: %s", it->msg_type, zmq_strerror(errno));
+        } else {
+            if (!stalled)
+                kernel_log("iopub: a subscriber read nothing for %d ms; dropped %s (later "
+                           "messages are dropped while it reads nothing)",
+                           IOPUB_WAIT_MS, it->msg_type);
+            stalled = 1;
+            ndropped++;
+        }
+    } else if (stalled) {
+        kernel_log("iopub: the subscribers read again; %ld messages were dropped", ndropped);
+        stalled = 0;
+        ndropped = 0;
+    }
     frames_free(f, n);
     json_decref(header);
 }
@@ -70,8 +128,12 @@ static void *publisher(void *arg)
 {
     (void)arg;
     void *sock = zmq_socket(q.ctx, ZMQ_PUB);
-    int linger = 1000;
+    int linger = 1000, nodrop = 1;
     int rc = sock ? zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) : -1;
+    /* At the high-water mark a PUB socket drops messages silently, the idle
+     * status included; make it refuse them instead (send_frames waits). */
+    if (rc == 0)
+        rc = zmq_setsockopt(sock, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
     if (rc == 0)
         rc = zmq_bind(sock, q.endpoint);
     if (rc != 0)
@@ -94,16 +156,18 @@ static void *publisher(void *arg)
         q.head = it->next;
         if (!q.head)
             q.tail = NULL;
+        q.count--;
         q.sending = 1;
         pthread_mutex_unlock(&q.lock);
         publish(sock, it);
         free_item(it);
         pthread_mutex_lock(&q.lock);
         q.sending = 0;
-        if (!q.head)
-            pthread_cond_broadcast(&q.done);
+        pthread_cond_broadcast(&q.done);
     }
     pthread_mutex_unlock(&q.lock);
+    if (stalled)
+        kernel_log("iopub: %ld messages were dropped (a subscriber read nothing)", ndropped);
     zmq_close(sock);
     return NULL;
 }
@@ -175,6 +239,7 @@ void iopub_send(const char *msg_type, json_t *content, const json_t *parent_head
     else
         q.head = it;
     q.tail = it;
+    q.count++;
     pthread_cond_signal(&q.wake);
     pthread_mutex_unlock(&q.lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -211,4 +276,23 @@ void iopub_drain(void)
     while (q.running && (q.head || q.sending))
         pthread_cond_wait(&q.done, &q.lock);
     pthread_mutex_unlock(&q.lock);
+}
+
+int iopub_wait_below(int max_items, int timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&q.lock);
+    int rc = 0;
+    while (q.running && !q.stop && q.count >= max_items && rc == 0)
+        rc = pthread_cond_timedwait(&q.done, &q.lock, &until);
+    int below = !q.running || q.stop || q.count < max_items;
+    pthread_mutex_unlock(&q.lock);
+    return below;
 }

@@ -2,7 +2,15 @@
  *
  * ZeroMQ sockets are not thread-safe, so every thread hands its iopub
  * messages to a queue; one thread owns the PUB socket and drains the queue
- * in order. */
+ * in order.
+ *
+ * Nothing is dropped silently: the socket does not drop at its high-water
+ * mark (ZMQ_XPUB_NODROP); the publisher waits for a slow subscriber instead,
+ * up to 5 s per message.  A subscriber that reads nothing for that
+ * long is taken as stuck: the message is dropped with a line in the log,
+ * and until a send succeeds again the publisher waits only briefly for
+ * status, error and execute_result, and not at all for the rest.  (A client
+ * that is gone is no subscriber: ZeroMQ drops its connection.) */
 #ifndef SELI_KERNEL_IOPUB_H
 #define SELI_KERNEL_IOPUB_H
 
@@ -27,5 +35,10 @@ void iopub_stream(const char *name, const char *text, size_t len);
 void iopub_set_parent(const json_t *parent_header);
 /* Block until the queue is empty and everything was handed to ZeroMQ. */
 void iopub_drain(void);
+/* Wait up to timeout_ms for the queue to hold fewer than max_items
+ * messages; 1 if it does (or the publisher is not running), 0 on timeout.
+ * Producers of bulk output (capture) call it so that a slow client slows
+ * them down instead of the queue growing without bound. */
+int iopub_wait_below(int max_items, int timeout_ms);
 
 #endif

@@ -383,16 +383,7 @@ def test_crash_right_after_a_figure_and_a_progress_bar(fresh):
     assert any("3/3" in m["content"]["data"].get("text/plain", "") for m in ex.displays), ex.displays
 
 
-FLOOD_XFAIL = pytest.mark.xfail(
-    strict=False,
-    reason="a printf flood makes ~1000 stream messages a second; iopub's PUB socket reaches "
-           "its high-water mark and drops messages, the error and the idle status included, "
-           "so the client waits forever.  Needs capture.c to coalesce output (one message per "
-           "stream per ~50 ms) and iopub.c to never drop status/error (ZMQ_XPUB_NODROP plus "
-           "retry, or ZMQ_SNDHWM 0)")
-
-
-@pytest.mark.parametrize("what", ["figures", "progress", pytest.param("print", marks=FLOOD_XFAIL)])
+@pytest.mark.parametrize("what", ["figures", "progress", "print"])
 def test_interrupt_while_displays_stream(fresh, what):
     """Interrupt a cell that spends its time producing output, so the
     interrupt is likely to land inside libseli's SVG writer, the display

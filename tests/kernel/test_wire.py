@@ -259,6 +259,183 @@ def test_stop_on_error_aborts_queued_requests(kernel, tmp_path):
     assert marker.exists()
 
 
+# ---------------------------------------------------------------- output floods and pacing
+
+def collect(kc, msg_id, timeout=60):
+    """Every iopub message of msg_id up to its idle status, each with its
+    arrival time (time.time()); then the execute_reply content."""
+    msgs = []
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        assert left > 0, "no idle status within %s s; got %d messages" % (timeout, len(msgs))
+        try:
+            m = kc.get_iopub_msg(timeout=min(left, 1))
+        except queue.Empty:
+            continue
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        msgs.append((time.time(), m))
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    while True:
+        r = kc.get_shell_msg(timeout=TIMEOUT)
+        if r["parent_header"].get("msg_id") == msg_id:
+            return msgs, r["content"]
+
+
+FLOOD_LINES = 200000
+FLOOD = ('for (int i = 0; i < %d; i++) {\n'
+         '    printf("flood line %%d of the output\\n", i);\n'
+         '    if (i %% 1000 == 0) fprintf(stderr, "mark %%d\\n", i);\n'
+         '}\n' % FLOOD_LINES)
+
+
+@pytest.mark.parametrize("ending", ["ok", "crash"])
+def test_a_flood_of_200000_lines_arrives_whole_in_order_before_reply_and_idle(kernel, ending):
+    km, kc, raw, log = kernel
+    code = FLOOD + ("" if ending == "ok" else "int *wt_nowhere = NULL; *wt_nowhere = 1;")
+    msg_id = kc.execute(code)
+    msgs, reply = collect(kc, msg_id)
+    kinds = [m["msg_type"] for _, m in msgs]
+    assert kinds[0] == "status" and kinds[-1] == "status"
+    streams = [m["content"] for _, m in msgs if m["msg_type"] == "stream"]
+    stdout = "".join(c["text"] for c in streams if c["name"] == "stdout")
+    stderr = "".join(c["text"] for c in streams if c["name"] == "stderr")
+    assert stdout == "".join("flood line %d of the output\n" % i for i in range(FLOOD_LINES))
+    assert stderr == "".join("mark %d\n" % i for i in range(0, FLOOD_LINES, 1000))
+    # Merged: a message per stream every 50 ms or per 64 KB, not one per write().
+    assert all(len(c["text"].encode()) <= 65536 for c in streams)
+    assert len(streams) < 500, len(streams)
+    if ending == "ok":
+        assert reply["status"] == "ok", reply
+        assert "error" not in kinds
+    else:
+        assert reply["status"] == "error" and reply["ename"] == "SIGSEGV", reply
+        # the error comes after every byte of output
+        assert kinds.index("error") > max(i for i, k in enumerate(kinds) if k == "stream")
+    assert harness.execute(kc, 'printf("after the flood\\n");').stdout == "after the flood\n"
+
+
+def raw_subscriber(km, kc, rcvhwm):
+    """(raw, sub): a SUB socket on iopub with a small receive high-water
+    mark, subscribed and in place; kc's own iopub channel is stopped so that
+    sub is the only subscriber."""
+    kc.iopub_channel.stop()
+    raw = Raw(km)
+    sub = raw.ctx.socket(zmq.SUB)
+    sub.linger = 0
+    sub.setsockopt(zmq.RCVHWM, rcvhwm)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    sub.connect(raw.url("iopub"))
+    raw.sockets.append(sub)
+    for _ in range(50):
+        kc.execute("1;")
+        if sub.poll(200):
+            break
+    while sub.poll(300):
+        sub.recv_multipart()
+    return raw, sub
+
+
+def raw_messages(sub, msg_id, timeout):
+    """[(msg_type, content)] of msg_id's iopub messages up to its idle status."""
+    out = []
+    while True:
+        assert sub.poll(timeout * 1000), "no idle status; got %d messages" % len(out)
+        frames = sub.recv_multipart()
+        i = frames.index(b"<IDS|MSG>")
+        if json.loads(frames[i + 3]).get("msg_id") != msg_id:
+            continue
+        kind, content = json.loads(frames[i + 2])["msg_type"], json.loads(frames[i + 5])
+        out.append((kind, content))
+        if kind == "status" and content["execution_state"] == "idle":
+            return out
+
+
+def shell_reply(kc, msg_id, timeout=TIMEOUT):
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]
+
+
+# 5000 displays of 10 KB: far more than ZeroMQ's queues and the TCP buffers hold.
+MANY_DISPLAYS = 5000
+DISPLAYS = ('char *wt_big = malloc(10001); memset(wt_big, \'.\', 10000);\n'
+            'for (int i = 0; i < %d; i++) {\n'
+            '    snprintf(wt_big, 16, "%%d", i); wt_big[strlen(wt_big)] = \'.\';\n'
+            '    wt_big[10000] = 0; seli_display("text/plain", wt_big);\n'
+            '}\nfree(wt_big); printf("end\\n");' % MANY_DISPLAYS)
+
+
+def test_a_client_that_reads_late_loses_no_message(fresh_kernel):
+    """The only subscriber reads nothing for 3 s while a cell sends 5000
+    displays.  The kernel waits for it instead of dropping messages (the
+    displays, the idle status)."""
+    km, kc = fresh_kernel()
+    raw, sub = raw_subscriber(km, kc, rcvhwm=10)
+    msg_id = kc.execute(DISPLAYS)
+    time.sleep(3)
+    msgs = raw_messages(sub, msg_id, 30)
+    raw.close()
+    shown = [c["data"]["text/plain"] for k, c in msgs if k == "display_data"]
+    assert len(shown) == MANY_DISPLAYS and all(len(t) == 10000 for t in shown)
+    assert [int(t.split(".")[0]) for t in shown] == list(range(MANY_DISPLAYS))
+    assert [c["text"] for k, c in msgs if k == "stream"] == ["end\n"]
+    assert shell_reply(kc, msg_id)["status"] == "ok"
+
+
+def test_a_subscriber_that_never_reads_does_not_hang_the_kernel(fresh_kernel, tmp_path):
+    """A subscriber that stays connected and reads nothing holds iopub up for
+    a bounded time only: then the kernel drops what it does not take and
+    says so in its log (on the original stderr); once that subscriber is
+    gone, a reading one gets everything again."""
+    log = tmp_path / "kernel-stderr.txt"
+    with open(log, "w") as f:
+        km, kc = fresh_kernel(stderr=f)
+    raw, stuck = raw_subscriber(km, kc, rcvhwm=1)
+    assert shell_reply(kc, kc.execute(DISPLAYS), timeout=60)["status"] == "ok"
+    deadline = time.monotonic() + 20
+    while "iopub: a subscriber read nothing" not in log.read_text():
+        assert time.monotonic() < deadline, "iopub waits for a stuck subscriber without end"
+        time.sleep(0.2)
+    assert shell_reply(kc, kc.execute("1;"))["status"] == "ok"
+    raw.close()  # the stuck subscriber leaves
+    raw, sub = raw_subscriber(km, kc, rcvhwm=1000)
+    msg_id = kc.execute('printf("still here\\n");')
+    msgs = raw_messages(sub, msg_id, TIMEOUT)
+    raw.close()
+    assert [c["text"] for k, c in msgs if k == "stream"] == ["still here\n"]
+    assert shell_reply(kc, msg_id)["status"] == "ok"
+    assert "messages were dropped" in log.read_text()
+
+
+def test_slow_output_is_shown_line_by_line_and_partial_lines_promptly(kernel):
+    """A cell that prints now and then: each piece, a partial line included,
+    reaches the client within ~100 ms of the printf, not at the end."""
+    km, kc, raw, log = kernel
+    code = r"""
+#include <time.h>
+#include <unistd.h>
+double wt_now(void) { struct timespec t; clock_gettime(CLOCK_REALTIME, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+for (int i = 0; i < 4; i++) { printf("tick %d %.6f\n", i, wt_now()); usleep(300000); }
+printf("partial %.6f", wt_now()); usleep(400000); printf(" done\n");
+"""
+    msg_id = kc.execute(code)
+    msgs, reply = collect(kc, msg_id)
+    assert reply["status"] == "ok", reply
+    pieces = [(t, m["content"]["text"]) for t, m in msgs if m["msg_type"] == "stream"]
+    assert [p.split()[0] for _, p in pieces] == ["tick"] * 4 + ["partial", "done"], pieces
+    idle = msgs[-1][0]
+    delays = []
+    for arrived, text in pieces[:-1]:
+        printed = float(text.split()[-1])
+        delays.append(arrived - printed)
+        assert idle - arrived > 0.3, "a piece was held back until the cell ended"
+    assert max(delays) < 0.25, delays
+
+
 # ---------------------------------------------------------------- stdin
 
 def test_stdin_round_trip_fgets_scanf_getchar(kernel):
