@@ -14,7 +14,9 @@ void seli_no_grad_begin(void) { no_grad++; }
 void seli_no_grad_end(void)
 {
     if (no_grad == 0)
-        seli_error("seli_no_grad_end: no seli_no_grad_begin is open");
+        seli_error(
+            "seli_no_grad_end: no seli_no_grad_begin is open (every seli_no_grad_end needs a "
+            "seli_no_grad_begin before it)");
     no_grad--;
 }
 
@@ -185,16 +187,17 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
     if (y->node) {
         unsigned stamp = ++stamp_counter;
         topological_order(&w, y->node, stamp);
-        w.acc = calloc((size_t)w.count, sizeof *w.acc);
-        w.needed = calloc((size_t)w.count, 1);
-        if (!w.acc || !w.needed) {
-            free(w.nodes);
-            free(w.acc);
-            free(w.needed);
-            if (!create_graph)
-                seli_no_grad_end();
-            seli_error("seli_vjp: out of memory for %d tape nodes", w.count);
-        }
+        /* The backward pass below runs operations, and each may stop at an
+         * interrupt (seli_request_interrupt): keep its bookkeeping in the
+         * current scope, which error unwinding frees, not on the heap. */
+        seli_node **nodes = seli__scope_alloc((size_t)w.count * sizeof *nodes);
+        memcpy(nodes, w.nodes, (size_t)w.count * sizeof *nodes);
+        free(w.nodes);
+        w.nodes = nodes;
+        w.acc = seli__scope_alloc((size_t)w.count * sizeof *w.acc);
+        memset(w.acc, 0, (size_t)w.count * sizeof *w.acc);
+        w.needed = seli__scope_alloc((size_t)w.count);
+        memset(w.needed, 0, (size_t)w.count);
         /* Which nodes lead to a requested input: only their vjps are needed. */
         for (int k = 0; k < n; k++)
             if (xs[k]->node->stamp == stamp)
@@ -233,9 +236,6 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
             g = seli_detach(g); /* never hand back the caller's own tensor */
         out[k] = g;
     }
-    free(w.nodes);
-    free(w.acc);
-    free(w.needed);
     if (!create_graph)
         seli_no_grad_end();
 }

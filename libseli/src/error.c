@@ -1,9 +1,10 @@
-/* error.c: the replaceable error handler (see seli/error.h). */
+/* error.c: the replaceable error handler and the cooperative interrupt
+ * (see seli/error.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "interrupt.h"
 
 static seli_error_handler current_handler;
 static void *current_user_data;
@@ -37,3 +38,28 @@ void seli_set_error_handler(seli_error_handler handler, void *user_data,
 }
 
 const char *seli_last_error(void) { return last_message; }
+
+/* --- the cooperative interrupt (see seli/error.h and interrupt.h) --- */
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the interrupt flag must be lock-free to be set from a "
+                                          "signal handler");
+
+atomic_int seli__interrupt_flag;
+atomic_int seli__blas_depth;
+
+void seli_request_interrupt(void) { atomic_store(&seli__interrupt_flag, 1); }
+
+int seli_interrupt_pending(void) { return atomic_load(&seli__interrupt_flag) != 0; }
+
+void seli_clear_interrupt(void) { atomic_store(&seli__interrupt_flag, 0); }
+
+int seli_in_library(void)
+{
+    return atomic_load_explicit(&seli__blas_depth, memory_order_relaxed) > 0;
+}
+
+void seli__take_interrupt(const char *op)
+{
+    if (atomic_exchange(&seli__interrupt_flag, 0))
+        seli_error(SELI_INTERRUPT_PREFIX "interrupted in %s", op ? op : "a libseli operation");
+}

@@ -53,7 +53,9 @@ seli_tensor *seli_bce_logits(const seli_tensor *logits, const seli_tensor *label
 static seli_tensor *predict(const char *op, seli_module *model, int n, seli_tensor *const *inputs)
 {
     if (!model)
-        seli_error("%s: the model is NULL", op);
+        seli_error("%s: the model is NULL (create a module first, e.g. with seli_module_new or a "
+                   "seli_net_* constructor)",
+                   op);
     if (n < 2 || !inputs)
         seli_error("%s: needs the target and then the model's inputs (got %d tensors), e.g. "
                    "seli_minimize_v(opt, %s, model, y, x)",

@@ -433,16 +433,33 @@ static void fsync_directory(const char *path)
     free(dir);
 }
 
+/* Why mkstemp failed in path's directory, told from what the directory is:
+ * "does not exist" only when stat says so; a directory that exists but
+ * refuses new files (a read-only mount, /proc, /sys) gets strerror. */
 static int creation_failure(const char *path, int error, char *err, size_t errlen)
 {
     char *dir = directory_of(path);
     const char *d = dir ? dir : "(unknown)";
-    if (error == ENOENT || error == ENOTDIR)
+    struct stat st;
+    int dir_exists = dir && stat(dir, &st) == 0;
+    if (dir && !dir_exists && (errno == ENOENT || errno == ENOTDIR))
         fail(err, errlen, "cannot write '%s': the directory '%s' does not exist; create it first",
              path, d);
+    else if (dir_exists && !S_ISDIR(st.st_mode))
+        fail(err, errlen,
+             "cannot write '%s': '%s' is not a directory; choose a path inside a "
+             "directory",
+             path, d);
     else if (error == EACCES || error == EPERM || error == EROFS)
-        fail(err, errlen, "cannot write '%s': the directory '%s' is not writable (%s)", path, d,
-             strerror(error));
+        fail(err, errlen,
+             "cannot write '%s': the directory '%s' is not writable (%s); save "
+             "somewhere you can write, e.g. the notebook's directory",
+             path, d, strerror(error));
+    else if (dir_exists)
+        fail(err, errlen,
+             "cannot write '%s': cannot create files in '%s' (%s); save somewhere "
+             "you can write, e.g. the notebook's directory",
+             path, d, strerror(error));
     else
         fail(err, errlen, "cannot write '%s': creating a temporary file in '%s' failed (%s)", path,
              d, strerror(error));

@@ -360,7 +360,8 @@ float seli_minimize(seli_module *opt, seli_loss_fn loss, seli_module *model, int
     if (!loss)
         seli_error("seli_minimize: the loss function is NULL; pass one such as seli_loss_mse");
     if (!model)
-        seli_error("seli_minimize: the model is NULL");
+        seli_error("seli_minimize: the model is NULL (create a module first, e.g. with "
+                   "seli_module_new or a seli_net_* constructor)");
     if (model == opt)
         seli_error("seli_minimize: the optimizer was passed as the model; pass the model to "
                    "train as the third argument");

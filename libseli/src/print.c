@@ -323,6 +323,7 @@ char *seli_tensor_str(const seli_tensor *t)
 
 void seli_print(const seli_tensor *t)
 {
+    seli__check("seli_print", t, "t");
     char *s = seli_tensor_str(t);
     fputs(s, stdout);
     fputc('\n', stdout);

@@ -195,7 +195,9 @@ static json_t *save_module(writer *w, const seli_module *m, const char *prefix)
 void seli_save(const seli_module *m, const char *path)
 {
     if (!m)
-        seli_error("seli_save: the module is NULL");
+        seli_error(
+            "seli_save: the module is NULL (create a module first, e.g. with seli_module_new "
+            "or a seli_net_* constructor)");
     if (!path || !path[0])
         seli_error("seli_save: the path is %s; give a file name such as \"model.npz\"",
                    path ? "empty" : "NULL");

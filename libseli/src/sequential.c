@@ -147,8 +147,7 @@ seli_module *seli_net_at(const seli_module *seq, int i)
     check_seq("seli_net_at", seq);
     int len = seli_net_len(seq);
     int k = i < 0 ? i + len : i;
-    if (k < 0 || k >= len)
-        {
+    if (k < 0 || k >= len) {
         if (len == 0)
             seli_error("seli_net_at: index %d is out of range for a net.Sequential of 0 layers; "
                        "it has no layer to return",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "scope_private.h"
 #include "tape.h"
 
@@ -53,14 +54,18 @@ seli_tensor *seli__arena_tensor(seli_arena *a, int ndim, const long *shape)
     return t;
 }
 
+/* Every operation creates its result here before computing it, so this is
+ * libseli's main safe point for an interrupt. */
 seli_tensor *seli__alloc(const char *op, int ndim, const long *shape)
 {
+    seli__poll_interrupt(op);
     shape_size(op, ndim, shape);
     return seli__arena_tensor(seli__current_arena(), ndim, shape);
 }
 
 seli_tensor *seli__alloc_like(const seli_tensor *t)
 {
+    seli__poll_interrupt("a libseli operation");
     return seli__arena_tensor(seli__current_arena(), t->ndim, t->shape);
 }
 

@@ -29,4 +29,36 @@ void seli_set_error_handler(seli_error_handler handler, void *user_data,
  * libseli and valid until the next error. */
 const char *seli_last_error(void);
 
+/* --- Interrupts: stopping a long computation cleanly ---
+ *
+ * Leaving OpenBLAS in the middle (a signal handler that jumps out of it)
+ * leaves its worker threads waiting, and the next large matmul hangs.  So
+ * libseli stops cooperatively: an interrupt is a request that libseli
+ * honours at its next safe point.  Every operation that creates a tensor is
+ * one, and a large matmul has one between its blocks (~0.1 s apart).  There
+ * libseli clears the request and calls seli_error with a message that
+ * starts with SELI_INTERRUPT_PREFIX: "KeyboardInterrupt: interrupted in
+ * seli_matmul".  In the kernel that error ends the cell as a
+ * KeyboardInterrupt, and the session keeps its variables.  A long loop of
+ * your own that calls no libseli function can poll seli_interrupt_pending. */
+
+/* The start of the message of an error raised by an interrupt. */
+#define SELI_INTERRUPT_PREFIX "KeyboardInterrupt: "
+
+/* Ask libseli to stop at its next safe point (see above).  Async-signal-safe
+ * and thread-safe: call it from a SIGINT handler or another thread. */
+void seli_request_interrupt(void);
+
+/* Nonzero if an interrupt was requested and not yet taken or cleared. */
+int seli_interrupt_pending(void);
+
+/* Forget a requested interrupt that was not taken (async-signal-safe). */
+void seli_clear_interrupt(void);
+
+/* Nonzero while libseli (on the thread that computes) is inside code that a
+ * longjmp from a signal handler must not leave: OpenBLAS, or libseli's own
+ * worker threads.  Async-signal-safe; for interrupt handlers such as the
+ * kernel's, which then wait for libseli's next safe point instead. */
+int seli_in_library(void);
+
 #endif
