@@ -76,9 +76,10 @@ static void on_interrupt(int sig, siginfo_t *si, void *uc)
     /* Jumping out of cell code is safe; out of libc (a lock held inside
      * malloc or stdio) it is not, so wait for the cell's own code unless
      * the cell has not come back to it for GUARD_FORCE_MS. */
-    if (force || !pc || jit_contains(pc)) {
+    if (jit_contains(pc) || (force && !seli_in_library())) {
         running = 0;
         pending = 0;
+        seli_clear_interrupt();
         siglongjmp(jb, GUARD_INTERRUPT);
     }
 }
@@ -214,6 +215,7 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
         message[0] = 0;
     pending = 0;
     force = 0;
+    seli_clear_interrupt();
     install_handlers();
     int code = sigsetjmp(jb, 1);
     if (code == 0) {
@@ -221,11 +223,13 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
         fn(arg);
         running = 0;
         pending = 0;
+        seli_clear_interrupt();
         return GUARD_OK;
     }
     running = 0;
     pending = 0;
     force = 0;
+    seli_clear_interrupt();
     if (code == GUARD_SIGNAL)
         *signo = fault_signo;
     if (code == GUARD_EXIT)
@@ -239,6 +243,11 @@ void guard_interrupt(void)
 {
     if (!ready || !running)
         return;
+    seli_request_interrupt();
+    if (!running) { /* the cell ended meanwhile: leave the next one alone */
+        seli_clear_interrupt();
+        return;
+    }
     pending = 1;
     sem_post(&wake);
 }

@@ -351,6 +351,11 @@ static void session_run(session *s, const char *code, exec_result *out)
         break;
     }
     case GUARD_SELI_ERROR: {
+        if (strncmp(message, SELI_INTERRUPT_PREFIX, strlen(SELI_INTERRUPT_PREFIX)) == 0) {
+            char *tb[1] = {message};
+            set_error(out, "KeyboardInterrupt", message + strlen(SELI_INTERRUPT_PREFIX), tb, 1);
+            break;
+        }
         snprintf(line, sizeof line, "SeliError: %s", message);
         char *tb[1] = {line};
         set_error(out, "SeliError", message, tb, 1);

@@ -15,6 +15,7 @@
 
 #include "act_grad.h"
 #include "gemm_fast.h"
+#include "interrupt.h"
 #include "seli/fused.h"
 #include "tape.h"
 
@@ -80,18 +81,26 @@ static void compute(const seli_tensor *x, const seli_tensor *w, const seli_tenso
         rows *= x->shape[d];
     if (rows == 0 || out == 0)
         return;
-    if (in > 0 && seli__gemm_fast_act(rows, out, in, x->data, w->data, b ? b->data : NULL, act,
-                                      slope, z == h ? NULL : z, h))
-        return;
+    if (in > 0) {
+        seli__enter_blas(); /* a forced interrupt must not land inside the worker's lock */
+        int done = seli__gemm_fast_act(rows, out, in, x->data, w->data, b ? b->data : NULL, act,
+                                       slope, z == h ? NULL : z, h);
+        seli__leave_blas();
+        if (done)
+            return;
+    }
     float *pre = z ? z : h;
     if (b)
         for (long r = 0; r < rows; r++)
             memcpy(pre + r * out, b->data, (size_t)out * sizeof(float));
     else
         memset(pre, 0, (size_t)(rows * out) * sizeof(float));
-    if (in > 0)
+    if (in > 0) {
+        seli__enter_blas();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)out, (int)in, 1.0f,
                     x->data, (int)in, w->data, (int)out, 1.0f, pre, (int)out);
+        seli__leave_blas();
+    }
     if (act == SELI__ACT_GELU)
         seli__gelu_eval(pre, h, rows * out);
     else if (act == SELI__ACT_LEAKY_RELU)

@@ -82,11 +82,20 @@ static void show_real(double v, int max_digits, int is_float)
         show_text(v > 0 ? "inf" : "-inf");
         return;
     }
-    for (int p = 1; p <= max_digits; p++) {
+    int p = 1;
+    for (; p <= max_digits; p++) {
         snprintf(buf, sizeof buf, "%.*g", p, v);
         double back = strtod(buf, NULL);
         if (is_float ? (float)back == (float)v : back == v)
             break;
+    }
+    /* Whole digits below 1e16 are written out (300, not 3e+02), as a reader expects. */
+    double mag = fabs(v);
+    if (mag >= 1 && mag < 1e16) {
+        int digits = (int)floor(log10(mag)) + 1;
+        if (p < digits) {
+            snprintf(buf, sizeof buf, "%.*g", digits, v);
+        }
     }
     show_text(buf);
 }
