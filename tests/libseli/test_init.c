@@ -13,33 +13,7 @@
 
 #include "seli.h"
 
-static jmp_buf trap_jump;
-static char trap_message[1024];
-
-static void trap_handler(const char *message, void *user_data)
-{
-    (void)user_data;
-    snprintf(trap_message, sizeof trap_message, "%s", message);
-    longjmp(trap_jump, 1);
-}
-
-#define EXPECT_SELI_ERROR(expr, fragment)                                                          \
-    do {                                                                                           \
-        seli_error_handler old_handler_;                                                           \
-        void *old_data_;                                                                           \
-        int depth_ = seli_scope_depth();                                                           \
-        trap_message[0] = 0;                                                                       \
-        seli_set_error_handler(trap_handler, NULL, &old_handler_, &old_data_);                     \
-        if (setjmp(trap_jump) == 0) {                                                              \
-            (void)(expr);                                                                          \
-            seli_set_error_handler(old_handler_, old_data_, NULL, NULL);                           \
-            fail_msg("expected a seli_error containing \"%s\" from %s", fragment, #expr);          \
-        }                                                                                          \
-        seli_set_error_handler(old_handler_, old_data_, NULL, NULL);                               \
-        seli_scope_unwind(depth_);                                                                 \
-        if (!strstr(trap_message, fragment))                                                       \
-            fail_msg("error message \"%s\" lacks \"%s\"", trap_message, fragment);                 \
-    } while (0)
+#include "error_trap.h"
 
 static int setup(void **state)
 {

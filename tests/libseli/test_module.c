@@ -14,35 +14,7 @@
 
 #include "seli.h"
 
-/* EXPECT_SELI_ERROR(expr, fragment): expr must raise a seli_error whose
- * message contains fragment (kept in error_trap_message). */
-static jmp_buf error_trap_jump;
-static char error_trap_message[2048];
-
-static void error_trap_handler(const char *message, void *user_data)
-{
-    (void)user_data;
-    snprintf(error_trap_message, sizeof error_trap_message, "%s", message);
-    longjmp(error_trap_jump, 1);
-}
-
-#define EXPECT_SELI_ERROR(expr, fragment)                                                          \
-    do {                                                                                           \
-        seli_error_handler old_handler_;                                                           \
-        void *old_data_;                                                                           \
-        int depth_ = seli_scope_depth();                                                           \
-        error_trap_message[0] = 0;                                                                 \
-        seli_set_error_handler(error_trap_handler, NULL, &old_handler_, &old_data_);               \
-        if (setjmp(error_trap_jump) == 0) {                                                        \
-            (void)(expr);                                                                          \
-            seli_set_error_handler(old_handler_, old_data_, NULL, NULL);                           \
-            fail_msg("expected a seli_error containing \"%s\" from %s", fragment, #expr);          \
-        }                                                                                          \
-        seli_set_error_handler(old_handler_, old_data_, NULL, NULL);                               \
-        seli_scope_unwind(depth_);                                                                 \
-        if (!strstr(error_trap_message, fragment))                                                 \
-            fail_msg("error message \"%s\" lacks \"%s\"", error_trap_message, fragment);           \
-    } while (0)
+#include "error_trap.h"
 
 static int setup(void **state)
 {
