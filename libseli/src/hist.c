@@ -13,8 +13,6 @@ void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
     double base = seli__py(f, 0);
     if (!isfinite(base) || base > f->y0 + f->h)
         base = f->y0 + f->h + 1; /* log axis: the baseline is under the box */
-    char hex[8], da[64];
-    seli__rgb_hex(p->color, hex);
     seli__svg_put(s, "<path class=\"hist\" d=\"M");
     seli__svg_num(s, seli__px(f, p->x[0]));
     seli__svg_put(s, " ");
@@ -30,18 +28,7 @@ void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
     }
     seli__svg_put(s, "V");
     seli__svg_num(s, base);
-    seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
-    seli__svg_num(s, p->width);
-    seli__svg_put(s, "\" stroke-linejoin=\"miter\"");
-    if (p->alpha < 1) {
-        seli__svg_put(s, " stroke-opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
-    }
-    seli__dash_array(p->dash, p->width, da, sizeof da);
-    if (da[0])
-        seli__svg_printf(s, " stroke-dasharray=\"%s\"", da);
-    seli__svg_put(s, "/>\n");
+    seli__stroke_end(s, p, "stroke-linejoin=\"miter\"");
 }
 
 void seli_hist_array(seli_axes *ax, long n, const float *x, const seli_style *style)

@@ -32,6 +32,24 @@ void seli__dash_array(const char *dash, double width, char *out, size_t n)
         snprintf(out, n, "%s", dash);
 }
 
+void seli__stroke_end(seli__svg *s, const seli__plot *p, const char *join)
+{
+    char hex[8], da[64];
+    seli__rgb_hex(p->color, hex);
+    seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
+    seli__svg_num(s, p->width);
+    seli__svg_printf(s, "\" %s", join);
+    if (p->alpha < 1) {
+        seli__svg_put(s, " stroke-opacity=\"");
+        seli__svg_num(s, p->alpha);
+        seli__svg_put(s, "\"");
+    }
+    seli__dash_array(p->dash, p->width, da, sizeof da);
+    if (da[0])
+        seli__svg_printf(s, " stroke-dasharray=\"%s\"", da);
+    seli__svg_put(s, "/>\n");
+}
+
 static void put_point(seli__svg *s, double x, double y, int *pen)
 {
     seli__svg_put(s, *pen ? " " : "M");
@@ -93,21 +111,10 @@ void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
             put_point(s, x, y, &pen);
         }
     }
-    char hex[8], da[64];
-    seli__rgb_hex(p->color, hex);
-    seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
-    seli__svg_num(s, p->width);
-    seli__svg_put(s, "\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
-    if (p->alpha < 1) {
-        seli__svg_put(s, " stroke-opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
-    }
-    seli__dash_array(p->dash, p->width, da, sizeof da);
-    if (da[0])
-        seli__svg_printf(s, " stroke-dasharray=\"%s\"", da);
-    seli__svg_put(s, "/>\n");
+    seli__stroke_end(s, p, "stroke-linejoin=\"round\" stroke-linecap=\"round\"");
     if (p->marker[0]) {
+        char hex[8];
+        seli__rgb_hex(p->color, hex);
         double d = p->size > 0 ? p->size : 6;
         seli__svg_put(s, "<path d=\"");
         for (long i = 0; i < p->n; i++) {

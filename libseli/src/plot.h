@@ -214,5 +214,8 @@ SELI_INTERNAL int seli__marker_stroked(const char *marker);
 /* stroke-dasharray for a dash spec ("--", ":", "-.", or numbers) scaled by
  * the line width, or "" for a solid line. */
 SELI_INTERNAL void seli__dash_array(const char *dash, double width, char *out, size_t n);
+/* Close a stroked, unfilled <path d="...: colour, width, the join/cap
+ * attributes given, opacity and dashes of p, then "/>". */
+SELI_INTERNAL void seli__stroke_end(seli__svg *s, const seli__plot *p, const char *join);
 
 #endif
