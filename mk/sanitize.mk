@@ -11,7 +11,7 @@ ASAN_KERNEL   := build/asan/seli-kernel
 ASAN_LOG_DIR  := $(CURDIR)/build/asan/logs
 KERNEL_ASAN_OPTIONS := log_path=$(ASAN_LOG_DIR)/kernel:allow_user_segv_handler=1:use_sigaltstack=1:handle_abort=0:abort_on_error=0:halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=0:symbolize=1
 KERNEL_UBSAN_OPTIONS := log_path=$(ASAN_LOG_DIR)/kernel:print_stacktrace=1:halt_on_error=1
-KERNEL_LSAN_OPTIONS  := report_objects=0:max_leaks=50
+KERNEL_LSAN_OPTIONS  := report_objects=0:max_leaks=50:suppressions=$(CURDIR)/tests/sanitizers/lsan.supp
 # The Python tests of tests/kernel (override to run a subset).
 KERNEL_ASAN_TESTS ?= tests/kernel
 
