@@ -30,7 +30,15 @@ CFLAGS   += -std=c11 $(OPT) $(WARN) -fPIC $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
 
 SELI_LIBS   := $(BLAS_LIBS) -ljansson -lzip -lpng -lz -lm -lpthread
-KERNEL_LIBS := /usr/lib/x86_64-linux-gnu/libtcc.a -lzmq -luuid -lsodium -ldl
+# tcc's directory (its include/ and libtcc1.a).  The kernel carries the
+# helpers of libtcc1.a that cells may call, exported with -rdynamic, so that
+# cells link against the process alone (jit.c; libc_nonshared.a's functions
+# are hidden, so runtime.c hands them to cells).
+TCC_DIR     := /usr/lib/x86_64-linux-gnu/tcc
+TCC_RUNTIME := $(foreach f,__fixdfdi __fixsfdi __fixunsdfdi __fixunssfdi __fixunsxfdi __fixxfdi \
+                 __floatundidf __floatundisf __floatundixf alloca __va_arg,-Wl,--undefined=$(f)) \
+               $(TCC_DIR)/libtcc1.a -Wl,-z,noexecstack
+KERNEL_LIBS := /usr/lib/x86_64-linux-gnu/libtcc.a -lzmq -luuid -lsodium -ldl $(TCC_RUNTIME)
 
 LIB_SRC    := $(wildcard libseli/src/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -69,7 +77,8 @@ $(BUILD)/%.o: %.c
 # model halves the per-op time of elementwise kernels.
 $(BUILD)/libseli/src/%.o: CFLAGS += -fvect-cost-model=cheap
 
-$(BUILD)/kernel/src/%.o: CPPFLAGS += -Ikernel/src -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"'
+$(BUILD)/kernel/src/%.o: CPPFLAGS += -Ikernel/src -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"' \
+                                     -DSELI_TCC_DIR='"$(TCC_DIR)"'
 
 $(LIBSELI_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -188,7 +188,10 @@ static char *cache_path(const session *s)
         snprintf(dir, sizeof dir, "%s/.cache/seli", home);
     else
         return NULL;
+    /* Bump when jit_flatten_headers writes its text differently. */
+    static const char flatten_version[] = "flatten 2: ## restored";
     unsigned long long h = 14695981039346656037ULL;
+    h = fnv(h, flatten_version, sizeof flatten_version);
     h = fnv(h, implicit_headers, sizeof implicit_headers);
     h = fnv(h, s->header_dir, strlen(s->header_dir));
     char path[4200];
@@ -276,8 +279,7 @@ static char *flat_headers(const session *s)
 static int compile_probe(session *s)
 {
     sbuf b = {0};
-    sb_str(&b, s->headers);
-    sb_str(&b, "\nint __seli_probe(void) { return (int)sizeof(seli_tensor *); }\n");
+    headers_emit(s, "\nint __seli_probe(void) { return (int)sizeof(seli_tensor *); }\n", 0, &b);
     void *addr = NULL;
     const char *want = "__seli_probe";
     jit_code *code = jit_compile(b.s, s->header_dir, NULL, 0, &want, &addr, 1, NULL, NULL);
@@ -312,6 +314,14 @@ int headers_load(session *s)
     cell parsed = {0};
     if (s->flattened) {
         collect_header_names(s, s->headers, &parsed);
+        const char *whole = getenv("SELI_WHOLE_HEADERS");
+        if (!whole || *whole != '1')
+            s->prelude = prelude_new(s->headers, &parsed);
+        if (s->prelude && compile_probe(s) < 0) {
+            fprintf(stderr, "seli-kernel: the headers in pieces do not compile; taking them whole\n");
+            prelude_free(s->prelude);
+            s->prelude = NULL;
+        }
     } else {
         /* Without a flattened copy, learn the names from the files. */
         static const char *const files[] = {"/usr/include/stdio.h", "/usr/include/stdlib.h",
@@ -352,5 +362,6 @@ void headers_free(session *s)
     for (int i = 0; i < s->ninclude_types; i++)
         free(s->include_types[i]);
     free(s->include_types);
+    prelude_free(s->prelude);
     free(s->headers);
 }

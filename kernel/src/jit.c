@@ -140,22 +140,131 @@ static void on_error(void *opaque, const char *msg)
         d->fn(d->ctx, msg);
 }
 
-jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms, int nsyms,
-                      const char *const *wanted, void **addrs, int nwanted, jit_diag_fn diag,
-                      void *ctx)
+/* ------------------------------------------ linking against the process */
+
+/* tcc links a unit against libc by reading libc.so (a linker script),
+ * libc.so.6's symbol table, libc_nonshared.a and libtcc1.a: some 300 reads
+ * per cell.  The process has every symbol a cell can want (libtcc1.a's
+ * helpers are linked into the kernel and exported, see the Makefile, and
+ * runtime.c hands cells libc_nonshared.a's atexit and its kin), and tcc
+ * resolves what a unit leaves undefined with dlsym.  So tcc is pointed at a directory
+ * where libc.so is an empty linker script and libtcc1.a an empty archive.
+ * If that directory cannot be made, or a probe does not link through it,
+ * tcc links as usual. */
+#ifndef SELI_TCC_DIR
+#define SELI_TCC_DIR "/usr/lib/x86_64-linux-gnu/tcc"
+#endif
+
+static char link_dir[4096];
+static int link_state; /* 0: not tried, 1: link_dir works, -1: link as usual */
+
+static int write_file(const char *dir, const char *name, const char *data, size_t n)
 {
-    diag_ctx d = {diag, ctx};
-    TCCState *s = tcc_new();
-    if (!s) {
-        on_error(&d, "error: cannot create a tcc state");
-        return NULL;
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    if (stat(path, &st) == 0 && (size_t)st.st_size == n)
+        return 0;
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int ok = write(fd, data, n) == (ssize_t)n;
+    ok &= close(fd) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
     }
-    tcc_set_error_func(s, &d, on_error);
+    return 0;
+}
+
+static int make_link_dir(void)
+{
+    const char *base = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char cache[4000];
+    if (base && *base)
+        snprintf(cache, sizeof cache, "%s", base);
+    else if (home && *home)
+        snprintf(cache, sizeof cache, "%s/.cache", home);
+    else
+        return -1;
+    snprintf(link_dir, sizeof link_dir, "%s/seli", cache);
+    mkdir(cache, 0755);
+    mkdir(link_dir, 0755);
+    snprintf(link_dir, sizeof link_dir, "%s/seli/link", cache);
+    mkdir(link_dir, 0755);
+    static const char script[] = "/* seli-kernel: cells link against the process (jit.c) */\n";
+    static const char archive[] = "!<arch>\n";
+    if (write_file(link_dir, "libc.so", script, sizeof script - 1) < 0 ||
+        write_file(link_dir, "libtcc1.a", archive, sizeof archive - 1) < 0)
+        return -1;
+    return 0;
+}
+
+static TCCState *new_state(const char *include_dir, int redirect, diag_ctx *d)
+{
+    TCCState *s = tcc_new();
+    if (!s)
+        return NULL;
+    tcc_set_error_func(s, d, on_error);
+    if (redirect) {
+        /* Before tcc_set_output_type, which appends the default paths. */
+        tcc_set_lib_path(s, link_dir);
+        tcc_add_library_path(s, link_dir);
+        tcc_add_sysinclude_path(s, SELI_TCC_DIR "/include");
+    }
     tcc_set_options(s, "-std=c11");
     tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
     if (include_dir)
         tcc_add_include_path(s, include_dir);
     tcc_add_include_path(s, ".");
+    return s;
+}
+
+/* Does a unit that needs libc, libm and libtcc1's helpers link through
+ * link_dir? */
+static int link_dir_works(void)
+{
+    static const char probe[] =
+        "int snprintf(char *, unsigned long, const char *, ...);\n"
+        "double sqrt(double);\n"
+        "unsigned long long __seli_link_probe(double d) {\n"
+        "    char b[8];\n"
+        "    long double x = d;\n"
+        "    return (unsigned long long)(sqrt(d) * d) + (unsigned long long)x +\n"
+        "           (unsigned long long)snprintf(b, sizeof b, \"%d\", 7);\n"
+        "}\n";
+    diag_ctx d = {NULL, NULL};
+    TCCState *s = new_state(NULL, 1, &d);
+    if (!s)
+        return 0;
+    int ok = 0;
+    if (tcc_compile_string(s, probe) == 0 && tcc_relocate(s, TCC_RELOCATE_AUTO) >= 0) {
+        unsigned long long (*f)(double);
+        void *addr = tcc_get_symbol(s, "__seli_link_probe");
+        memcpy(&f, &addr, sizeof f);
+        /* sqrt(4) * 4 + 4 + 1 */
+        ok = addr && f(4.0) == 13;
+    }
+    tcc_delete(s);
+    return ok;
+}
+
+jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol *syms, int nsyms,
+                      const char *const *wanted, void **addrs, int nwanted, jit_diag_fn diag,
+                      void *ctx)
+{
+    diag_ctx d = {diag, ctx};
+    if (!link_state) {
+        const char *usual = getenv("SELI_LINK_LIBC");
+        link_state = (!usual || *usual != '1') && make_link_dir() == 0 && link_dir_works() ? 1 : -1;
+    }
+    TCCState *s = new_state(include_dir, link_state > 0, &d);
+    if (!s) {
+        on_error(&d, "error: cannot create a tcc state");
+        return NULL;
+    }
     jit_code *code = NULL;
     /* The symbols go in first: a hidden declaration of one (see jit.h) is
      * then addressed directly. */
@@ -318,6 +427,19 @@ static void fix_variadic_macros(char *text)
     }
 }
 
+/* tcc -dD writes the token-pasting operator of a macro body as "<a6>" (its
+ * internal token number): write "##" back, padded to the same length. */
+static void fix_token_pasting(char *text)
+{
+    for (char *p = strstr(text, "<a6>"); p; p = strstr(p + 4, "<a6>")) {
+        const char *line = p;
+        while (line > text && line[-1] != '\n')
+            line--;
+        if (!strncmp(line, "#define ", 8))
+            memcpy(p, " ## ", 4);
+    }
+}
+
 static char *preprocess(const char *text, const char *include_dir, int cwd_too);
 
 char *jit_flatten_headers(const char *text, const char *include_dir)
@@ -384,5 +506,6 @@ static char *preprocess(const char *text, const char *include_dir, int cwd_too)
         }
     }
     fix_variadic_macros(result);
+    fix_token_pasting(result);
     return result;
 }

@@ -6,6 +6,7 @@
 
 #include "guard.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,15 @@ int runtime_symbols(jit_symbol *out, const strlist *replaced)
     for (size_t i = 0; i < sizeof exits / sizeof *exits; i++)
         if (!sl_has(replaced, exits[i].name))
             out[n++] = (jit_symbol){exits[i].name, fn_to_ptr((void (*)(void))exits[i].fn)};
+    /* libc_nonshared.a's functions: hidden in the kernel, so dlsym cannot
+     * find them for a cell (see jit.c). */
+    const jit_symbol nonshared[] = {
+        {"atexit", fn_to_ptr((void (*)(void))atexit)},
+        {"at_quick_exit", fn_to_ptr((void (*)(void))at_quick_exit)},
+        {"pthread_atfork", fn_to_ptr((void (*)(void))pthread_atfork)}};
+    for (size_t i = 0; i < sizeof nonshared / sizeof *nonshared; i++)
+        if (!sl_has(replaced, nonshared[i].name))
+            out[n++] = nonshared[i];
     return n;
 }
 

@@ -134,13 +134,14 @@ static void run_main(void *arg)
     fn();
 }
 
-static jit_code *compile_cell(session *s, const cell *c, const plan *p, int expr_mode, void **addrs,
-                              diags *d)
+static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr_mode,
+                              int whole_headers, void **addrs, diags *d)
 {
-    char *src = unit_build(s, c, p, expr_mode);
+    char *src = unit_build(s, c, p, expr_mode, whole_headers);
     if (getenv("SELI_DUMP_CELL")) {
         const char *tail = strstr(src, "#line 1 \"<session>\"");
-        fprintf(stderr, "---- unit ----\n%s\n----\n", tail ? tail : src);
+        fprintf(stderr, "---- unit (%zu bytes, %zu after the headers) ----\n%s\n----\n",
+                strlen(src), tail ? strlen(tail) : strlen(src), tail ? tail : src);
     }
     /* Symbols: earlier cells' functions and variables, minus what this cell
      * defines anew, and the runtime helpers. */
@@ -181,6 +182,40 @@ static jit_code *compile_cell(session *s, const cell *c, const plan *p, int expr
     free(syms);
     free(wanted);
     sl_free(&impl);
+    return code;
+}
+
+/* Does a diagnostic quote a name that the headers declare but the unit
+ * left out (a name built by token pasting, see prelude.c)? */
+static int misses_header_name(const session *s, const diags *d)
+{
+    for (int i = 0; i < d->lines.n; i++)
+        for (const char *q = strchr(d->lines.v[i], '\''); q; q = strchr(q + 1, '\'')) {
+            const char *end = strchr(q + 1, '\'');
+            if (!end)
+                break;
+            char name[256];
+            if ((size_t)(end - q - 1) < sizeof name) {
+                memcpy(name, q + 1, (size_t)(end - q - 1));
+                name[end - q - 1] = 0;
+                if (prelude_declares(s->prelude, name))
+                    return 1;
+            }
+            q = end;
+        }
+    return 0;
+}
+
+static jit_code *compile_cell(session *s, const cell *c, const plan *p, int expr_mode, void **addrs,
+                              diags *d)
+{
+    jit_code *code = compile_unit(s, c, p, expr_mode, 0, addrs, d);
+    if (s->prelude && misses_header_name(s, d)) {
+        jit_code_free(code);
+        sl_free(&d->lines);
+        d->errors = 0;
+        code = compile_unit(s, c, p, expr_mode, 1, addrs, d);
+    }
     return code;
 }
 

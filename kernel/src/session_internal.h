@@ -42,6 +42,7 @@ struct session {
     char *header_dir;
     char *headers; /* the implicit headers: flattened text, or #include lines */
     int flattened;
+    struct prelude *prelude; /* the flattened headers in pieces (or NULL: use headers) */
     char **header_types; /* typedef names the implicit headers declare (sorted) */
     int nheader_types;
     char **header_names; /* public names the implicit headers declare (sorted) */
@@ -88,6 +89,21 @@ SX_INTERNAL int headers_learn(session *s, const cell *c);
  * is the session.) */
 SX_INTERNAL int session_is_type(void *ctx, const char *name, size_t len);
 
+/* ------------------------------------------------------------ prelude.c */
+
+typedef struct prelude prelude;
+/* The flattened headers (flat, and headers its parse) in pieces that a unit
+ * takes only when it names them; NULL if the parse does not fit the text. */
+SX_INTERNAL prelude *prelude_new(const char *flat, const cell *headers);
+SX_INTERNAL void prelude_free(prelude *p);
+/* Append to out the pieces of p that a unit whose other text is rest needs. */
+SX_INTERNAL void prelude_emit(const prelude *p, const char *rest, sbuf *out);
+/* Nonzero if name is declared by a piece that units take only on demand. */
+SX_INTERNAL int prelude_declares(const prelude *p, const char *name);
+/* Append the implicit headers that rest needs (all of them if whole), then
+ * rest (unit.c). */
+SX_INTERNAL void headers_emit(const session *s, const char *rest, int whole, sbuf *out);
+
 /* ----------------------------------------------------------- redefine.c */
 
 /* What a cell will change, decided before it compiles. */
@@ -123,8 +139,10 @@ enum { EXPR_KNOWN, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
 #define IMPL_PREFIX "__seli_impl_"         /* the body of a function called through a trampoline */
 #define STUB_PREFIX "__seli_stub_"         /* the stub of a declared, undefined function */
 
-/* The translation unit of cell c under plan p (malloc'd). */
-SX_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int expr_mode);
+/* The translation unit of cell c under plan p (malloc'd), with the
+ * implicit headers whole or only what the unit names (see prelude.c). */
+SX_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int expr_mode,
+                             int whole_headers);
 /* The unit that resolves a cell's conditional groups (see
  * cell_conditional_probe): the headers, the preamble's directives, probe. */
 SX_INTERNAL char *unit_probe(const session *s, const char *probe);
@@ -133,7 +151,7 @@ SX_INTERNAL char *unit_probe(const session *s, const char *probe);
 
 /* The declarations of the runtime functions, for every unit. */
 SX_INTERNAL extern const char runtime_decls[];
-#define RUNTIME_MAX_SYMBOLS 9
+#define RUNTIME_MAX_SYMBOLS 12
 /* Write the runtime's symbols (at most RUNTIME_MAX_SYMBOLS) to out, minus
  * the names in replaced (a cell's own exit(), say).  Returns the count. */
 SX_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);

@@ -2,7 +2,8 @@
  *
  * The front end (cell.c) splits the cell into items; the unit is
  *
- *   the implicit headers (flattened once at start-up, see headers.c)
+ *   the implicit headers (flattened once at start-up, see headers.c), only
+ *     the declarations that the rest of the unit names (prelude.c)
  *   the preamble: every directive, type, prototype and extern declaration
  *     of earlier cells, in the order they were defined
  *   the cell's items in source order: file-scope items as they are; each
@@ -44,10 +45,9 @@ static void declare(sbuf *b, session *s, const plan *p, const char *text, const 
 }
 
 /* Build the translation unit, showing the trailing expression by expr_mode. */
-char *unit_build(session *s, const cell *c, const plan *p, int expr_mode)
+char *unit_build(session *s, const cell *c, const plan *p, int expr_mode, int whole_headers)
 {
     sbuf b = {0};
-    sb_str(&b, s->headers);
     sb_str(&b, "\n#line 1 \"<seli>\"\n");
     sb_str(&b, runtime_decls);
     sb_str(&b, "#line 1 \"<session>\"\n");
@@ -193,13 +193,24 @@ char *unit_build(session *s, const cell *c, const plan *p, int expr_mode)
     for (int k = 1; k <= nseg; k++)
         sb_printf(&b, " __seli_seg_%d();", k);
     sb_str(&b, " }\n");
-    return b.s;
+    sbuf unit = {0};
+    headers_emit(s, b.s, whole_headers, &unit);
+    free(b.s);
+    return unit.s;
+}
+
+void headers_emit(const session *s, const char *rest, int whole, sbuf *out)
+{
+    if (s->prelude && !whole)
+        prelude_emit(s->prelude, rest, out);
+    else
+        sb_str(out, s->headers);
+    sb_str(out, rest);
 }
 
 char *unit_probe(const session *s, const char *probe)
 {
     sbuf b = {0};
-    sb_str(&b, s->headers);
     sb_str(&b, "\n#line 1 \"<session>\"\n");
     for (int i = 0; i < s->nentries; i++)
         if (s->entries[i].kind == ITEM_DIRECTIVE) {
@@ -207,5 +218,8 @@ char *unit_probe(const session *s, const char *probe)
             sb_str(&b, "\n");
         }
     sb_str(&b, probe);
-    return sb_take(&b);
+    sbuf unit = {0};
+    headers_emit(s, b.s, 0, &unit);
+    free(b.s);
+    return sb_take(&unit);
 }

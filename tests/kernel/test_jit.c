@@ -649,6 +649,43 @@ static double median_compile_ms(session *s, const char *code, int n)
     return t[n / 2];
 }
 
+/* A unit takes only the declarations it names (prelude.c): a trivial cell
+ * compiles faster than with the headers whole, and cells that name libc
+ * and libseli functions, macros and types, through macros too, still work. */
+static void test_units_take_only_the_headers_they_name(void **state)
+{
+    (void)state;
+    setenv("SELI_WHOLE_HEADERS", "1", 1);
+    session *whole = session_new(NULL);
+    unsetenv("SELI_WHOLE_HEADERS");
+    assert_non_null(whole);
+    assert_null(whole->prelude);
+    assert_non_null(S->prelude);
+    double fast = 0, slow = 0;
+    for (int round = 0; round < 3; round++) {
+        fast += median_compile_ms(S, "int x = 1;", 9);
+        slow += median_compile_ms(whole, "int x = 1;", 9);
+    }
+    session_free(whole);
+    fprintf(stderr, "per-cell compile of \"int x = 1;\": %.2f ms named headers, %.2f ms whole\n",
+            fast / 3, slow / 3);
+    assert_true(fast < slow);
+    static const char *const cells[] = {
+        "double r = sqrt(2.0) + sin(0.5) + fabs(-1.0);",
+        /* isnan() reaches __isnanf by token pasting: compiled again whole. */
+        "int nan_ok = isnan(NAN) && isinf(INFINITY) && !signbit(1.0f) && isnan((float)NAN);",
+        "size_t len = strlen(\"abc\"); FILE *f = stdout; fflush(f);",
+        "seli_tensor *t = seli_ones(SELI_SHAPE(2, 3));",
+        "int c = EOF < 0 && RAND_MAX > 0; div_t dv = div(7, 2);",
+        "long sum = 0; for (int i = 0; i < 10; i++) sum += labs(-i);",
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
+        ok(cells[i]);
+    assert_string_equal(ok("r > 2.89 && r < 2.9 && nan_ok && len == 3 && c && dv.quot == 3 && sum == 45 && "
+                           "seli_item(seli_sum_all(t)) == 6"),
+                        "1");
+}
+
 /* The implicit headers are flattened once, so a cell does not walk the
  * glibc headers again: compare with a session that includes them. */
 static void test_implicit_headers_cost_less_than_including_them(void **state)
@@ -721,6 +758,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_implicit_headers_cost_less_than_including_them,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_units_take_only_the_headers_they_name, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
