@@ -1,7 +1,9 @@
 /* guard.c: the signal guard around a running cell (see guard.h). */
 #include "guard.h"
 
+#include "heapcheck.h"
 #include "jit.h"
+#include "log.h"
 #include "seli/error.h"
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #define ALT_STACK_SIZE (256 * 1024)
+#define HEAPCHECK_MS 1000 /* how long the heap check may take after a fault */
 
 static sigjmp_buf jb;
 static volatile sig_atomic_t running; /* a cell runs under the guard */
@@ -203,6 +206,8 @@ int guard_init(void)
     if (pthread_create(&th, NULL, watcher, NULL) != 0)
         return -1;
     pthread_detach(th);
+    if (heapcheck_init() < 0)
+        return -1;
     seli_set_error_handler(on_seli_error, NULL, NULL, NULL);
     ready = 1;
     return 0;
@@ -230,6 +235,13 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
     pending = 0;
     force = 0;
     seli_clear_interrupt();
+    if ((code == GUARD_SIGNAL || code == GUARD_INTERRUPT) && !heapcheck_usable(HEAPCHECK_MS)) {
+        /* Nothing that allocates can run any more: say why, and go. */
+        kernel_log("the cell was stopped (%s) while the C library's allocator was locked (a "
+                   "heap corruption does this); the kernel cannot go on and exits: restart it",
+                   code == GUARD_SIGNAL ? guard_signal_name(fault_signo) : "interrupt");
+        _exit(70);
+    }
     if (code == GUARD_SIGNAL)
         *signo = fault_signo;
     if (code == GUARD_EXIT)
