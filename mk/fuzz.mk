@@ -2,6 +2,8 @@
 #
 #   make fuzz                      each target for FUZZ_SECONDS (default 60) seconds
 #   make fuzz FUZZ_SECONDS=600     longer
+#   make fuzz FUZZ_RUNS=10000000 FUZZ_SECONDS=36000 FUZZ_TARGETS=cell
+#                                  until 10^7 executions (or the time runs out)
 #   make fuzz-smoke                each target for 20 seconds (part of make test)
 #   make fuzz-regress              replay the seed corpora and fuzz/regression/ once
 #   make fuzz-build                just build build/fuzz/fuzz_*
@@ -18,6 +20,7 @@ FUZZ_BUILD   := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := message cell npz connection
 FUZZ_JOBS    ?= 1
+FUZZ_RUNS    ?=
 
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CPPFLAGS := -Ilibseli/include -Ilibseli/src -Ikernel/src -D_GNU_SOURCE \
@@ -74,7 +77,7 @@ fuzz-seeds: $(FUZZ_BUILD)/make_npz_seeds
 define fuzz_run
 	@mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/crashes/$(1) $(FUZZ_BUILD)/logs
 	@echo "== fuzz_$(1): $(2) s"
-	@$(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 \
+	@$(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -dict=fuzz/dict/$(1).dict \
 	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)/ \
 	    $(FUZZ_BUILD)/corpus/$(1) fuzz/corpus/$(1) fuzz/regression/$(1) \
