@@ -241,8 +241,11 @@ static seli_tensor *f_matmul_t(seli_tensor *const *xs, void *ctx)
 static void test_transposing_product_equals_matmul_of_transposes(void **state)
 {
     (void)state;
-    long sizes[2][3] = {{3, 4, 2}, {21, 17, 9}}; /* direct and OpenBLAS: n, k, m */
-    for (int z = 0; z < 2; z++)
+    /* n, k, m: direct, OpenBLAS, then the AVX-512 kernel where the machine
+     * has it (m a multiple of 64: ragged row tiles, and shared between two
+     * threads; m = 1: one dot product per row) */
+    long sizes[5][3] = {{3, 4, 2}, {21, 17, 9}, {70, 33, 128}, {300, 64, 128}, {45, 20, 1}};
+    for (int z = 0; z < 5; z++)
         for (int ta = 0; ta <= 1; ta++)
             for (int tb = 0; tb <= 1; tb++) {
                 long n = sizes[z][0], k = sizes[z][1], m = sizes[z][2];
