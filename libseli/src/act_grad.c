@@ -24,6 +24,8 @@
 #pragma GCC optimize("fp-contract=fast")
 #endif
 
+#include "gemm_fast.h"
+#include "interrupt.h"
 #include "tape.h"
 
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
@@ -195,7 +197,51 @@ void seli__leaky_relu_eval(const float *a, float *out, long n, float slope)
         leaky_fwd_narrow(a, out, n, slope);
 }
 
-/* --- the ops --- */
+/* --- the ops ---
+ *
+ * A derivative of a [1920, 128] layer is 2.5e5 elements: above
+ * SPLIT_ELEMENTS the two halves run on two threads (seli__parallel_for). */
+#define SPLIT_ELEMENTS 32768L
+
+typedef struct pass {
+    const float *a, *g, *h;
+    float *o;
+    float slope;
+} pass;
+
+static void d1_range(void *ctx, long i0, long i1)
+{
+    const pass *p = ctx;
+    if (wide())
+        gelu_d1_wide(p->a + i0, p->g + i0, p->o + i0, i1 - i0);
+    else
+        gelu_d1_narrow(p->a + i0, p->g + i0, p->o + i0, i1 - i0);
+}
+
+static void d2_range(void *ctx, long i0, long i1)
+{
+    const pass *p = ctx;
+    if (wide())
+        gelu_d2_wide(p->a + i0, p->g + i0, p->h + i0, p->o + i0, i1 - i0);
+    else
+        gelu_d2_narrow(p->a + i0, p->g + i0, p->h + i0, p->o + i0, i1 - i0);
+}
+
+static void leaky_range(void *ctx, long i0, long i1)
+{
+    const pass *p = ctx;
+    if (wide())
+        leaky_wide(p->a + i0, p->g + i0, p->o + i0, i1 - i0, p->slope);
+    else
+        leaky_narrow(p->a + i0, p->g + i0, p->o + i0, i1 - i0, p->slope);
+}
+
+static void run_pass(void (*fn)(void *, long, long), pass *p, long n)
+{
+    seli__enter_blas(); /* a forced interrupt must not land inside the worker's lock */
+    seli__parallel_for(n, SPLIT_ELEMENTS, fn, p);
+    seli__leave_blas();
+}
 
 static void check_pair(const char *op, const seli_tensor *a, const seli_tensor *g)
 {
@@ -229,10 +275,7 @@ static seli_tensor *gelu_d2_vjp(const seli_node *n, int i, const seli_tensor *gg
 static seli_tensor *gelu_d2(const seli_tensor *a, const seli_tensor *g, const seli_tensor *h)
 {
     seli_tensor *out = seli__alloc_like(a);
-    if (wide())
-        gelu_d2_wide(a->data, g->data, h->data, out->data, a->size);
-    else
-        gelu_d2_narrow(a->data, g->data, h->data, out->data, a->size);
+    run_pass(d2_range, &(pass){a->data, g->data, h->data, out->data, 0}, a->size);
     seli__record(out, "seli_gelu (second derivative)", gelu_d2_vjp, a, g, h);
     return out;
 }
@@ -249,10 +292,7 @@ seli_tensor *seli__gelu_bwd(const seli_tensor *a, const seli_tensor *g)
 {
     check_pair("seli_gelu (gradient)", a, g);
     seli_tensor *out = seli__alloc_like(a);
-    if (wide())
-        gelu_d1_wide(a->data, g->data, out->data, a->size);
-    else
-        gelu_d1_narrow(a->data, g->data, out->data, a->size);
+    run_pass(d1_range, &(pass){a->data, g->data, NULL, out->data, 0}, a->size);
     seli__record(out, "seli_gelu (gradient)", gelu_bwd_vjp, a, g, NULL);
     return out;
 }
@@ -270,10 +310,7 @@ seli_tensor *seli__leaky_relu_bwd(const seli_tensor *a, const seli_tensor *g, fl
 {
     check_pair("seli_leaky_relu (gradient)", a, g);
     seli_tensor *out = seli__alloc_like(a);
-    if (wide())
-        leaky_wide(a->data, g->data, out->data, a->size, slope);
-    else
-        leaky_narrow(a->data, g->data, out->data, a->size, slope);
+    run_pass(leaky_range, &(pass){a->data, g->data, NULL, out->data, slope}, a->size);
     seli_node *node = seli__record(out, "seli_leaky_relu (gradient)", leaky_bwd_vjp, a, g, NULL);
     if (node)
         node->f[0] = slope;

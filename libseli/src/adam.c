@@ -10,6 +10,13 @@
 
 #include "optim_private.h"
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__TINYC__)
+/* 16 parameters at a time where the processor has AVX-512. */
+#define WIDE_CLONES __attribute__((target_clones("avx512f", "default")))
+#else
+#define WIDE_CLONES
+#endif
+
 static void adam_settings(const seli_module *opt, long t, seli__opt_hyper *h)
 {
     h->lr = seli__opt_get(opt, "lr", 0, INFINITY, 0);
@@ -20,8 +27,8 @@ static void adam_settings(const seli_module *opt, long t, seli__opt_hyper *h)
     h->c2 = (float)(1.0 / (1.0 - pow(h->beta2, (double)t)));
 }
 
-static void adam_update(const seli__opt_hyper *h, long size, float *restrict theta,
-                        const float *restrict g, float *const *state)
+WIDE_CLONES static void adam_update(const seli__opt_hyper *h, long size, float *restrict theta,
+                                    const float *restrict g, float *const *state)
 {
     float lr = h->lr, b1 = h->beta, b2 = h->beta2, eps = h->eps, c1 = h->c1, c2 = h->c2;
     float *restrict m = state[0], *restrict v = state[1];

@@ -8,7 +8,9 @@
  * by 64 columns of C lives in 24 zmm registers while k runs, B's 64-column
  * panel streams from L1/L2, and A's elements are broadcast.  No packing is
  * needed except a transpose of B for op(B) = B^T (a 128 x 128 weight).
- * The rows of C are shared between the calling thread and one worker thread. */
+ * The rows of C are shared between the calling thread and one worker thread;
+ * seli__parallel_for shares other loops (the activation derivatives of
+ * act_grad.c) with the same worker. */
 #include "gemm_fast.h"
 
 #include <pthread.h>
@@ -121,10 +123,16 @@ typedef struct job {
     float slope;       /* of the leaky ReLU */
     float *Z;          /* [n, m]: the pre-activations, or NULL */
     float *C;       /* [n, m] row-major */
+    void (*fn)(void *ctx, long i0, long i1); /* a job of another kind: fn over [r0, r1) */
+    void *ctx;
 } job;
 
 static void run_job(const job *j)
 {
+    if (j->fn) {
+        j->fn(j->ctx, j->r0, j->r1);
+        return;
+    }
     for (long c0 = 0; c0 < j->m; c0 += TILE_COLS)
         for (long r = j->r0; r < j->r1; r += TILE_ROWS) {
             long rows = j->r1 - r < TILE_ROWS ? j->r1 - r : TILE_ROWS;
@@ -230,16 +238,17 @@ static int start_worker(void)
 #define SPLIT_MIN_FLOPS (1L << 21)
 #define CHUNKS 8
 
-static void run_split(const job *j)
+/* Run j in chunks of whole multiples of grain rows, shared with the worker
+ * when big enough. */
+static void run_split(const job *j, int big_enough, long grain)
 {
     long n = j->r1 - j->r0;
-    if (threads_wanted() < 2 || n < 2 * TILE_ROWS || n * j->m * j->k < SPLIT_MIN_FLOPS ||
-        !start_worker()) {
+    if (threads_wanted() < 2 || n < 2 * grain || !big_enough || !start_worker()) {
         run_job(j);
         return;
     }
     long rows = (n + CHUNKS - 1) / CHUNKS;
-    rows = (rows + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS;
+    rows = (rows + grain - 1) / grain * grain;
     int count = (int)((n + rows - 1) / rows);
     /* fill the product's slot, then open its counter */
     unsigned gen = __atomic_load_n(&generation, __ATOMIC_RELAXED) + 1;
@@ -350,8 +359,8 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
             }
         Bn = scratch;
     }
-    job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C};
-    run_split(&j);
+    job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C, NULL, NULL};
+    run_split(&j, n * m * k >= SPLIT_MIN_FLOPS, TILE_ROWS);
     return 1;
 }
 
@@ -372,12 +381,30 @@ int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
     }
     if (m % TILE_COLS != 0)
         return 0;
-    job j = {0, n, m, k, A, k, 1, B, bias, act, slope, Z, C};
-    run_split(&j);
+    job j = {0, n, m, k, A, k, 1, B, bias, act, slope, Z, C, NULL, NULL};
+    run_split(&j, n * m * k >= SPLIT_MIN_FLOPS, TILE_ROWS);
     return 1;
 }
 
+void seli__parallel_for(long n, long min_split, void (*fn)(void *ctx, long i0, long i1), void *ctx)
+{
+    if (n <= 0)
+        return;
+    job j = {0};
+    j.r1 = n;
+    j.fn = fn;
+    j.ctx = ctx;
+    run_split(&j, n >= min_split, 64);
+}
+
 #else
+
+void seli__parallel_for(long n, long min_split, void (*fn)(void *ctx, long i0, long i1), void *ctx)
+{
+    (void)min_split;
+    if (n > 0)
+        fn(ctx, 0, n);
+}
 
 int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, const float *B,
                     float *C)

@@ -24,4 +24,11 @@ SELI_INTERNAL int seli__gemm_fast_act(long n, long m, long k, const float *A, co
                                       const float *bias, int act, float slope, float *Z,
                                       float *C);
 
+/* Run fn(ctx, i0, i1) over the ranges of a cut of [0, n) (each starting at a
+ * multiple of 64), sharing them with the worker thread of the products when
+ * n >= min_split and two threads are wanted; else fn(ctx, 0, n).  Callers
+ * bracket it with seli__enter_blas / seli__leave_blas, as for a product. */
+SELI_INTERNAL void seli__parallel_for(long n, long min_split,
+                                      void (*fn)(void *ctx, long i0, long i1), void *ctx);
+
 #endif
