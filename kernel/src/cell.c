@@ -124,7 +124,7 @@ static int decl_start(parser *ps, int i, int n)
 static cell_item *new_item(parser *ps, cell_item_kind kind, int line)
 {
     cell *c = ps->out;
-    c->items = sx_realloc(c->items, (size_t)(c->nitems + 1) * sizeof *c->items);
+    sx_grow(&c->items, c->nitems, sizeof *c->items);
     cell_item *it = &c->items[c->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -138,7 +138,7 @@ static void add_name(cell_item *it, const char *s, size_t n)
     for (int i = 0; i < it->nnames; i++)
         if (strlen(it->names[i]) == n && !memcmp(it->names[i], s, n))
             return;
-    it->names = sx_realloc(it->names, (size_t)(it->nnames + 1) * sizeof *it->names);
+    sx_grow(&it->names, it->nnames, sizeof *it->names);
     it->names[it->nnames++] = sx_strndup(s, n);
 }
 

@@ -67,9 +67,19 @@ char *sb_take(sbuf *b)
     return s;
 }
 
+/* Room for n + 1 elements of size bytes in *v, holding n: the array doubles
+ * when n reaches a power of two, so filling it costs linear time. */
+void sx_grow(void *v, int n, size_t size)
+{
+    if (n == 0 || (n & (n - 1)) == 0) {
+        void **p = v;
+        *p = sx_realloc(*p, (size_t)(n ? 2 * n : 1) * size);
+    }
+}
+
 void sl_add(strlist *l, const char *s)
 {
-    l->v = sx_realloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+    sx_grow(&l->v, l->n, sizeof *l->v);
     l->v[l->n++] = sx_strdup(s);
 }
 

@@ -12,6 +12,10 @@
 SX_INTERNAL void *sx_realloc(void *p, size_t n);
 SX_INTERNAL char *sx_strdup(const char *s);
 SX_INTERNAL char *sx_strndup(const char *s, size_t n);
+/* Make room for element n of the array *v (a pointer to the array pointer)
+ * of elements of size bytes that holds n: it doubles when n is a power of
+ * two, so an array filled one element at a time costs linear time. */
+SX_INTERNAL void sx_grow(void *v, int n, size_t size);
 
 /* A growing string; {0} is empty.  s is NUL-terminated once anything was added. */
 typedef struct sbuf {
