@@ -8,6 +8,8 @@
  * which identifiers name types. */
 #include "session_internal.h"
 
+#include "cache.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -179,14 +181,8 @@ static unsigned long long hash_file(unsigned long long h, const char *path)
  * header (libseli's or the glibc ones included) changes.  NULL: no cache. */
 static char *cache_path(const session *s)
 {
-    const char *base = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
     char dir[4096];
-    if (base && *base)
-        snprintf(dir, sizeof dir, "%s/seli", base);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.cache/seli", home);
-    else
+    if (cache_dir(dir, sizeof dir, NULL) < 0)
         return NULL;
     /* Bump when jit_flatten_headers writes its text differently. */
     static const char flatten_version[] = "flatten 2: ## restored";
@@ -220,57 +216,16 @@ static char *cache_path(const session *s)
     return r;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    sbuf b = {0};
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&b, buf, n);
-    fclose(f);
-    return b.s;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return;
-    *slash = 0;
-    char *parent = strrchr(dir, '/');
-    if (parent) {
-        *parent = 0;
-        mkdir(dir, 0755);
-        *parent = '/';
-    }
-    mkdir(dir, 0755);
-    char tmp[4300];
-    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return;
-    size_t n = strlen(text);
-    int ok = fwrite(text, 1, n, f) == n;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0)
-        unlink(tmp);
-}
-
 /* The implicit headers preprocessed once (see jit_flatten_headers), from the
  * cache when an earlier kernel made them. */
 static char *flat_headers(const session *s)
 {
     char *path = cache_path(s);
-    char *text = path ? read_text(path) : NULL;
+    char *text = path ? file_read(path) : NULL;
     if (!text) {
         text = jit_flatten_headers(implicit_headers, s->header_dir);
         if (text && path)
-            write_text(path, text);
+            file_write_atomic(path, text, strlen(text));
     }
     free(path);
     return text;

@@ -1,6 +1,8 @@
 /* heapcheck.c: is the C heap still usable? (see heapcheck.h) */
 #include "heapcheck.h"
 
+#include "deadline.h"
+
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -47,14 +49,7 @@ int heapcheck_usable(int timeout_ms)
     if (!ready)
         return 1;
     sem_post(&ask);
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = deadline_after(CLOCK_MONOTONIC, timeout_ms);
     int rc;
     while ((rc = sem_clockwait(&answer, CLOCK_MONOTONIC, &until)) < 0 && errno == EINTR)
         ;

@@ -1,6 +1,8 @@
 /* iopub.c: a thread-safe queue drained by the thread that owns the PUB socket. */
 #include "iopub.h"
 
+#include "deadline.h"
+
 #include "log.h"
 
 #include <errno.h>
@@ -280,14 +282,7 @@ void iopub_drain(void)
 
 int iopub_wait_below(int max_items, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = deadline_after(CLOCK_REALTIME, timeout_ms);
     pthread_mutex_lock(&q.lock);
     int rc = 0;
     while (q.running && !q.stop && q.count >= max_items && rc == 0)

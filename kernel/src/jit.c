@@ -1,6 +1,8 @@
 /* jit.c: libtcc in memory (see jit.h). */
 #include "jit.h"
 
+#include "cache.h"
+
 #include <libtcc.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -158,46 +160,24 @@ static void on_error(void *opaque, const char *msg)
 static char link_dir[4096];
 static int link_state; /* 0: not tried, 1: link_dir works, -1: link as usual */
 
-static int write_file(const char *dir, const char *name, const char *data, size_t n)
+/* The stub file name in link_dir holds exactly data[0..n). */
+static int stub_file(const char *name, const char *data, size_t n)
 {
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", link_dir, name);
     struct stat st;
     if (stat(path, &st) == 0 && (size_t)st.st_size == n)
         return 0;
-    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    int ok = write(fd, data, n) == (ssize_t)n;
-    ok &= close(fd) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return file_write_atomic(path, data, n);
 }
 
 static int make_link_dir(void)
 {
-    const char *base = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    char cache[4000];
-    if (base && *base)
-        snprintf(cache, sizeof cache, "%s", base);
-    else if (home && *home)
-        snprintf(cache, sizeof cache, "%s/.cache", home);
-    else
-        return -1;
-    snprintf(link_dir, sizeof link_dir, "%s/seli", cache);
-    mkdir(cache, 0755);
-    mkdir(link_dir, 0755);
-    snprintf(link_dir, sizeof link_dir, "%s/seli/link", cache);
-    mkdir(link_dir, 0755);
     static const char script[] = "/* seli-kernel: cells link against the process (jit.c) */\n";
     static const char archive[] = "!<arch>\n";
-    if (write_file(link_dir, "libc.so", script, sizeof script - 1) < 0 ||
-        write_file(link_dir, "libtcc1.a", archive, sizeof archive - 1) < 0)
+    if (cache_dir(link_dir, sizeof link_dir, "link") < 0 ||
+        stub_file("libc.so", script, sizeof script - 1) < 0 ||
+        stub_file("libtcc1.a", archive, sizeof archive - 1) < 0)
         return -1;
     return 0;
 }
@@ -380,24 +360,6 @@ void jit_trampoline_set(void *tramp, void *target)
 
 /* ------------------------------------------------------ flat headers */
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(f), &st) < 0) {
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf)
-        return NULL;
-    buf[n] = 0;
-    return buf;
-}
 
 /* tcc -dD writes a variadic macro "#define M(...)" as "#define M(__VA_ARGS__)":
  * put the "..." back (same length plus one, so rewrite in place with a pad). */
@@ -485,7 +447,7 @@ static char *preprocess(const char *text, const char *include_dir, int cwd_too)
         int status = 0;
         if (posix_spawnp(&pid, "tcc", &fa, NULL, argv, environ) == 0 &&
             waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            result = read_all(out);
+            result = file_read(out);
         posix_spawn_file_actions_destroy(&fa);
     }
     unlink(in);
