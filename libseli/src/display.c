@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "interrupt.h"
 
 static char figure_prefix[256] = "seli-figure";
 static int figure_count;
@@ -69,8 +70,8 @@ seli_sink seli_set_sink(const seli_sink *sink)
 
 int seli_sink_is_default(void) { return current.display == default_display; }
 
-void seli_display_bundle(int n, const char *const *mimes, const char *const *data,
-                         const char *display_id, int update)
+void seli__display_bundle(int n, const char *const *mimes, const char *const *data,
+                          const char *display_id, int update)
 {
     if (n <= 0 || !mimes || !data)
         seli_error("seli_display_bundle: pass n > 0 MIME types and as many data strings");
@@ -82,6 +83,14 @@ void seli_display_bundle(int n, const char *const *mimes, const char *const *dat
     current.display(current.user_data, n, mimes, data, display_id, update);
 }
 
+void seli_display_bundle(int n, const char *const *mimes, const char *const *data,
+                         const char *display_id, int update)
+{
+    /* A cell that shows things in a loop stops here when interrupted. */
+    seli__poll_interrupt("seli_display_bundle");
+    seli__display_bundle(n, mimes, data, display_id, update);
+}
+
 void seli_display(const char *mime_type, const char *data)
 {
     if (!mime_type || !data)
@@ -90,7 +99,11 @@ void seli_display(const char *mime_type, const char *data)
     seli_display_bundle(1, &mime_type, &data, NULL, 0);
 }
 
-void seli_clear_output(int wait) { current.clear_output(current.user_data, wait); }
+void seli_clear_output(int wait)
+{
+    seli__poll_interrupt("seli_clear_output");
+    current.clear_output(current.user_data, wait);
+}
 
 void seli_set_figure_prefix(const char *prefix)
 {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "plot.h"
 
 #define PT_PER_INCH 72.0
@@ -234,6 +235,7 @@ void seli_figure_show(const seli_figure *fig)
 {
     if (!fig)
         seli_error("seli_figure_show: the figure is NULL");
+    seli__poll_interrupt("seli_figure_show"); /* before anything is allocated */
     char *svg = seli_figure_svg(fig);
     char text[200];
     int k = snprintf(text, sizeof text, "<seli_figure %.1fx%.1f in, %d axes", fig->width / 72,
@@ -244,6 +246,6 @@ void seli_figure_show(const seli_figure *fig)
         snprintf(text + k, sizeof text - (size_t)k, ">");
     const char *mimes[2] = {"image/svg+xml", "text/plain"};
     const char *data[2] = {svg, text};
-    seli_display_bundle(2, mimes, data, NULL, 0);
+    seli__display_bundle(2, mimes, data, NULL, 0);
     free(svg);
 }

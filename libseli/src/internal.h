@@ -43,4 +43,10 @@ SELI_INTERNAL void seli__broadcast_strides(const seli_tensor *t, int ndim, const
 /* a (or a^T if ta) @ b (or b^T if tb) without copying a transpose (matmul.c). */
 SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta, int tb);
 
+/* seli_display_bundle without its interrupt check, for libseli's own
+ * displays, whose callers check before they allocate what they show
+ * (display.c). */
+SELI_INTERNAL void seli__display_bundle(int n, const char *const *mimes, const char *const *data,
+                                        const char *display_id, int update);
+
 #endif

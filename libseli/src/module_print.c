@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "module_private.h"
 
 void seli__buf_puts(seli__buf *b, const char *s)
@@ -233,11 +234,12 @@ void seli_module_print(const seli_module *m)
 
 void seli_module_show(const seli_module *m)
 {
+    seli__poll_interrupt("seli_module_show"); /* before anything is allocated */
     char *html = seli_module_html(m);
     char *text = seli_module_str(m);
     const char *mimes[2] = {"text/html", "text/plain"};
     const char *data[2] = {html, text};
-    seli_display_bundle(2, mimes, data, NULL, 0);
+    seli__display_bundle(2, mimes, data, NULL, 0);
     free(html);
     free(text);
 }

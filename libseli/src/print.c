@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "interrupt.h"
 
 #define THRESHOLD 1000
 #define EDGE 3
@@ -449,11 +450,12 @@ char *seli_tensor_html(const seli_tensor *t)
 void seli_tensor_show(const seli_tensor *t)
 {
     seli__check("seli_tensor_show", t, "t");
+    seli__poll_interrupt("seli_tensor_show"); /* before anything is allocated */
     char *html = seli_tensor_html(t);
     char *text = seli_tensor_str(t);
     const char *mimes[2] = {"text/html", "text/plain"};
     const char *data[2] = {html, text};
-    seli_display_bundle(2, mimes, data, NULL, 0);
+    seli__display_bundle(2, mimes, data, NULL, 0);
     free(html);
     free(text);
 }

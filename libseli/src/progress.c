@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "plot.h"
 
 #define INTERVAL_NS 100000000LL /* at most 10 redraws a second */
@@ -148,7 +149,7 @@ static void draw(seli_progress *b, int final, int update)
     seli__svg_put(&h, "</span></div>");
     const char *mimes[2] = {"text/html", "text/plain"};
     const char *data[2] = {h.data, plain};
-    seli_display_bundle(2, mimes, data, b->id, update);
+    seli__display_bundle(2, mimes, data, b->id, update);
     free(h.data);
 }
 
@@ -185,8 +186,10 @@ void seli_progress_step(seli_progress *bar)
     if (!bar)
         seli_error("seli_progress_step: the bar is NULL; make one with seli_progress_new");
     bar->count++;
-    if (coarse_ns() - bar->last_coarse_ns >= INTERVAL_NS)
+    if (coarse_ns() - bar->last_coarse_ns >= INTERVAL_NS) {
+        seli__poll_interrupt("seli_progress_step"); /* before the redraw allocates */
         draw(bar, 0, 1);
+    }
 }
 
 void seli_progress_postfix(seli_progress *bar, const char *format, ...)

@@ -35,7 +35,8 @@ const char *seli_last_error(void);
  * leaves its worker threads waiting, and the next large matmul hangs.  So
  * libseli stops cooperatively: an interrupt is a request that libseli
  * honours at its next safe point.  Every operation that creates a tensor is
- * one, and a large matmul has one between its blocks (~0.1 s apart).  There
+ * one, a large matmul has one between its blocks (~0.1 s apart), and every
+ * display (a figure, a table, a progress bar's redraw) starts with one.  There
  * libseli clears the request and calls seli_error with a message that
  * starts with SELI_INTERRUPT_PREFIX: "KeyboardInterrupt: interrupted in
  * seli_matmul".  In the kernel that error ends the cell as a
