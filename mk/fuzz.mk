@@ -21,6 +21,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := message cell npz connection
 FUZZ_JOBS    ?= 1
 FUZZ_RUNS    ?=
+FUZZ_TIMEOUT ?= 10
 
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CPPFLAGS := -Ilibseli/include -Ilibseli/src -Ikernel/src -D_GNU_SOURCE \
@@ -77,7 +78,7 @@ fuzz-seeds: $(FUZZ_BUILD)/make_npz_seeds
 define fuzz_run
 	@mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/crashes/$(1) $(FUZZ_BUILD)/logs
 	@echo "== fuzz_$(1): $(2) s"
-	@$(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -timeout=10 -rss_limit_mb=2048 \
+	@$(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -dict=fuzz/dict/$(1).dict \
 	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)/ \
 	    $(FUZZ_BUILD)/corpus/$(1) fuzz/corpus/$(1) fuzz/regression/$(1) \

@@ -98,7 +98,7 @@ static inline float tanh_fast(float x)
 {
     float ax = fabsf(x), r;
     if (ax < 0.4f) {
-        float x2 = ax * ax, p = -929569.0f / 638512875;
+        float x2 = ax * ax, p = (float)(-929569.0 / 638512875.0);
         p = p * x2 + 21844.0f / 6081075;
         p = p * x2 - 1382.0f / 155925;
         p = p * x2 + 62.0f / 2835;
