@@ -218,14 +218,40 @@ static char *cache_path(const session *s)
 
 /* The implicit headers preprocessed once (see jit_flatten_headers), from the
  * cache when an earlier kernel made them. */
+/* Remove the cached headers-*.i files other than keep (made for headers
+ * that have changed since), so that the cache does not grow with every
+ * change of libseli's headers. */
+static void forget_old_headers(const char *keep)
+{
+    const char *slash = strrchr(keep, '/');
+    if (!slash)
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - keep), keep);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "headers-", 8) || n < 10 || strcmp(e->d_name + n - 2, ".i") ||
+            !strcmp(e->d_name, slash + 1))
+            continue;
+        char old[4400];
+        snprintf(old, sizeof old, "%s/%s", dir, e->d_name);
+        unlink(old);
+    }
+    closedir(d);
+}
+
 static char *flat_headers(const session *s)
 {
     char *path = cache_path(s);
     char *text = path ? file_read(path) : NULL;
     if (!text) {
         text = jit_flatten_headers(implicit_headers, s->header_dir);
-        if (text && path)
-            file_write_atomic(path, text, strlen(text));
+        if (text && path && file_write_atomic(path, text, strlen(text)) == 0)
+            forget_old_headers(path);
     }
     free(path);
     return text;

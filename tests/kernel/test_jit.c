@@ -8,11 +8,13 @@
 #include "session.h"
 #include "session_internal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -686,6 +688,50 @@ static void test_units_take_only_the_headers_they_name(void **state)
                         "1");
 }
 
+/* The flattened headers are cached under $XDG_CACHE_HOME/seli; a kernel
+ * that writes a new copy removes copies made for older headers. */
+static void test_header_cache_keeps_only_the_current_copy(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/seli-test-cache-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[256], stale[300], other[300];
+    snprintf(sub, sizeof sub, "%s/seli", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(stale, sizeof stale, "%s/headers-0123456789abcdef.i", sub);
+    snprintf(other, sizeof other, "%s/notes.txt", sub);
+    FILE *f = fopen(stale, "w");
+    fputs("stale", f);
+    fclose(f);
+    f = fopen(other, "w");
+    fputs("not ours", f);
+    fclose(f);
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("XDG_CACHE_HOME", dir, 1);
+    session *fresh = session_new(NULL);
+    if (saved)
+        setenv("XDG_CACHE_HOME", saved, 1);
+    else
+        unsetenv("XDG_CACHE_HOME");
+    free(saved);
+    assert_non_null(fresh);
+    assert_int_equal(fresh->flattened, 1);
+    session_free(fresh);
+    assert_int_equal(access(stale, F_OK), -1); /* the stale copy is gone */
+    assert_int_equal(access(other, F_OK), 0);  /* other files stay */
+    int copies = 0;
+    DIR *d = opendir(sub);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        copies += !strncmp(e->d_name, "headers-", 8);
+    closedir(d);
+    assert_int_equal(copies, 1);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* The implicit headers are flattened once, so a cell does not walk the
  * glibc headers again: compare with a session that includes them. */
 static void test_implicit_headers_cost_less_than_including_them(void **state)
@@ -760,6 +806,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_units_take_only_the_headers_they_name, setup,
                                         teardown),
+        cmocka_unit_test(test_header_cache_keeps_only_the_current_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
