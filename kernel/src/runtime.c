@@ -50,36 +50,54 @@ static void rt_undefined(const char *name)
 }
 
 /* exit() and its kin in a cell end the cell, not the kernel (as IPython
- * catches SystemExit).  Outside a running cell (a forked child, another
- * thread) they exit for real. */
+ * catches SystemExit).  Called from a thread the cell started, they end that
+ * thread only, as sys.exit() does in a Python thread, and say so on stderr;
+ * in a child process (after fork) they exit for real. */
 static const char *exit_called; /* which one the cell called */
+static pid_t kernel_pid;       /* the process whose cells these are */
+
+static void exit_off_the_cell(const char *name, int status, void (*really)(int))
+{
+    if (getpid() != kernel_pid)
+        really(status);
+    char msg[256];
+    int n = snprintf(msg, sizeof msg,
+                     "seli-kernel: %s(%d) in a thread the cell started ends that thread, not the "
+                     "kernel\n",
+                     name, status);
+    if (n > 0) {
+        ssize_t w = write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+        (void)w;
+    }
+    pthread_exit(NULL);
+}
 
 static void rt_exit(int status)
 {
     exit_called = "exit";
     guard_exit(status);
-    exit(status);
+    exit_off_the_cell("exit", status, exit);
 }
 
 static void rt__Exit(int status)
 {
     exit_called = "_Exit";
     guard_exit(status);
-    _Exit(status);
+    exit_off_the_cell("_Exit", status, _Exit);
 }
 
 static void rt__exit(int status)
 {
     exit_called = "_exit";
     guard_exit(status);
-    _exit(status);
+    exit_off_the_cell("_exit", status, _exit);
 }
 
 static void rt_quick_exit(int status)
 {
     exit_called = "quick_exit";
     guard_exit(status);
-    quick_exit(status);
+    exit_off_the_cell("quick_exit", status, quick_exit);
 }
 
 /* Object and function pointers convert through memcpy (ISO C has no cast). */
@@ -120,6 +138,8 @@ int runtime_symbols(jit_symbol *out, const strlist *replaced)
 
 session *runtime_enter(session *s)
 {
+    if (!kernel_pid)
+        kernel_pid = getpid();
     session *prev = current;
     current = s;
     return prev;

@@ -16,7 +16,8 @@ exit(): a cell that calls exit(), _exit(), _Exit() or quick_exit() must end
 with an error (ename "SystemExit", evalue "the cell called exit(3)") and the
 kernel keeps the session, as IPython does for sys.exit().  The kernel
 implements this by binding those names, in cell code only, to guard_exit,
-which unwinds the cell like a fault.
+which unwinds the cell like a fault.  From a thread the cell started they end
+that thread only.
 """
 
 import os
@@ -260,6 +261,28 @@ def test_exit_ends_the_cell_not_the_session(code, status):
     assert ex.error["ename"] == "SystemExit"
     assert "exit(%d)" % status in ex.error["evalue"]
     assert after.status == "ok" and after.result["text/plain"] == "10"
+
+
+def test_exit_in_a_thread_the_cell_started_ends_that_thread_only():
+    """exit() from a thread the cell started ends that thread (as
+    sys.exit() does in a Python thread), says so, and the cell goes on."""
+    km, kc = harness.start_kernel()
+    try:
+        assert harness.execute(kc, "int before_exit = 5;").status == "ok"
+        ex = harness.execute(kc, "#include <pthread.h>\n"
+                                 "void *leave(void *arg) { (void)arg; exit(3); return NULL; }\n"
+                                 "pthread_t quitter;\n"
+                                 "pthread_create(&quitter, NULL, leave, NULL);\n"
+                                 "pthread_join(quitter, NULL);\n"
+                                 "printf(\"after the thread\\n\");", timeout=20)
+        assert km.is_alive(), "the kernel exited"
+        assert ex.status == "ok", ex
+        assert ex.stdout == "after the thread\n"
+        assert "exit(3) in a thread the cell started ends that thread" in ex.stderr
+        after = harness.execute(kc, "before_exit * 2")
+        assert after.status == "ok" and after.result["text/plain"] == "10"
+    finally:
+        harness.stop_kernel(km, kc)
 
 
 # ------------------------------------------------------------- interrupts
