@@ -17,10 +17,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define CHUNK 65536          /* the most text one stream message carries */
@@ -47,6 +49,7 @@ static pipe_reader readers[2] = {
 };
 static atomic_int stopping;
 static int started;
+static int wake_fd = -1; /* an eventfd the readers poll: capture_stop writes it */
 
 /* Read all that is in the pipe now and publish it in messages of at most
  * CHUNK bytes; caller holds r->lock.  final: do not hold back an incomplete
@@ -99,9 +102,13 @@ static void await_turn(pipe_reader *r)
 static void *reader_main(void *arg)
 {
     pipe_reader *r = arg;
-    struct pollfd p = {.fd = r->read_end, .events = POLLIN};
+    struct pollfd ps[2] = {{.fd = r->read_end, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+    struct pollfd p = ps[0];
     while (!atomic_load(&stopping)) {
-        int rc = poll(&p, 1, 200);
+        int rc = poll(ps, wake_fd >= 0 ? 2 : 1, 200);
+        p = ps[0];
+        if (rc > 0 && !(p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+            continue; /* woken to stop */
         if (rc < 0 && errno != EINTR)
             break;
         if (rc > 0) {
@@ -126,6 +133,8 @@ int capture_start(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     setvbuf(stderr, NULL, _IONBF, 0);
+    if (wake_fd < 0)
+        wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     for (int i = 0; i < 2; i++) {
         pipe_reader *r = &readers[i];
         int p[2];
@@ -180,6 +189,11 @@ void capture_stop(void)
         return;
     capture_flush();
     atomic_store(&stopping, 1);
+    if (wake_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(wake_fd, &one, sizeof one);
+        (void)w;
+    }
     for (int i = 0; i < 2; i++)
         pthread_join(readers[i].thread, NULL);
     started = 0;

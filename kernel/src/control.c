@@ -63,7 +63,7 @@ static void *control_main(void *arg)
         }
         if (k->parent_pid && getppid() != k->parent_pid && !atomic_load(&k->quit)) {
             kernel_log("control: the parent process is gone; shutting down");
-            atomic_store(&k->quit, 1);
+            kernel_quit(k);
             if (k->sess)
                 session_interrupt(k->sess);
             stdin_interrupt();

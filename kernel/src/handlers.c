@@ -296,7 +296,7 @@ static void handle_shutdown(kernel *k, void *socket, const jmsg *m)
     message_reply(socket, &k->w, m, "shutdown_reply",
                   json_pack("{s:s, s:b}", "status", "ok", "restart", restart));
     atomic_store(&k->restart, restart);
-    atomic_store(&k->quit, 1);
+    kernel_quit(k);
     if (atomic_load(&k->busy)) { /* a cell is running (shutdown came on control) */
         session_interrupt(k->sess);
         stdin_interrupt();

@@ -14,6 +14,8 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <unistd.h>
 
 #define SELI_KERNEL_VERSION "0.1.0"
 
@@ -32,7 +34,8 @@ typedef struct kernel {
     history *hist;
     int execution_count;
 
-    atomic_int quit;    /* leave the shell loop */
+    atomic_int quit;    /* leave the shell loop (set it with kernel_quit) */
+    int wake_fd;        /* an eventfd the shell loop polls: kernel_quit writes it */
     atomic_int restart; /* the shutdown asked for a restart */
     atomic_int busy;    /* the main thread runs a cell */
     int parent_pid;     /* exit when the parent dies (0: do not watch) */
@@ -42,5 +45,17 @@ typedef struct kernel {
     int silent;
     char *result_text; /* text/plain of this execution's execute_result (history) */
 } kernel;
+
+/* Ask the shell loop to leave, now: it polls wake_fd beside the shell
+ * socket, so it does not wait for its poll timeout. */
+static inline void kernel_quit(kernel *k)
+{
+    atomic_store(&k->quit, 1);
+    if (k->wake_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(k->wake_fd, &one, sizeof one);
+        (void)w;
+    }
+}
 
 #endif

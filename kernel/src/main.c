@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -113,15 +114,15 @@ static void *early_shell_main(void *arg)
 static void serve_shell(void)
 {
     while (!atomic_load(&K.quit)) {
-        zmq_pollitem_t item = {K.shell, 0, ZMQ_POLLIN, 0};
-        int rc = zmq_poll(&item, 1, 200);
+        zmq_pollitem_t items[2] = {{K.shell, 0, ZMQ_POLLIN, 0}, {NULL, K.wake_fd, ZMQ_POLLIN, 0}};
+        int rc = zmq_poll(items, K.wake_fd >= 0 ? 2 : 1, 200);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
             kernel_log("shell: %s", zmq_strerror(errno));
             break;
         }
-        if (rc == 0)
+        if (rc == 0 || !(items[0].revents & ZMQ_POLLIN))
             continue;
         jmsg m;
         rc = message_recv(K.shell, &K.w, "shell", &m);
@@ -140,6 +141,7 @@ static void serve_shell(void)
 
 int main(int argc, char **argv)
 {
+    K.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); /* -1: the loop polls the socket alone */
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
