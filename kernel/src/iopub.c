@@ -118,6 +118,41 @@ static void publish(void *sock, const item *it)
     json_decref(header);
 }
 
+/* A client's SUB socket subscribes a moment after it connects, and what is
+ * published before that is lost: jupyter_client's wait_for_ready then waits
+ * 0.2 s for the status of its kernel_info_request and asks again.  The
+ * socket is an XPUB, so the publisher sees the subscriptions; until the
+ * first one arrives, a message waits for it, for FIRST_SUBSCRIBER_MS at most
+ * over the kernel's life (a client may never subscribe). */
+#define FIRST_SUBSCRIBER_MS 500
+static int subscribed;
+static int first_wait_left = FIRST_SUBSCRIBER_MS;
+
+/* Read the (un)subscription messages that arrived, waiting up to
+ * timeout_ms for the first. */
+static void read_subscriptions(void *sock, int timeout_ms)
+{
+    zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
+    while (zmq_poll(&item, 1, timeout_ms) > 0) {
+        unsigned char buf[256];
+        int n = zmq_recv(sock, buf, sizeof buf, ZMQ_DONTWAIT);
+        if (n < 0)
+            break;
+        if (n >= 1 && buf[0] == 1)
+            subscribed = 1;
+        timeout_ms = 0;
+    }
+}
+
+static void await_first_subscriber(void *sock)
+{
+    read_subscriptions(sock, 0);
+    while (!subscribed && first_wait_left > 0) {
+        read_subscriptions(sock, 10);
+        first_wait_left -= 10;
+    }
+}
+
 static void free_item(item *it)
 {
     free(it->msg_type);
@@ -129,7 +164,7 @@ static void free_item(item *it)
 static void *publisher(void *arg)
 {
     (void)arg;
-    void *sock = zmq_socket(q.ctx, ZMQ_PUB);
+    void *sock = zmq_socket(q.ctx, ZMQ_XPUB); /* a PUB that shows the subscriptions */
     int linger = 1000, nodrop = 1;
     int rc = sock ? zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) : -1;
     /* At the high-water mark a PUB socket drops messages silently, the idle
@@ -161,6 +196,7 @@ static void *publisher(void *arg)
         q.count--;
         q.sending = 1;
         pthread_mutex_unlock(&q.lock);
+        await_first_subscriber(sock);
         publish(sock, it);
         free_item(it);
         pthread_mutex_lock(&q.lock);
