@@ -72,33 +72,19 @@ static void exit_off_the_cell(const char *name, int status, void (*really)(int))
     pthread_exit(NULL);
 }
 
-static void rt_exit(int status)
-{
-    exit_called = "exit";
-    guard_exit(status);
-    exit_off_the_cell("exit", status, exit);
-}
-
-static void rt__Exit(int status)
-{
-    exit_called = "_Exit";
-    guard_exit(status);
-    exit_off_the_cell("_Exit", status, _Exit);
-}
-
-static void rt__exit(int status)
-{
-    exit_called = "_exit";
-    guard_exit(status);
-    exit_off_the_cell("_exit", status, _exit);
-}
-
-static void rt_quick_exit(int status)
-{
-    exit_called = "quick_exit";
-    guard_exit(status);
-    exit_off_the_cell("quick_exit", status, quick_exit);
-}
+/* rt_exit, rt__Exit, rt__exit, rt_quick_exit: what cells call by those names. */
+#define EXIT_IN_A_CELL(fn)                                                                         \
+    static void rt_##fn(int status)                                                                \
+    {                                                                                              \
+        exit_called = #fn;                                                                         \
+        guard_exit(status);                                                                        \
+        exit_off_the_cell(#fn, status, fn);                                                        \
+    }
+EXIT_IN_A_CELL(exit)
+EXIT_IN_A_CELL(_Exit)
+EXIT_IN_A_CELL(_exit)
+EXIT_IN_A_CELL(quick_exit)
+#undef EXIT_IN_A_CELL
 
 /* Object and function pointers convert through memcpy (ISO C has no cast). */
 void *fn_to_ptr(void (*f)(void))

@@ -462,18 +462,18 @@ static int zorder(enum seli__kind k)
     }
 }
 
-void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s, const char *id)
+void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s, const char *id)
 {
     const seli__frame *f = &L->f;
-    seli__svg_printf(s, "<g class=\"axes\">\n<defs><clipPath id=\"%s\"><rect x=\"", id);
+    seli__text_printf(s, "<g class=\"axes\">\n<defs><clipPath id=\"%s\"><rect x=\"", id);
     seli__svg_num(s, f->x0);
-    seli__svg_put(s, "\" y=\"");
+    seli__text_put(s, "\" y=\"");
     seli__svg_num(s, f->y0);
-    seli__svg_put(s, "\" width=\"");
+    seli__text_put(s, "\" width=\"");
     seli__svg_num(s, f->w);
-    seli__svg_put(s, "\" height=\"");
+    seli__text_put(s, "\" height=\"");
     seli__svg_num(s, f->h);
-    seli__svg_printf(s, "\"/></clipPath></defs>\n<g clip-path=\"url(#%s)\">\n", id);
+    seli__text_printf(s, "\"/></clipPath></defs>\n<g clip-path=\"url(#%s)\">\n", id);
     for (int z = 0; z <= 2; z++)
         for (int i = 0; i < ax->nplots; i++) {
             const seli__plot *p = &ax->plots[i];
@@ -502,22 +502,22 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s,
                 break;
             }
         }
-    seli__svg_put(s, "</g>\n");
+    seli__text_put(s, "</g>\n");
     for (int i = 0; i < ax->nplots; i++)
         if (ax->plots[i].kind == SELI__ANNOTATE)
             seli__annotate_draw(&ax->plots[i], f, s);
 
     /* spines: left and bottom only */
     double bx = f->x0, by = f->y0 + f->h;
-    seli__svg_put(s, "<path d=\"M");
+    seli__text_put(s, "<path d=\"M");
     seli__svg_num(s, bx);
-    seli__svg_put(s, " ");
+    seli__text_put(s, " ");
     seli__svg_num(s, f->y0);
-    seli__svg_put(s, "V");
+    seli__text_put(s, "V");
     seli__svg_num(s, by);
-    seli__svg_put(s, "H");
+    seli__text_put(s, "H");
     seli__svg_num(s, f->x0 + f->w);
-    seli__svg_put(s, "\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.8\" "
+    seli__text_put(s, "\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.8\" "
                      "stroke-linecap=\"square\"/>\n");
 
     /* ticks */
@@ -527,32 +527,32 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s,
             int n = minor ? T->nminor : T->n;
             if (n == 0)
                 continue;
-            seli__svg_put(s, "<path d=\"");
+            seli__text_put(s, "<path d=\"");
             for (int i = 0; i < n; i++) {
                 double t = minor ? T->minor[i] : T->v[i];
                 double frac = (t - f->lo[a]) / (f->hi[a] - f->lo[a]);
                 if (frac < -1e-9 || frac > 1 + 1e-9)
                     continue;
                 double len = minor ? 2 : TICK_LEN;
-                seli__svg_put(s, "M");
+                seli__text_put(s, "M");
                 if (a == 0) {
                     seli__svg_num(s, f->x0 + frac * f->w);
-                    seli__svg_put(s, " ");
+                    seli__text_put(s, " ");
                     seli__svg_num(s, by);
-                    seli__svg_put(s, "v");
+                    seli__text_put(s, "v");
                     seli__svg_num(s, len);
                 } else {
                     seli__svg_num(s, bx);
-                    seli__svg_put(s, " ");
+                    seli__text_put(s, " ");
                     seli__svg_num(s, f->y0 + (1 - frac) * f->h);
-                    seli__svg_put(s, "h");
+                    seli__text_put(s, "h");
                     seli__svg_num(s, -len);
                 }
             }
-            seli__svg_printf(s, "\" stroke=\"#000\" stroke-width=\"%s\"/>\n",
+            seli__text_printf(s, "\" stroke=\"#000\" stroke-width=\"%s\"/>\n",
                              minor ? "0.6" : "0.8");
         }
-        seli__svg_printf(s, "<g class=\"%s\">\n", a == 0 ? "xticks" : "yticks");
+        seli__text_printf(s, "<g class=\"%s\">\n", a == 0 ? "xticks" : "yticks");
         for (int i = 0; i < T->n; i++) {
             double frac = (T->v[i] - f->lo[a]) / (f->hi[a] - f->lo[a]);
             if (frac < -1e-9 || frac > 1 + 1e-9)
@@ -564,7 +564,7 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s,
                 seli__render_tick_label(s, bx - TICK_LEN - TICK_PAD, f->y0 + (1 - frac) * f->h,
                                         "end", 'c', T, i);
         }
-        seli__svg_put(s, "</g>\n");
+        seli__text_put(s, "</g>\n");
     }
 
     /* axis labels and title */
@@ -584,5 +584,5 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s,
     if (ax->title)
         seli__svg_text(s, f->x0 + f->w / 2, f->y0 - 6, TITLE, "middle", 'b', 0, ax->title);
     seli__legend_render(ax, L, s);
-    seli__svg_put(s, "</g>\n");
+    seli__text_put(s, "</g>\n");
 }

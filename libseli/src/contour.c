@@ -83,30 +83,30 @@ static double bilinear(const seli__plot *p, double gx, double gy)
     return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
 }
 
-static void put_image(const seli__plot *p, const seli__frame *f, seli__svg *s,
+static void put_image(const seli__plot *p, const seli__frame *f, seli__text *s,
                       const unsigned char *rgba, int w, int h, int pixelated)
 {
     double xa = seli__px(f, p->extent[0]), xb = seli__px(f, p->extent[1]);
     double ya = seli__py(f, p->extent[3]), yb = seli__py(f, p->extent[2]);
-    seli__svg_put(s, "<image x=\"");
+    seli__text_put(s, "<image x=\"");
     seli__svg_num(s, xa < xb ? xa : xb);
-    seli__svg_put(s, "\" y=\"");
+    seli__text_put(s, "\" y=\"");
     seli__svg_num(s, ya < yb ? ya : yb);
-    seli__svg_put(s, "\" width=\"");
+    seli__text_put(s, "\" width=\"");
     seli__svg_num(s, fabs(xb - xa));
-    seli__svg_put(s, "\" height=\"");
+    seli__text_put(s, "\" height=\"");
     seli__svg_num(s, fabs(yb - ya));
-    seli__svg_put(s, "\" preserveAspectRatio=\"none\"");
+    seli__text_put(s, "\" preserveAspectRatio=\"none\"");
     if (pixelated)
-        seli__svg_put(s, " style=\"image-rendering:pixelated\"");
+        seli__text_put(s, " style=\"image-rendering:pixelated\"");
     if (p->alpha < 1) {
-        seli__svg_put(s, " opacity=\"");
+        seli__text_put(s, " opacity=\"");
         seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
-    seli__svg_put(s, " xlink:href=\"");
+    seli__text_put(s, " xlink:href=\"");
     seli__svg_png(s, rgba, w, h);
-    seli__svg_put(s, "\"/>\n");
+    seli__text_put(s, "\"/>\n");
 }
 
 static void set_pixel(unsigned char *px, seli__rgb c, int opaque)
@@ -117,7 +117,7 @@ static void set_pixel(unsigned char *px, seli__rgb c, int opaque)
     px[3] = opaque ? 255 : 0;
 }
 
-void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     if (p->levels) { /* filled contours: bands sampled at the page's resolution */
         double pw = fabs(seli__px(f, p->extent[1]) - seli__px(f, p->extent[0]));
@@ -217,7 +217,7 @@ static void link_edges(long *nb, long p, long q)
 }
 
 static void level_path(const seli__plot *p, const grid *g, const seli__frame *f, double level,
-                       long *nb, unsigned char *seen, seli__svg *s)
+                       long *nb, unsigned char *seen, seli__text *s)
 {
     long nx = g->nx, ny = g->ny, nh = ny * (nx - 1), ne = nh + (ny - 1) * nx;
     for (long e = 0; e < 2 * ne; e++)
@@ -300,9 +300,9 @@ static void level_path(const seli__plot *p, const grid *g, const seli__frame *f,
                 long next = nb[2 * e] != prev ? nb[2 * e] : nb[2 * e + 1];
                 int last = next < 0 || seen[next];
                 if (count == 0 || last || fabs(x - lx) + fabs(y - ly) >= 1.0) {
-                    seli__svg_put(s, count == 0 ? "M" : count == 1 ? "L" : " ");
+                    seli__text_put(s, count == 0 ? "M" : count == 1 ? "L" : " ");
                     seli__svg_num1(s, x);
-                    seli__svg_put(s, " ");
+                    seli__text_put(s, " ");
                     seli__svg_num1(s, y);
                     lx = x;
                     ly = y;
@@ -312,11 +312,11 @@ static void level_path(const seli__plot *p, const grid *g, const seli__frame *f,
                 e = next;
             }
             if (pass == 1 && e == start)
-                seli__svg_put(s, "Z");
+                seli__text_put(s, "Z");
         }
 }
 
-void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     if (p->nx < 2 || p->ny < 2)
         return;
@@ -343,18 +343,18 @@ void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
     long ne = g.ny * (g.nx - 1) + (g.ny - 1) * g.nx;
     long *nb = seli__xmalloc(sizeof(long) * (size_t)(2 * ne));
     unsigned char *seen = seli__xmalloc((size_t)ne);
-    seli__svg_put(s, "<g class=\"contour\" fill=\"none\" stroke-width=\"");
+    seli__text_put(s, "<g class=\"contour\" fill=\"none\" stroke-width=\"");
     seli__svg_num(s, p->width);
-    seli__svg_put(s, "\"");
+    seli__text_put(s, "\"");
     if (p->alpha < 1) {
-        seli__svg_put(s, " stroke-opacity=\"");
+        seli__text_put(s, " stroke-opacity=\"");
         seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
-    seli__svg_put(s, ">\n");
+    seli__text_put(s, ">\n");
     for (int l = 0; l < p->nlevels; l++) {
         size_t mark = s->len;
-        seli__svg_put(s, "<path d=\"");
+        seli__text_put(s, "<path d=\"");
         size_t body = s->len;
         level_path(&q, &g, f, p->levels[l], nb, seen, s);
         if (s->len == body) {
@@ -365,9 +365,9 @@ void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
         char hex[8];
         double t = p->nlevels > 1 ? (double)l / (p->nlevels - 1) : 0.5;
         seli__rgb_hex(p->has_color ? p->color : seli__cmap(p->cmap, t), hex);
-        seli__svg_printf(s, "\" stroke=\"%s\"/>\n", hex);
+        seli__text_printf(s, "\" stroke=\"%s\"/>\n", hex);
     }
-    seli__svg_put(s, "</g>\n");
+    seli__text_put(s, "</g>\n");
     free(nb);
     free(seen);
     free(sub);

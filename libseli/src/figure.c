@@ -182,19 +182,19 @@ char *seli_figure_svg(const seli_figure *fig)
         seli_error("seli_figure_svg: the figure is NULL");
     seli__layout *L = seli__xmalloc(sizeof *L * (size_t)(fig->naxes ? fig->naxes : 1));
     layout(fig, L);
-    seli__svg s = {NULL, 0, 0};
+    seli__text s = {NULL, 0, 0};
     /* No <?xml ...?> declaration: SVG is UTF-8 by default, and nbconvert's
      * HTML export rejects inline SVG that declares its encoding. */
-    seli__svg_put(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    seli__text_put(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                       "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"");
     seli__svg_num(&s, fig->width);
-    seli__svg_put(&s, "pt\" height=\"");
+    seli__text_put(&s, "pt\" height=\"");
     seli__svg_num(&s, fig->height);
-    seli__svg_put(&s, "pt\" viewBox=\"0 0 ");
+    seli__text_put(&s, "pt\" viewBox=\"0 0 ");
     seli__svg_num(&s, fig->width);
-    seli__svg_put(&s, " ");
+    seli__text_put(&s, " ");
     seli__svg_num(&s, fig->height);
-    seli__svg_put(&s, "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
+    seli__text_put(&s, "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
                       "<g font-family=\"DejaVu Sans, Bitstream Vera Sans, Arial, Helvetica, "
                       "sans-serif\" font-size=\"10\" fill=\"#000\">\n");
     if (fig->title)
@@ -205,7 +205,7 @@ char *seli_figure_svg(const seli_figure *fig)
         snprintf(id, sizeof id, "seli%lx-%d", serial, i);
         seli__axes_render(fig->axes[i], &L[i], &s, id);
     }
-    seli__svg_put(&s, "</g>\n</svg>\n");
+    seli__text_put(&s, "</g>\n</svg>\n");
     free(L);
     return s.data;
 }

@@ -3,11 +3,11 @@
 
 #include "plot.h"
 
-void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     char hex[8];
     seli__rgb_hex(p->color, hex);
-    seli__svg_put(s, "<path class=\"fill\" d=\"");
+    seli__text_put(s, "<path class=\"fill\" d=\"");
     long emitted = 0;
     for (int pass = 0; pass < 2; pass++)
         for (long k = 0; k < p->n; k++) {
@@ -15,17 +15,17 @@ void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
             double x = seli__px(f, p->x[i]), y = seli__py(f, pass ? p->y2[i] : p->y[i]);
             if (!isfinite(x) || !isfinite(y))
                 continue;
-            seli__svg_put(s, emitted == 0 ? "M" : emitted == 1 ? "L" : " ");
+            seli__text_put(s, emitted == 0 ? "M" : emitted == 1 ? "L" : " ");
             seli__svg_num(s, x);
-            seli__svg_put(s, " ");
+            seli__text_put(s, " ");
             seli__svg_num(s, y);
             emitted++;
         }
-    seli__svg_printf(s, "Z\" fill=\"%s\" fill-opacity=\"", hex);
+    seli__text_printf(s, "Z\" fill=\"%s\" fill-opacity=\"", hex);
     seli__svg_num(s, p->alpha);
-    seli__svg_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
+    seli__text_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
     seli__svg_num(s, p->alpha);
-    seli__svg_put(s, "\" stroke-width=\"0.8\"/>\n");
+    seli__text_put(s, "\" stroke-width=\"0.8\"/>\n");
 }
 
 void seli_fill_between_array(seli_axes *ax, long n, const float *x, const float *y1,

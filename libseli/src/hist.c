@@ -8,25 +8,25 @@
 
 #include "plot.h"
 
-void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     double base = seli__py(f, 0);
     if (!isfinite(base) || base > f->y0 + f->h)
         base = f->y0 + f->h + 1; /* log axis: the baseline is under the box */
-    seli__svg_put(s, "<path class=\"hist\" d=\"M");
+    seli__text_put(s, "<path class=\"hist\" d=\"M");
     seli__svg_num(s, seli__px(f, p->x[0]));
-    seli__svg_put(s, " ");
+    seli__text_put(s, " ");
     seli__svg_num(s, base);
     for (long i = 0; i < p->n; i++) {
         double y = seli__py(f, p->y[i]);
         if (!isfinite(y) || y > base)
             y = base;
-        seli__svg_put(s, "V");
+        seli__text_put(s, "V");
         seli__svg_num(s, y);
-        seli__svg_put(s, "H");
+        seli__text_put(s, "H");
         seli__svg_num(s, seli__px(f, p->x[i + 1]));
     }
-    seli__svg_put(s, "V");
+    seli__text_put(s, "V");
     seli__svg_num(s, base);
     seli__stroke_end(s, p, "stroke-linejoin=\"miter\"");
 }

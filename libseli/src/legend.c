@@ -62,45 +62,45 @@ void seli__legend_size(const seli_axes *ax, double *w, double *h)
     *h += 2 * LEGEND_PAD;
 }
 
-static void stroke_attrs(seli__svg *s, seli__rgb c, double width, double alpha, const char *dash)
+static void stroke_attrs(seli__text *s, seli__rgb c, double width, double alpha, const char *dash)
 {
     char hex[8], da[64];
     seli__rgb_hex(c, hex);
-    seli__svg_printf(s, " fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
+    seli__text_printf(s, " fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
     seli__svg_num(s, width);
-    seli__svg_put(s, "\"");
+    seli__text_put(s, "\"");
     if (alpha < 1) {
-        seli__svg_put(s, " stroke-opacity=\"");
+        seli__text_put(s, " stroke-opacity=\"");
         seli__svg_num(s, alpha);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
     seli__dash_array(dash, width, da, sizeof da);
     if (da[0])
-        seli__svg_printf(s, " stroke-dasharray=\"%s\"", da);
+        seli__text_printf(s, " stroke-dasharray=\"%s\"", da);
 }
 
-static void legend_handle(seli__svg *s, const seli__plot *p, double x, double y)
+static void legend_handle(seli__text *s, const seli__plot *p, double x, double y)
 {
     char hex[8];
     seli__rgb_hex(p->color, hex);
     switch (p->kind) {
     case SELI__HIST:
     case SELI__FILL:
-        seli__svg_put(s, "<rect x=\"");
+        seli__text_put(s, "<rect x=\"");
         seli__svg_num(s, x);
-        seli__svg_put(s, "\" y=\"");
+        seli__text_put(s, "\" y=\"");
         seli__svg_num(s, y - 3.5);
-        seli__svg_put(s, "\" width=\"20\" height=\"7\"");
+        seli__text_put(s, "\" width=\"20\" height=\"7\"");
         if (p->kind == SELI__HIST) {
             stroke_attrs(s, p->color, p->width, p->alpha, p->dash);
         } else {
-            seli__svg_printf(s, " fill=\"%s\" fill-opacity=\"", hex);
+            seli__text_printf(s, " fill=\"%s\" fill-opacity=\"", hex);
             seli__svg_num(s, p->alpha);
-            seli__svg_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
+            seli__text_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
             seli__svg_num(s, p->alpha);
-            seli__svg_put(s, "\" stroke-width=\"0.8\"");
+            seli__text_put(s, "\" stroke-width=\"0.8\"");
         }
-        seli__svg_put(s, "/>\n");
+        seli__text_put(s, "/>\n");
         break;
     case SELI__SCATTER:
     case SELI__ANNOTATE: {
@@ -109,34 +109,34 @@ static void legend_handle(seli__svg *s, const seli__plot *p, double x, double y)
         double d = p->size > 0 ? p->size : 6;
         if (d > 9)
             d = 9;
-        seli__svg_put(s, "<path d=\"");
+        seli__text_put(s, "<path d=\"");
         seli__marker_path(s, p->marker[0] ? p->marker : "o", x + HANDLE_W / 2, y, d);
         if (seli__marker_stroked(p->marker))
-            seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
+            seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
         else
-            seli__svg_printf(s, "\" fill=\"%s\"", hex);
+            seli__text_printf(s, "\" fill=\"%s\"", hex);
         if (p->alpha < 1) {
-            seli__svg_put(s, " opacity=\"");
+            seli__text_put(s, " opacity=\"");
             seli__svg_num(s, p->alpha);
-            seli__svg_put(s, "\"");
+            seli__text_put(s, "\"");
         }
-        seli__svg_put(s, "/>\n");
+        seli__text_put(s, "/>\n");
         break;
     }
     default: {
         seli__rgb c =
             p->kind == SELI__CONTOUR && !p->has_color ? seli__cmap(p->cmap, 0.85) : p->color;
-        seli__svg_put(s, "<path d=\"M");
+        seli__text_put(s, "<path d=\"M");
         seli__svg_num(s, x);
-        seli__svg_put(s, " ");
+        seli__text_put(s, " ");
         seli__svg_num(s, y);
-        seli__svg_put(s, "h20\"");
+        seli__text_put(s, "h20\"");
         stroke_attrs(s, c, p->width, p->alpha, p->dash);
-        seli__svg_put(s, "/>\n");
+        seli__text_put(s, "/>\n");
         if (p->kind == SELI__LINE && p->marker[0]) {
-            seli__svg_put(s, "<path d=\"");
+            seli__text_put(s, "<path d=\"");
             seli__marker_path(s, p->marker, x + 10, y, p->size > 0 ? p->size : 6);
-            seli__svg_printf(s, "\" fill=\"%s\"/>\n", hex);
+            seli__text_printf(s, "\" fill=\"%s\"/>\n", hex);
         }
     }
     }
@@ -207,7 +207,7 @@ static void legend_place(const seli_axes *ax, const seli__layout *L, const char 
     *y = ys[best];
 }
 
-void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__svg *s)
+void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__text *s)
 {
     entry e[64];
     int n = legend_entries(ax, e, 64);
@@ -216,7 +216,7 @@ void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__svg *
     double x0, y0;
     legend_place(ax, L, ax->legend_loc, &x0, &y0);
     int ncol = ax->legend_ncol, rows = (n + ncol - 1) / ncol;
-    seli__svg_put(s, "<g class=\"legend\">\n");
+    seli__text_put(s, "<g class=\"legend\">\n");
     double x = x0 + LEGEND_PAD;
     for (int c = 0; c < ncol; c++) {
         double y = y0 + LEGEND_PAD, cw = 0;
@@ -232,5 +232,5 @@ void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__svg *
         }
         x += HANDLE_W + HANDLE_PAD + cw + COL_GAP;
     }
-    seli__svg_put(s, "</g>\n");
+    seli__text_put(s, "</g>\n");
 }

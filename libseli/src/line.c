@@ -32,29 +32,29 @@ void seli__dash_array(const char *dash, double width, char *out, size_t n)
         snprintf(out, n, "%s", dash);
 }
 
-void seli__stroke_end(seli__svg *s, const seli__plot *p, const char *join)
+void seli__stroke_end(seli__text *s, const seli__plot *p, const char *join)
 {
     char hex[8], da[64];
     seli__rgb_hex(p->color, hex);
-    seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
+    seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
     seli__svg_num(s, p->width);
-    seli__svg_printf(s, "\" %s", join);
+    seli__text_printf(s, "\" %s", join);
     if (p->alpha < 1) {
-        seli__svg_put(s, " stroke-opacity=\"");
+        seli__text_put(s, " stroke-opacity=\"");
         seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
     seli__dash_array(p->dash, p->width, da, sizeof da);
     if (da[0])
-        seli__svg_printf(s, " stroke-dasharray=\"%s\"", da);
-    seli__svg_put(s, "/>\n");
+        seli__text_printf(s, " stroke-dasharray=\"%s\"", da);
+    seli__text_put(s, "/>\n");
 }
 
-static void put_point(seli__svg *s, double x, double y, int *pen)
+static void put_point(seli__text *s, double x, double y, int *pen)
 {
-    seli__svg_put(s, *pen ? " " : "M");
+    seli__text_put(s, *pen ? " " : "M");
     seli__svg_num(s, x);
-    seli__svg_put(s, " ");
+    seli__text_put(s, " ");
     seli__svg_num(s, y);
     (*pen)++; /* pairs after the first continue as an implicit lineto */
 }
@@ -67,9 +67,9 @@ static int increasing(const double *x, long n)
     return 1;
 }
 
-void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
-    seli__svg_put(s, "<path class=\"line\" d=\"");
+    seli__text_put(s, "<path class=\"line\" d=\"");
     int pen = 0;
     if (p->n > 4 * f->w && increasing(p->x, p->n)) {
         long i = 0;
@@ -116,16 +116,16 @@ void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
         char hex[8];
         seli__rgb_hex(p->color, hex);
         double d = p->size > 0 ? p->size : 6;
-        seli__svg_put(s, "<path d=\"");
+        seli__text_put(s, "<path d=\"");
         for (long i = 0; i < p->n; i++) {
             double x = seli__px(f, p->x[i]), y = seli__py(f, p->y[i]);
             if (isfinite(x) && isfinite(y))
                 seli__marker_path(s, p->marker, x, y, d);
         }
         if (seli__marker_stroked(p->marker))
-            seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\"/>\n", hex);
+            seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\"/>\n", hex);
         else
-            seli__svg_printf(s, "\" fill=\"%s\"/>\n", hex);
+            seli__text_printf(s, "\" fill=\"%s\"/>\n", hex);
     }
 }
 

@@ -19,46 +19,7 @@
 
 #include "interrupt.h"
 #include "module_private.h"
-
-void seli__buf_puts(seli__buf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            seli_error("seli_module_str: out of memory");
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
-
-void seli__buf_printf(seli__buf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        seli__buf_puts(b, small);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        seli_error("seli_module_str: out of memory");
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    seli__buf_puts(b, big);
-    free(big);
-}
+#include "text.h"
 
 static int is_scalar_attr(seli_attr_kind k)
 {
@@ -66,77 +27,77 @@ static int is_scalar_attr(seli_attr_kind k)
 }
 
 /* Append s with &, <, >, " escaped when html is nonzero. */
-static void put_text(seli__buf *b, const char *s, int html)
+static void put_text(seli__text *b, const char *s, int html)
 {
     if (!html) {
-        seli__buf_puts(b, s);
+        seli__text_put(b, s);
         return;
     }
     char one[2] = {0, 0};
     for (; *s; s++) {
         switch (*s) {
         case '&':
-            seli__buf_puts(b, "&amp;");
+            seli__text_put(b, "&amp;");
             break;
         case '<':
-            seli__buf_puts(b, "&lt;");
+            seli__text_put(b, "&lt;");
             break;
         case '>':
-            seli__buf_puts(b, "&gt;");
+            seli__text_put(b, "&gt;");
             break;
         case '"':
-            seli__buf_puts(b, "&quot;");
+            seli__text_put(b, "&quot;");
             break;
         default:
             one[0] = *s;
-            seli__buf_puts(b, one);
+            seli__text_put(b, one);
         }
     }
 }
 
 /* "type(dim=16, slope=0.01)": the type and the scalar attributes. */
-static void put_header(seli__buf *b, const seli_module *m, int html)
+static void put_header(seli__text *b, const seli_module *m, int html)
 {
     if (html)
-        seli__buf_puts(b, "<b>");
+        seli__text_put(b, "<b>");
     put_text(b, m->type->name, html);
     if (html)
-        seli__buf_puts(b, "</b>");
+        seli__text_put(b, "</b>");
     int first = 1;
     for (int i = 0; i < m->n; i++) {
         const seli__slot *s = &m->attrs[i];
         if (!is_scalar_attr(s->kind))
             continue;
-        seli__buf_puts(b, first ? "(" : ", ");
+        seli__text_put(b, first ? "(" : ", ");
         first = 0;
         put_text(b, s->name, html);
-        seli__buf_puts(b, "=");
+        seli__text_put(b, "=");
         char num[64];
         if (s->kind == SELI_ATTR_INT) {
             snprintf(num, sizeof num, "%ld", s->v.i);
-            seli__buf_puts(b, num);
+            seli__text_put(b, num);
         } else if (s->kind == SELI_ATTR_FLOAT) {
             snprintf(num, sizeof num, "%g", s->v.f);
-            seli__buf_puts(b, num);
+            seli__text_put(b, num);
         } else {
-            seli__buf_puts(b, html ? "&quot;" : "\"");
+            seli__text_put(b, html ? "&quot;" : "\"");
             put_text(b, s->v.s, html);
-            seli__buf_puts(b, html ? "&quot;" : "\"");
+            seli__text_put(b, html ? "&quot;" : "\"");
         }
     }
     if (!first)
-        seli__buf_puts(b, ")");
+        seli__text_put(b, ")");
 }
 
-static void put_count(seli__buf *b, const seli_module *m)
+static void put_count(seli__text *b, const seli_module *m)
 {
     long count = seli_module_param_count(m);
-    seli__buf_printf(b, "%ld parameter%s", count, count == 1 ? "" : "s");
+    seli__text_printf(b, "%ld parameter%s", count, count == 1 ? "" : "s");
     if (count == 0 && m->n > 0)
-        seli__buf_puts(b, " (created on the first call)");
+        seli__text_put(b, " (created on the first call)");
 }
 
-static void text_tree(seli__buf *b, const seli_module *m, seli__buf *prefix)
+static void text_tree(seli__text *b, const seli_module *m, seli__text *prefix)
 {
     int last = -1;
     for (int i = 0; i < m->n; i++)
@@ -146,20 +107,20 @@ static void text_tree(seli__buf *b, const seli_module *m, seli__buf *prefix)
         const seli__slot *s = &m->attrs[i];
         if (is_scalar_attr(s->kind))
             continue;
-        seli__buf_puts(b, prefix->s ? prefix->s : "");
-        seli__buf_puts(b, i == last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ");
-        seli__buf_puts(b, s->name);
+        seli__text_put(b, prefix->data ? prefix->data : "");
+        seli__text_put(b, i == last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ");
+        seli__text_put(b, s->name);
         if (s->kind == SELI_ATTR_MODULE) {
-            seli__buf_puts(b, ": ");
+            seli__text_put(b, ": ");
             put_header(b, s->v.module, 0);
-            seli__buf_puts(b, "\n");
+            seli__text_put(b, "\n");
             size_t len = prefix->len;
-            seli__buf_puts(prefix, i == last ? "    " : "\u2502   ");
+            seli__text_put(prefix, i == last ? "    " : "\u2502   ");
             text_tree(b, s->v.module, prefix);
             prefix->len = len;
-            prefix->s[len] = 0;
+            prefix->data[len] = 0;
         } else {
-            seli__buf_printf(b, " %s%s\n", seli__shape(s->v.tensor),
+            seli__text_printf(b, " %s%s\n", seli__shape(s->v.tensor),
                              s->kind == SELI_ATTR_BUFFER ? " (buffer)" : "");
         }
     }
@@ -169,60 +130,60 @@ char *seli_module_str(const seli_module *m)
 {
     if (!m)
         seli_error("seli_module_str: the module is NULL");
-    seli__buf b = {0}, prefix = {0};
+    seli__text b = {0}, prefix = {0};
     put_header(&b, m, 0);
-    seli__buf_puts(&b, "  ");
+    seli__text_put(&b, "  ");
     put_count(&b, m);
-    seli__buf_puts(&b, "\n");
-    seli__buf_puts(&prefix, "");
+    seli__text_put(&b, "\n");
+    seli__text_put(&prefix, "");
     text_tree(&b, m, &prefix);
-    free(prefix.s);
-    b.s[--b.len] = 0; /* no trailing newline, as seli_tensor_str */
-    return b.s;
+    free(prefix.data);
+    b.data[--b.len] = 0; /* no trailing newline, as seli_tensor_str */
+    return b.data;
 }
 
-static void html_tree(seli__buf *b, const seli_module *m)
+static void html_tree(seli__text *b, const seli_module *m)
 {
-    seli__buf_puts(b, "<ul style=\"list-style:none;margin:0;padding-left:1.4em\">");
+    seli__text_put(b, "<ul style=\"list-style:none;margin:0;padding-left:1.4em\">");
     for (int i = 0; i < m->n; i++) {
         const seli__slot *s = &m->attrs[i];
         if (is_scalar_attr(s->kind))
             continue;
-        seli__buf_puts(b, "<li>");
+        seli__text_put(b, "<li>");
         if (s->kind == SELI_ATTR_MODULE) {
-            seli__buf_puts(b, "<details open><summary>");
+            seli__text_put(b, "<details open><summary>");
             put_text(b, s->name, 1);
-            seli__buf_puts(b, ": ");
+            seli__text_put(b, ": ");
             put_header(b, s->v.module, 1);
-            seli__buf_puts(b, "</summary>");
+            seli__text_put(b, "</summary>");
             html_tree(b, s->v.module);
-            seli__buf_puts(b, "</details>");
+            seli__text_put(b, "</details>");
         } else {
             put_text(b, s->name, 1);
-            seli__buf_printf(b, " <span style=\"color:#1f77b4\">%s</span>",
+            seli__text_printf(b, " <span style=\"color:#1f77b4\">%s</span>",
                              seli__shape(s->v.tensor));
             if (s->kind == SELI_ATTR_BUFFER)
-                seli__buf_puts(b, " <span style=\"color:#888\">buffer</span>");
+                seli__text_put(b, " <span style=\"color:#888\">buffer</span>");
         }
-        seli__buf_puts(b, "</li>");
+        seli__text_put(b, "</li>");
     }
-    seli__buf_puts(b, "</ul>");
+    seli__text_put(b, "</ul>");
 }
 
 char *seli_module_html(const seli_module *m)
 {
     if (!m)
         seli_error("seli_module_html: the module is NULL");
-    seli__buf b = {0};
-    seli__buf_puts(&b, "<div class=\"seli-module\" style=\"font-family:monospace\">"
+    seli__text b = {0};
+    seli__text_put(&b, "<div class=\"seli-module\" style=\"font-family:monospace\">"
                        "<details open><summary>");
     put_header(&b, m, 1);
-    seli__buf_puts(&b, " <span style=\"color:#888\">");
+    seli__text_put(&b, " <span style=\"color:#888\">");
     put_count(&b, m);
-    seli__buf_puts(&b, "</span></summary>");
+    seli__text_put(&b, "</span></summary>");
     html_tree(&b, m);
-    seli__buf_puts(&b, "</details></div>");
-    return b.s;
+    seli__text_put(&b, "</details></div>");
+    return b.data;
 }
 
 void seli_module_print(const seli_module *m)

@@ -55,13 +55,4 @@ SELI_INTERNAL void seli__register_sequential(void);
 SELI_INTERNAL void seli__register_activations(void);
 SELI_INTERNAL void seli__register_norms(void);
 
-/* A growing malloc'd string (module_print.c). */
-typedef struct seli__buf {
-    char *s;
-    size_t len, cap;
-} seli__buf;
-SELI_INTERNAL void seli__buf_printf(seli__buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-SELI_INTERNAL void seli__buf_puts(seli__buf *b, const char *s);
-
 #endif

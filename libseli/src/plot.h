@@ -6,32 +6,23 @@
 #include <stddef.h>
 
 #include "internal.h"
+#include "text.h"
 #include "seli/figure.h"
 
-/* --- svg.c: an SVG (or any text) document in a growing buffer --- */
-
-typedef struct seli__svg {
-    char *data; /* NUL-terminated, malloc'd */
-    size_t len, cap;
-} seli__svg;
-
-SELI_INTERNAL void seli__svg_putn(seli__svg *s, const char *text, size_t n);
-SELI_INTERNAL void seli__svg_put(seli__svg *s, const char *text);
-SELI_INTERNAL void seli__svg_printf(seli__svg *s, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+/* --- svg.c: SVG text, written into a seli__text (text.h) --- */
 /* text with & < > " ' escaped (safe in element content and attributes). */
-SELI_INTERNAL void seli__svg_escape(seli__svg *s, const char *text);
+SELI_INTERNAL void seli__svg_escape(seli__text *s, const char *text);
 /* A coordinate: at most 2 decimals, no trailing zeros ("12.5", "-3", "0.07"). */
-SELI_INTERNAL void seli__svg_num(seli__svg *s, double v);
+SELI_INTERNAL void seli__svg_num(seli__text *s, double v);
 /* The same with at most 1 decimal (dense contour lines). */
-SELI_INTERNAL void seli__svg_num1(seli__svg *s, double v);
+SELI_INTERNAL void seli__svg_num1(seli__text *s, double v);
 /* One line of a label, escaped, with x_1, x^2, x_{ij} and $...$ rendered as
  * <tspan baseline-shift> sub/superscripts. */
-SELI_INTERNAL void seli__svg_label(seli__svg *s, const char *line, size_t n);
+SELI_INTERNAL void seli__svg_label(seli__text *s, const char *line, size_t n);
 /* A <text> element at (x, y) (y is the middle of the first line when
  * valign is 'c', its baseline when 'b', its top when 't'); anchor is "start",
  * "middle" or "end"; rotate is -90 for a y label.  '\n' breaks lines. */
-SELI_INTERNAL void seli__svg_text(seli__svg *s, double x, double y, double size, const char *anchor,
+SELI_INTERNAL void seli__svg_text(seli__text *s, double x, double y, double size, const char *anchor,
                                   char valign, double rotate, const char *text);
 /* Estimated width in pt of the widest line of text at font size `size`. */
 SELI_INTERNAL double seli__text_width(const char *text, double size);
@@ -62,7 +53,7 @@ SELI_INTERNAL void seli__rgb_hex(seli__rgb c, char out[8]);
 
 /* Encode an RGBA image (w*h*4 bytes, rows top first) as PNG and append
  * "data:image/png;base64,..." to s. */
-SELI_INTERNAL void seli__svg_png(seli__svg *s, const unsigned char *rgba, int w, int h);
+SELI_INTERNAL void seli__svg_png(seli__text *s, const unsigned char *rgba, int w, int h);
 
 /* --- the figure and its axes --- */
 
@@ -183,31 +174,31 @@ SELI_INTERNAL int seli__ticks_have_power(const seli__ticks *T);
 /* v formatted with the decimals that step needs, minus sign U+2212. */
 SELI_INTERNAL void seli__fmt_number(char *out, size_t n, double v, double step);
 /* Tick label i as a <text> at (x, y). */
-SELI_INTERNAL void seli__render_tick_label(seli__svg *s, double x, double y, const char *anchor,
+SELI_INTERNAL void seli__render_tick_label(seli__text *s, double x, double y, const char *anchor,
                                            char valign, const seli__ticks *T, int i);
 /* legend.c: the legend's size (0 x 0 if none) and drawing it. */
 SELI_INTERNAL void seli__legend_size(const seli_axes *ax, double *w, double *h);
-SELI_INTERNAL void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__svg *s);
+SELI_INTERNAL void seli__legend_render(const seli_axes *ax, const seli__layout *L, seli__text *s);
 
 /* Limits, ticks and the room around the box, for a box of about w x h pt. */
 SELI_INTERNAL void seli__axes_prepare(const seli_axes *ax, double w, double h, seli__layout *L);
 /* Draw the axes into s (L->f holds the final box); id makes clip ids unique. */
-SELI_INTERNAL void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__svg *s,
+SELI_INTERNAL void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s,
                                      const char *id);
 /* Free what an axes owns (not the struct). */
 SELI_INTERNAL void seli__axes_destroy(seli_axes *ax);
 
 /* Draw one plot inside the frame (clip is already set). */
-SELI_INTERNAL void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
-SELI_INTERNAL void seli__annotate_draw(const seli__plot *p, const seli__frame *f, seli__svg *s);
+SELI_INTERNAL void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
+SELI_INTERNAL void seli__annotate_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
 /* A marker of the given kind ("o", "s", "^", "x", "X", "+", ".", "D", "v")
  * of diameter d at (x, y), as path data (filled markers) into s. */
-SELI_INTERNAL void seli__marker_path(seli__svg *s, const char *marker, double x, double y,
+SELI_INTERNAL void seli__marker_path(seli__text *s, const char *marker, double x, double y,
                                      double d);
 /* Nonzero when the marker is drawn with a stroke (x, +) rather than a fill. */
 SELI_INTERNAL int seli__marker_stroked(const char *marker);
@@ -216,6 +207,6 @@ SELI_INTERNAL int seli__marker_stroked(const char *marker);
 SELI_INTERNAL void seli__dash_array(const char *dash, double width, char *out, size_t n);
 /* Close a stroked, unfilled <path d="...: colour, width, the join/cap
  * attributes given, opacity and dashes of p, then "/>". */
-SELI_INTERNAL void seli__stroke_end(seli__svg *s, const seli__plot *p, const char *join);
+SELI_INTERNAL void seli__stroke_end(seli__text *s, const seli__plot *p, const char *join);
 
 #endif

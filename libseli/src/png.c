@@ -30,7 +30,7 @@ static void write_bytes(png_structp png, png_bytep data, png_size_t n)
 
 static void flush_bytes(png_structp png) { (void)png; }
 
-static void base64(seli__svg *s, const unsigned char *p, size_t n)
+static void base64(seli__text *s, const unsigned char *p, size_t n)
 {
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char quad[4];
@@ -44,11 +44,11 @@ static void base64(seli__svg *s, const unsigned char *p, size_t n)
         quad[1] = abc[(v >> 12) & 63];
         quad[2] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
         quad[3] = i + 2 < n ? abc[v & 63] : '=';
-        seli__svg_putn(s, quad, 4);
+        seli__text_putn(s, quad, 4);
     }
 }
 
-void seli__svg_png(seli__svg *s, const unsigned char *rgba, int w, int h)
+void seli__svg_png(seli__text *s, const unsigned char *rgba, int w, int h)
 {
     bytes out = {NULL, 0, 0};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
@@ -76,7 +76,7 @@ void seli__svg_png(seli__svg *s, const unsigned char *rgba, int w, int h)
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     free(rows);
-    seli__svg_put(s, "data:image/png;base64,");
+    seli__text_put(s, "data:image/png;base64,");
     base64(s, out.data, out.len);
     free(out.data);
 }

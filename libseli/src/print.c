@@ -22,6 +22,7 @@
 
 #include "internal.h"
 #include "interrupt.h"
+#include "text.h"
 
 #define THRESHOLD 1000
 #define EDGE 3
@@ -29,69 +30,6 @@
 #define HTML_MAX 12
 #define HTML_EDGE 5
 #define DECIMALS 4
-
-/* --- a growing string --- */
-
-typedef struct {
-    char *s;
-    size_t len, cap;
-} strbuf;
-
-static void sb_reserve(strbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        free(b->s);
-        seli_error("seli_tensor_str: out of memory for a %zu-byte string", cap);
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-static void sb_put(strbuf *b, const char *s, size_t n)
-{
-    sb_reserve(b, n);
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void sb_puts(strbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_repeat(strbuf *b, char c, int n)
-{
-    if (n <= 0)
-        return;
-    sb_reserve(b, (size_t)n);
-    memset(b->s + b->len, c, (size_t)n);
-    b->len += (size_t)n;
-    b->s[b->len] = 0;
-}
-
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    char small[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        sb_put(b, small, (size_t)n);
-        return;
-    }
-    sb_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 /* --- one number format for all the numbers shown --- */
 
@@ -243,20 +181,20 @@ static void choose_format(const view *v, number_format *f)
 
 /* --- text --- */
 
-static void put_padded(strbuf *b, const number_format *f, const char *s)
+static void put_padded(seli__text *b, const number_format *f, const char *s)
 {
-    sb_repeat(b, ' ', f->width - (int)strlen(s));
-    sb_puts(b, s);
+    seli__text_repeat(b, ' ', f->width - (int)strlen(s));
+    seli__text_put(b, s);
 }
 
 /* The bracketed block of dimension d at `offset`; its elements start at
  * column `indent`. */
-static void emit(strbuf *b, const view *v, const number_format *f, int d, long offset, int indent)
+static void emit(seli__text *b, const view *v, const number_format *f, int d, long offset, int indent)
 {
     const seli_tensor *t = v->t;
     long count;
     shown_index(v, d, 0, &count);
-    sb_puts(b, "[");
+    seli__text_put(b, "[");
     if (d == t->ndim - 1) {
         int per_line = (LINEWIDTH - indent) / (f->width + 2);
         if (per_line < 1)
@@ -264,16 +202,16 @@ static void emit(strbuf *b, const view *v, const number_format *f, int d, long o
         for (long k = 0; k < count; k++) {
             if (k > 0) {
                 if (k % per_line == 0) {
-                    sb_puts(b, ",\n");
-                    sb_repeat(b, ' ', indent);
+                    seli__text_put(b, ",\n");
+                    seli__text_repeat(b, ' ', indent);
                 } else {
-                    sb_puts(b, ", ");
+                    seli__text_put(b, ", ");
                 }
             }
             long i = shown_index(v, d, k, &count);
             char num[64];
             if (i < 0)
-                sb_puts(b, "..."); /* unpadded, as numpy: every row has it in the same place */
+                seli__text_put(b, "..."); /* unpadded, as numpy: every row has it in the same place */
             else {
                 nf_format(f, t->data[offset + i * v->stride[d]], num, sizeof num);
                 put_padded(b, f, num);
@@ -282,25 +220,25 @@ static void emit(strbuf *b, const view *v, const number_format *f, int d, long o
     } else {
         for (long k = 0; k < count; k++) {
             if (k > 0) {
-                sb_puts(b, ",");
-                sb_repeat(b, '\n', t->ndim - d - 1);
-                sb_repeat(b, ' ', indent);
+                seli__text_put(b, ",");
+                seli__text_repeat(b, '\n', t->ndim - d - 1);
+                seli__text_repeat(b, ' ', indent);
             }
             long i = shown_index(v, d, k, &count);
             if (i < 0)
-                sb_puts(b, "...");
+                seli__text_put(b, "...");
             else
                 emit(b, v, f, d + 1, offset + i * v->stride[d], indent + 1);
         }
     }
-    sb_puts(b, "]");
+    seli__text_put(b, "]");
 }
 
 char *seli_tensor_str(const seli_tensor *t)
 {
     seli__check("seli_tensor_str", t, "t");
-    strbuf b = {NULL, 0, 0};
-    sb_puts(&b, "tensor(");
+    seli__text b = {0};
+    seli__text_put(&b, "tensor(");
     view v;
     view_init(&v, t, t->size > THRESHOLD);
     number_format f;
@@ -308,18 +246,18 @@ char *seli_tensor_str(const seli_tensor *t)
     if (t->ndim == 0) {
         char num[64];
         nf_format(&f, t->data[0], num, sizeof num);
-        sb_puts(&b, num);
+        seli__text_put(&b, num);
     } else if (t->size == 0) {
-        sb_puts(&b, "[]");
+        seli__text_put(&b, "[]");
         if (t->ndim > 1) {
             char shape[256];
-            sb_printf(&b, ", shape=%s", seli_shape_str(t, shape, sizeof shape));
+            seli__text_printf(&b, ", shape=%s", seli_shape_str(t, shape, sizeof shape));
         }
     } else {
         emit(&b, &v, &f, 0, 0, (int)strlen("tensor(["));
     }
-    sb_puts(&b, ")");
-    return b.s;
+    seli__text_put(&b, ")");
+    return b.data;
 }
 
 void seli_print(const seli_tensor *t)
@@ -348,7 +286,7 @@ static long html_slot(long n, long k, long *count)
     return n - (2 * HTML_EDGE + 1 - k);
 }
 
-static void html_row_label(strbuf *b, const seli_tensor *t, long row)
+static void html_row_label(seli__text *b, const seli_tensor *t, long row)
 {
     long idx[SELI_MAX_DIMS];
     int lead = t->ndim - 1;
@@ -356,10 +294,10 @@ static void html_row_label(strbuf *b, const seli_tensor *t, long row)
         idx[d] = row % t->shape[d];
         row /= t->shape[d];
     }
-    sb_puts(b, "<th>");
+    seli__text_put(b, "<th>");
     for (int d = 0; d < lead; d++)
-        sb_printf(b, d ? ", %ld" : "%ld", idx[d]);
-    sb_puts(b, "</th>");
+        seli__text_printf(b, d ? ", %ld" : "%ld", idx[d]);
+    seli__text_put(b, "</th>");
 }
 
 char *seli_tensor_html(const seli_tensor *t)
@@ -398,35 +336,35 @@ char *seli_tensor_html(const seli_tensor *t)
         }
     }
 
-    strbuf b = {NULL, 0, 0};
+    seli__text b = {0};
     char shape[256];
-    sb_printf(&b,
+    seli__text_printf(&b,
               "<table class=\"seli-tensor\" style=\"border-collapse:collapse;"
               "font-family:monospace;text-align:right\">\n<caption>tensor %s</caption>\n",
               seli_shape_str(t, shape, sizeof shape));
     int labelled = t->ndim > 1;
     if (t->ndim > 0 && ncols > 0) { /* column indices */
-        sb_puts(&b, "<tr>");
+        seli__text_put(&b, "<tr>");
         if (labelled)
-            sb_puts(&b, "<th></th>");
+            seli__text_put(&b, "<th></th>");
         for (long c = 0; c < ncols; c++) {
             long j = html_slot(cols, c, &ncols);
             if (j < 0)
-                sb_puts(&b, "<th>&hellip;</th>");
+                seli__text_put(&b, "<th>&hellip;</th>");
             else
-                sb_printf(&b, "<th>%ld</th>", j);
+                seli__text_printf(&b, "<th>%ld</th>", j);
         }
-        sb_puts(&b, "</tr>\n");
+        seli__text_put(&b, "</tr>\n");
     }
     for (long r = 0; r < nrows; r++) {
         long i = html_slot(rows, r, &nrows);
-        sb_puts(&b, "<tr>");
+        seli__text_put(&b, "<tr>");
         if (i < 0) {
             if (labelled)
-                sb_puts(&b, "<th>&vellip;</th>");
+                seli__text_put(&b, "<th>&vellip;</th>");
             for (long c = 0; c < ncols; c++)
-                sb_puts(&b, "<td>&vellip;</td>");
-            sb_puts(&b, "</tr>\n");
+                seli__text_put(&b, "<td>&vellip;</td>");
+            seli__text_put(&b, "</tr>\n");
             continue;
         }
         if (labelled)
@@ -435,16 +373,16 @@ char *seli_tensor_html(const seli_tensor *t)
             long j = html_slot(cols, c, &ncols);
             char num[64];
             if (j < 0)
-                sb_puts(&b, "<td>&hellip;</td>");
+                seli__text_put(&b, "<td>&hellip;</td>");
             else {
                 nf_format(&f, t->data[i * cols + j], num, sizeof num);
-                sb_printf(&b, "<td>%s</td>", num);
+                seli__text_printf(&b, "<td>%s</td>", num);
             }
         }
-        sb_puts(&b, "</tr>\n");
+        seli__text_put(&b, "</tr>\n");
     }
-    sb_puts(&b, "</table>");
-    return b.s;
+    seli__text_put(&b, "</table>");
+    return b.data;
 }
 
 void seli_tensor_show(const seli_tensor *t)

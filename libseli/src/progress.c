@@ -88,7 +88,7 @@ static double fraction(const seli_progress *b)
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-static void html_escape(seli__svg *s, const char *text) { seli__svg_escape(s, text); }
+static void html_escape(seli__text *s, const char *text) { seli__svg_escape(s, text); }
 
 static void draw(seli_progress *b, int final, int update)
 {
@@ -128,25 +128,25 @@ static void draw(seli_progress *b, int final, int update)
         b->last_len = len;
         return;
     }
-    seli__svg h = {NULL, 0, 0};
-    seli__svg_put(&h, "<div class=\"seli-progress\" style=\"display:flex;align-items:center;"
+    seli__text h = {NULL, 0, 0};
+    seli__text_put(&h, "<div class=\"seli-progress\" style=\"display:flex;align-items:center;"
                       "gap:0.6em;font-family:monospace;font-size:12px;line-height:1.6\">");
     if (b->desc[0]) {
-        seli__svg_put(&h, "<span>");
+        seli__text_put(&h, "<span>");
         html_escape(&h, b->desc);
-        seli__svg_put(&h, "</span>");
+        seli__text_put(&h, "</span>");
     }
     if (b->total > 0) {
         const char *color = !final ? "#1f77b4" : b->count >= b->total ? "#2ca02c" : "#d62728";
-        seli__svg_printf(&h,
+        seli__text_printf(&h,
                          "<span>%3d%%</span><div style=\"width:20em;height:0.9em;"
                          "background:#e8e8e8;border-radius:2px;overflow:hidden\">"
                          "<div style=\"width:%.1f%%;height:100%%;background:%s\"></div></div>",
                          pct, frac * 100, color);
     }
-    seli__svg_put(&h, "<span>");
+    seli__text_put(&h, "<span>");
     html_escape(&h, cnt);
-    seli__svg_put(&h, "</span></div>");
+    seli__text_put(&h, "</span></div>");
     const char *mimes[2] = {"text/html", "text/plain"};
     const char *data[2] = {h.data, plain};
     seli__display_bundle(2, mimes, data, b->id, update);

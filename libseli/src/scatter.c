@@ -13,56 +13,56 @@
 
 int seli__marker_stroked(const char *marker) { return marker[0] == 'x' || marker[0] == '+'; }
 
-static void move(seli__svg *s, double x, double y)
+static void move(seli__text *s, double x, double y)
 {
-    seli__svg_put(s, "M");
+    seli__text_put(s, "M");
     seli__svg_num(s, x);
-    seli__svg_put(s, " ");
+    seli__text_put(s, " ");
     seli__svg_num(s, y);
 }
 
-static void rel(seli__svg *s, const char *cmd, double dx, double dy)
+static void rel(seli__text *s, const char *cmd, double dx, double dy)
 {
-    seli__svg_put(s, cmd);
+    seli__text_put(s, cmd);
     seli__svg_num(s, dx);
-    seli__svg_put(s, " ");
+    seli__text_put(s, " ");
     seli__svg_num(s, dy);
 }
 
-void seli__marker_path(seli__svg *s, const char *marker, double x, double y, double d)
+void seli__marker_path(seli__text *s, const char *marker, double x, double y, double d)
 {
     double r = d / 2;
     switch (marker[0]) {
     case 's':
         move(s, x - r, y - r);
-        seli__svg_put(s, "h");
+        seli__text_put(s, "h");
         seli__svg_num(s, d);
-        seli__svg_put(s, "v");
+        seli__text_put(s, "v");
         seli__svg_num(s, d);
-        seli__svg_put(s, "h");
+        seli__text_put(s, "h");
         seli__svg_num(s, -d);
-        seli__svg_put(s, "z");
+        seli__text_put(s, "z");
         break;
     case '^':
         move(s, x, y - r);
         rel(s, "l", r, 1.5 * r);
-        seli__svg_put(s, "h");
+        seli__text_put(s, "h");
         seli__svg_num(s, -2 * r);
-        seli__svg_put(s, "z");
+        seli__text_put(s, "z");
         break;
     case 'v':
         move(s, x, y + r);
         rel(s, "l", r, -1.5 * r);
-        seli__svg_put(s, "h");
+        seli__text_put(s, "h");
         seli__svg_num(s, -2 * r);
-        seli__svg_put(s, "z");
+        seli__text_put(s, "z");
         break;
     case 'D':
         move(s, x, y - r);
         rel(s, "l", r, r);
         rel(s, "l", -r, r);
         rel(s, "l", -r, -r);
-        seli__svg_put(s, "z");
+        seli__text_put(s, "z");
         break;
     case 'x':
     case '+':
@@ -85,36 +85,36 @@ void seli__marker_path(seli__svg *s, const char *marker, double x, double y, dou
         double vy[12] = {y - b, y - a, y - b, y - b + a, y, y + b - a,
                          y + b, y + a, y + b, y + b - a, y, y - b + a};
         for (int i = 0; i < 12; i++) {
-            seli__svg_put(s, i ? "L" : "M");
+            seli__text_put(s, i ? "L" : "M");
             seli__svg_num(s, vx[i]);
-            seli__svg_put(s, " ");
+            seli__text_put(s, " ");
             seli__svg_num(s, vy[i]);
         }
-        seli__svg_put(s, "z");
+        seli__text_put(s, "z");
         break;
     }
     default: /* "o" and ".": a circle of two arcs */
         if (marker[0] == '.')
             r *= 0.5;
         move(s, x - r, y);
-        seli__svg_put(s, "a");
+        seli__text_put(s, "a");
         seli__svg_num(s, r);
-        seli__svg_put(s, " ");
+        seli__text_put(s, " ");
         seli__svg_num(s, r);
-        seli__svg_put(s, " 0 1 0 ");
+        seli__text_put(s, " 0 1 0 ");
         seli__svg_num(s, 2 * r);
-        seli__svg_put(s, " 0a");
+        seli__text_put(s, " 0a");
         seli__svg_num(s, r);
-        seli__svg_put(s, " ");
+        seli__text_put(s, " ");
         seli__svg_num(s, r);
-        seli__svg_put(s, " 0 1 0 ");
+        seli__text_put(s, " 0 1 0 ");
         seli__svg_num(s, -2 * r);
-        seli__svg_put(s, " 0z");
+        seli__text_put(s, " 0z");
     }
 }
 
 /* Points of one colour: round or square dots as zero-length capped segments. */
-static void dots(const seli__plot *p, const seli__frame *f, seli__svg *s, seli__rgb color, int bin,
+static void dots(const seli__plot *p, const seli__frame *f, seli__text *s, seli__rgb color, int bin,
                  const unsigned char *bins)
 {
     char hex[8];
@@ -125,7 +125,7 @@ static void dots(const seli__plot *p, const seli__frame *f, seli__svg *s, seli__
     if (m[0] == '.')
         d *= 0.5;
     size_t start = s->len;
-    seli__svg_put(s, "<path d=\"");
+    seli__text_put(s, "<path d=\"");
     size_t body = s->len;
     for (long i = 0; i < p->n; i++) {
         if (bins && bins[i] != bin)
@@ -137,7 +137,7 @@ static void dots(const seli__plot *p, const seli__frame *f, seli__svg *s, seli__
             continue; /* outside the box: clipped anyway */
         if (capped) {
             move(s, x, y);
-            seli__svg_put(s, "h0");
+            seli__text_put(s, "h0");
         } else {
             seli__marker_path(s, m, x, y, d);
         }
@@ -148,26 +148,26 @@ static void dots(const seli__plot *p, const seli__frame *f, seli__svg *s, seli__
         return;
     }
     if (capped) {
-        seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-linecap=\"%s\" stroke-width=\"",
+        seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-linecap=\"%s\" stroke-width=\"",
                          hex, m[0] == 's' ? "square" : "round");
         seli__svg_num(s, m[0] == 's' ? d * 0.886 : d); /* a square of the circle's area */
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     } else if (seli__marker_stroked(m)) {
-        seli__svg_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
+        seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
     } else {
-        seli__svg_printf(s, "\" fill=\"%s\"", hex);
+        seli__text_printf(s, "\" fill=\"%s\"", hex);
     }
     if (p->alpha < 1) {
-        seli__svg_put(s, " opacity=\"");
+        seli__text_put(s, " opacity=\"");
         seli__svg_num(s, p->alpha);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
-    seli__svg_put(s, "/>\n");
+    seli__text_put(s, "/>\n");
 }
 
-void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
+void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
-    seli__svg_put(s, "<g class=\"scatter\">\n");
+    seli__text_put(s, "<g class=\"scatter\">\n");
     if (!p->c) {
         dots(p, f, s, p->color, 0, NULL);
     } else {
@@ -194,7 +194,7 @@ void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__svg *s)
             dots(p, f, s, seli__cmap(p->cmap, (b + 0.5) / CMAP_BINS), b, bins);
         free(bins);
     }
-    seli__svg_put(s, "</g>\n");
+    seli__text_put(s, "</g>\n");
 }
 
 void seli_scatter_array(seli_axes *ax, long n, const float *x, const float *y, const float *c,

@@ -1,4 +1,4 @@
-/* svg.c: writing SVG text into a growing buffer.
+/* svg.c: writing SVG text (into a seli__text, text.h).
  *
  * Escaping (& < > " '), compact numbers, labels with simple sub- and
  * superscripts (x_1, x^2, x_{ij}, $...$), multi-line <text> elements and an
@@ -13,46 +13,7 @@
 
 #include "plot.h"
 
-static void reserve(seli__svg *s, size_t extra)
-{
-    if (s->len + extra + 1 <= s->cap)
-        return;
-    size_t cap = s->cap ? s->cap : 4096;
-    while (cap < s->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(s->data, cap);
-    if (!p)
-        seli_error("seli figure: out of memory while writing the SVG (%zu bytes)", cap);
-    s->data = p;
-    s->cap = cap;
-}
-
-void seli__svg_putn(seli__svg *s, const char *text, size_t n)
-{
-    reserve(s, n);
-    memcpy(s->data + s->len, text, n);
-    s->len += n;
-    s->data[s->len] = '\0';
-}
-
-void seli__svg_put(seli__svg *s, const char *text) { seli__svg_putn(s, text, strlen(text)); }
-
-void seli__svg_printf(seli__svg *s, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    int n = vsnprintf(NULL, 0, format, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    reserve(s, (size_t)n);
-    va_start(ap, format);
-    vsnprintf(s->data + s->len, (size_t)n + 1, format, ap);
-    va_end(ap);
-    s->len += (size_t)n;
-}
-
-static void escape_n(seli__svg *s, const char *text, size_t n)
+static void escape_n(seli__text *s, const char *text, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
@@ -79,17 +40,17 @@ static void escape_n(seli__svg *s, const char *text, size_t n)
                 rep = " ";
         }
         if (rep) {
-            seli__svg_putn(s, text + start, i - start);
-            seli__svg_put(s, rep);
+            seli__text_putn(s, text + start, i - start);
+            seli__text_put(s, rep);
             start = i + 1;
         }
     }
-    seli__svg_putn(s, text + start, n - start);
+    seli__text_putn(s, text + start, n - start);
 }
 
-void seli__svg_escape(seli__svg *s, const char *text) { escape_n(s, text, strlen(text)); }
+void seli__svg_escape(seli__text *s, const char *text) { escape_n(s, text, strlen(text)); }
 
-static void put_num(seli__svg *s, double v, int decimals)
+static void put_num(seli__text *s, double v, int decimals)
 {
     if (!isfinite(v))
         v = 0;
@@ -117,12 +78,12 @@ static void put_num(seli__svg *s, double v, int decimals)
     } while (whole);
     if (v < 0 && r != 0)
         *--p = '-';
-    seli__svg_put(s, p);
+    seli__text_put(s, p);
 }
 
-void seli__svg_num(seli__svg *s, double v) { put_num(s, v, 2); }
+void seli__svg_num(seli__text *s, double v) { put_num(s, v, 2); }
 
-void seli__svg_num1(seli__svg *s, double v) { put_num(s, v, 1); }
+void seli__svg_num1(seli__text *s, double v) { put_num(s, v, 1); }
 
 /* --- labels: runs of text, each at a baseline shift (-1 sub, 0, +1 super) --- */
 
@@ -219,22 +180,22 @@ static void walk(const char *s, size_t n, run_fn fn, void *ctx)
 
 static void render_run(void *ctx, const char *text, size_t n, int shift, int italic)
 {
-    seli__svg *s = ctx;
+    seli__text *s = ctx;
     if (shift || italic) {
-        seli__svg_put(s, "<tspan");
+        seli__text_put(s, "<tspan");
         if (shift)
-            seli__svg_put(s, shift > 0 ? " baseline-shift=\"super\" font-size=\"70%\""
+            seli__text_put(s, shift > 0 ? " baseline-shift=\"super\" font-size=\"70%\""
                                        : " baseline-shift=\"sub\" font-size=\"70%\"");
         if (italic)
-            seli__svg_put(s, " font-style=\"italic\"");
-        seli__svg_put(s, ">");
+            seli__text_put(s, " font-style=\"italic\"");
+        seli__text_put(s, ">");
     }
     escape_n(s, text, n);
     if (shift || italic)
-        seli__svg_put(s, "</tspan>");
+        seli__text_put(s, "</tspan>");
 }
 
-void seli__svg_label(seli__svg *s, const char *line, size_t n) { walk(line, n, render_run, s); }
+void seli__svg_label(seli__text *s, const char *line, size_t n) { walk(line, n, render_run, s); }
 
 /* DejaVu Sans advance widths, in 1/2048 em, for ASCII 32..126. */
 static const unsigned short advance[95] = {
@@ -291,7 +252,7 @@ int seli__text_lines(const char *text)
     return n;
 }
 
-void seli__svg_text(seli__svg *s, double x, double y, double size, const char *anchor, char valign,
+void seli__svg_text(seli__text *s, double x, double y, double size, const char *anchor, char valign,
                     double rotate, const char *text)
 {
     int lines = seli__text_lines(text);
@@ -303,51 +264,51 @@ void seli__svg_text(seli__svg *s, double x, double y, double size, const char *a
         base = 0.76 * size;
     else
         base = 0.36 * size - (lines - 1) * lh / 2;
-    seli__svg_put(s, "<text x=\"");
+    seli__text_put(s, "<text x=\"");
     seli__svg_num(s, x);
-    seli__svg_put(s, "\" y=\"");
+    seli__text_put(s, "\" y=\"");
     seli__svg_num(s, y + base);
-    seli__svg_put(s, "\"");
+    seli__text_put(s, "\"");
     if (size != 10) {
-        seli__svg_put(s, " font-size=\"");
+        seli__text_put(s, " font-size=\"");
         seli__svg_num(s, size);
-        seli__svg_put(s, "\"");
+        seli__text_put(s, "\"");
     }
     if (anchor && strcmp(anchor, "start") != 0)
-        seli__svg_printf(s, " text-anchor=\"%s\"", anchor);
+        seli__text_printf(s, " text-anchor=\"%s\"", anchor);
     if (rotate != 0) {
-        seli__svg_put(s, " transform=\"rotate(");
+        seli__text_put(s, " transform=\"rotate(");
         seli__svg_num(s, rotate);
-        seli__svg_put(s, " ");
+        seli__text_put(s, " ");
         seli__svg_num(s, x);
-        seli__svg_put(s, " ");
+        seli__text_put(s, " ");
         seli__svg_num(s, y);
-        seli__svg_put(s, ")\"");
+        seli__text_put(s, ")\"");
     }
-    seli__svg_put(s, ">");
+    seli__text_put(s, ">");
     const char *p = text;
     for (int k = 0;; k++) {
         const char *e = strchr(p, '\n');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (lines > 1) {
-            seli__svg_put(s, "<tspan x=\"");
+            seli__text_put(s, "<tspan x=\"");
             seli__svg_num(s, x);
-            seli__svg_put(s, "\"");
+            seli__text_put(s, "\"");
             if (k > 0) {
-                seli__svg_put(s, " dy=\"");
+                seli__text_put(s, " dy=\"");
                 seli__svg_num(s, lh);
-                seli__svg_put(s, "\"");
+                seli__text_put(s, "\"");
             }
-            seli__svg_put(s, ">");
+            seli__text_put(s, ">");
         }
         seli__svg_label(s, p, n);
         if (lines > 1)
-            seli__svg_put(s, "</tspan>");
+            seli__text_put(s, "</tspan>");
         if (!e)
             break;
         p = e + 1;
     }
-    seli__svg_put(s, "</text>\n");
+    seli__text_put(s, "</text>\n");
 }
 
 unsigned long seli__svg_serial(void)

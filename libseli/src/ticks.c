@@ -189,7 +189,7 @@ int seli__ticks_have_power(const seli__ticks *T)
     return 0;
 }
 
-void seli__render_tick_label(seli__svg *s, double x, double y, const char *anchor, char valign,
+void seli__render_tick_label(seli__text *s, double x, double y, const char *anchor, char valign,
                              const seli__ticks *T, int i)
 {
     if (!T->power[i][0]) {
@@ -197,13 +197,13 @@ void seli__render_tick_label(seli__svg *s, double x, double y, const char *ancho
         return;
     }
     double base = valign == 't' ? 0.76 * FONT + 2 : 0.36 * FONT;
-    seli__svg_put(s, "<text x=\"");
+    seli__text_put(s, "<text x=\"");
     seli__svg_num(s, x);
-    seli__svg_put(s, "\" y=\"");
+    seli__text_put(s, "\" y=\"");
     seli__svg_num(s, y + base);
-    seli__svg_printf(s, "\" text-anchor=\"%s\">", anchor);
+    seli__text_printf(s, "\" text-anchor=\"%s\">", anchor);
     seli__svg_escape(s, T->label[i]);
-    seli__svg_put(s, "<tspan baseline-shift=\"super\" font-size=\"70%\">");
+    seli__text_put(s, "<tspan baseline-shift=\"super\" font-size=\"70%\">");
     seli__svg_escape(s, T->power[i]);
-    seli__svg_put(s, "</tspan></text>\n");
+    seli__text_put(s, "</tspan></text>\n");
 }
