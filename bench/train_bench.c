@@ -45,7 +45,7 @@ static void regression_setup(void)
     ry = seli_add(seli_sin(seli_mul_scalar(rx, 3)),
                   seli_mul_scalar(seli_normal(seli_next(&key), SELI_SHAPE(64, 1)), 0.1f));
     rmodel = seli_set_rngs(seli_net_mlp(3, (int[]){16, 16, 1}, seli_net_elu), 42);
-    ropt = seli_opt_adam(1e-3f);
+    ropt = seli_opt_adam(1e-3);
 }
 
 /* --- flow matching on a 1-D two-mode mixture --- */
@@ -74,7 +74,7 @@ static void flow_setup(void)
 {
     fkey = seli_seed(1);
     fmodel = seli_set_rngs(seli_net_mlp(3, (int[]){128, 128, 1}, seli_net_gelu), 42);
-    fopt = seli_opt_adam(1e-3f);
+    fopt = seli_opt_adam(1e-3);
 }
 
 static void run(const char *name, void (*setup)(void), float (*step)(void), int steps)

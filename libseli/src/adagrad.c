@@ -17,7 +17,7 @@ static void adagrad_settings(const seli_module *opt, long t, seli__opt_hyper *h)
 static void adagrad_update(const seli__opt_hyper *h, long size, float *restrict theta,
                            const float *restrict g, float *const *state)
 {
-    float lr = h->lr, eps = h->eps;
+    float lr = (float)h->lr, eps = (float)h->eps;
     float *restrict s = state[0];
     for (long k = 0; k < size; k++) {
         s[k] += g[k] * g[k];
@@ -31,7 +31,7 @@ const seli__opt_rule seli__opt_adagrad_rule = {.type = "opt.AdaGrad",
                                                .settings = adagrad_settings,
                                                .update = adagrad_update};
 
-seli_module *seli_opt_adagrad(float lr)
+seli_module *seli_opt_adagrad(double lr)
 {
     seli__opt_check("seli_opt_adagrad", "lr", lr, 0, INFINITY, 0);
     seli_module *m = seli__opt_new(&seli__opt_adagrad_rule);

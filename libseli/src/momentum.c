@@ -20,7 +20,7 @@ static void momentum_settings(const seli_module *opt, long t, seli__opt_hyper *h
 static void momentum_update(const seli__opt_hyper *h, long size, float *restrict theta,
                             const float *restrict g, float *const *state)
 {
-    float lr = h->lr, beta = h->beta;
+    float lr = (float)h->lr, beta = (float)h->beta;
     float *restrict v = state[0];
     for (long k = 0; k < size; k++) {
         v[k] = beta * v[k] + lr * g[k];
@@ -41,7 +41,7 @@ const seli__opt_rule seli__opt_nesterov_rule = {.type = "opt.Nesterov",
                                                 .settings = momentum_settings,
                                                 .update = momentum_update};
 
-static seli_module *make(const char *op, const seli__opt_rule *rule, float lr, float beta)
+static seli_module *make(const char *op, const seli__opt_rule *rule, double lr, double beta)
 {
     seli__opt_check(op, "lr", lr, 0, INFINITY, 0);
     seli__opt_check(op, "beta", beta, 0, 1, 1);
@@ -51,12 +51,12 @@ static seli_module *make(const char *op, const seli__opt_rule *rule, float lr, f
     return m;
 }
 
-seli_module *seli_opt_momentum(float lr, float beta)
+seli_module *seli_opt_momentum(double lr, double beta)
 {
     return make("seli_opt_momentum", &seli__opt_momentum_rule, lr, beta);
 }
 
-seli_module *seli_opt_nesterov(float lr, float beta)
+seli_module *seli_opt_nesterov(double lr, double beta)
 {
     return make("seli_opt_nesterov", &seli__opt_nesterov_rule, lr, beta);
 }

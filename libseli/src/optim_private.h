@@ -8,10 +8,12 @@
 
 #include "internal.h"
 
-/* The settings of one step, read from the optimizer's attributes. */
+/* The settings of one step, read from the optimizer's attributes.  They
+ * stay doubles, as the user wrote them (0.1, not 0.1f), until a rule turns
+ * them into the float constants of its update. */
 typedef struct seli__opt_hyper {
-    float lr, beta, beta2, eps;
-    float c1, c2; /* Adam's bias corrections 1 / (1 - b1^t), 1 / (1 - b2^t) */
+    double lr, beta, beta2, eps;
+    double bc1, bc2; /* Adam's bias corrections 1 - b1^t and 1 - b2^t */
 } seli__opt_hyper;
 
 typedef struct seli__opt_rule {
@@ -39,10 +41,10 @@ SELI_INTERNAL extern const seli__opt_rule seli__opt_adam_rule;
 SELI_INTERNAL seli_module *seli__opt_new(const seli__opt_rule *rule);
 /* Check a setting before it is stored or used: finite, within [lo, hi]
  * (hi_open nonzero: below hi).  op and name go into the message. */
-SELI_INTERNAL float seli__opt_check(const char *op, const char *name, double value, double lo,
+SELI_INTERNAL double seli__opt_check(const char *op, const char *name, double value, double lo,
                                     double hi, int hi_open);
 /* The float attribute name of opt, checked as above. */
-SELI_INTERNAL float seli__opt_get(const seli_module *opt, const char *name, double lo, double hi,
+SELI_INTERNAL double seli__opt_get(const seli_module *opt, const char *name, double lo, double hi,
                                   int hi_open);
 /* Register every optimizer type, so seli_load can rebuild them. */
 SELI_INTERNAL void seli__opt_register_all(void);

@@ -49,23 +49,23 @@ seli_module *seli__opt_new(const seli__opt_rule *rule)
     return m;
 }
 
-float seli__opt_check(const char *op, const char *name, double value, double lo, double hi,
+double seli__opt_check(const char *op, const char *name, double value, double lo, double hi,
                       int hi_open)
 {
     if (!(value >= lo) || (hi_open ? !(value < hi) : !(value <= hi)))
         seli_error("%s: %s = %g is out of range; it must be in [%g, %g%s", op, name, value, lo, hi,
                    hi_open ? ")" : "]");
-    return (float)value;
+    return value;
 }
 
-float seli__opt_get(const seli_module *opt, const char *name, double lo, double hi, int hi_open)
+double seli__opt_get(const seli_module *opt, const char *name, double lo, double hi, int hi_open)
 {
     const seli__slot *slot = seli__find_slot(opt, name);
     double v = slot && slot->kind == SELI_ATTR_FLOAT ? slot->v.f
                : slot && slot->kind == SELI_ATTR_INT ? (double)slot->v.i
                                                      : NAN;
     if (v >= lo && (hi_open ? v < hi : v <= hi))
-        return (float)v; /* the common case, without building a message */
+        return v; /* the common case, without building a message */
     char op[64];
     snprintf(op, sizeof op, "seli_minimize (%s)", seli_module_type(opt));
     if (!slot || (slot->kind != SELI_ATTR_FLOAT && slot->kind != SELI_ATTR_INT))
@@ -202,7 +202,7 @@ static void shift_to_lookahead(step *s, int n, char *const *keys, seli_tensor *c
     }
     active = s;
     seli_set_error_handler(lookahead_error_handler, NULL, &s->old_handler, &s->old_data);
-    float beta = s->hyper.beta;
+    float beta = (float)s->hyper.beta;
     for (int i = 0; i < n; i++) {
         if (!v[i])
             continue;

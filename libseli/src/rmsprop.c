@@ -18,7 +18,7 @@ static void rmsprop_settings(const seli_module *opt, long t, seli__opt_hyper *h)
 static void rmsprop_update(const seli__opt_hyper *h, long size, float *restrict theta,
                            const float *restrict g, float *const *state)
 {
-    float lr = h->lr, beta = h->beta, eps = h->eps;
+    float lr = (float)h->lr, beta = (float)h->beta, eps = (float)h->eps;
     float *restrict v = state[0];
     for (long k = 0; k < size; k++) {
         v[k] = beta * v[k] + (1 - beta) * g[k] * g[k];
@@ -32,7 +32,7 @@ const seli__opt_rule seli__opt_rmsprop_rule = {.type = "opt.RMSProp",
                                                .settings = rmsprop_settings,
                                                .update = rmsprop_update};
 
-seli_module *seli_opt_rmsprop(float lr, float beta)
+seli_module *seli_opt_rmsprop(double lr, double beta)
 {
     seli__opt_check("seli_opt_rmsprop", "lr", lr, 0, INFINITY, 0);
     seli__opt_check("seli_opt_rmsprop", "beta", beta, 0, 1, 1);

@@ -11,7 +11,7 @@ static void sgd_settings(const seli_module *opt, long t, seli__opt_hyper *h)
 static void sgd_update(const seli__opt_hyper *h, long size, float *restrict theta,
                        const float *restrict g, float *const *state)
 {
-    float lr = h->lr;
+    float lr = (float)h->lr;
     for (long k = 0; k < size; k++)
         theta[k] -= lr * g[k];
 }
@@ -19,7 +19,7 @@ static void sgd_update(const seli__opt_hyper *h, long size, float *restrict thet
 const seli__opt_rule seli__opt_sgd_rule = {
     .type = "opt.SGD", .nstate = 0, .settings = sgd_settings, .update = sgd_update};
 
-seli_module *seli_opt_sgd(float lr)
+seli_module *seli_opt_sgd(double lr)
 {
     seli__opt_check("seli_opt_sgd", "lr", lr, 0, INFINITY, 0);
     seli_module *m = seli__opt_new(&seli__opt_sgd_rule);

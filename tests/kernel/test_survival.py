@@ -344,7 +344,7 @@ def test_interrupted_training_keeps_a_usable_model(fresh):
     km, kc, expected = fresh
     ok = harness.execute(kc, "seli_module *trained = NULL, *trainer = NULL;\n"
                              "trained = seli_set_rngs(seli_net_mlp(3, (int[]){128, 128, 1}, seli_net_gelu), 9);\n"
-                             "trainer = seli_opt_adam(1e-3f);\n"
+                             "trainer = seli_opt_adam(1e-3);\n"
                              "seli_tensor *tx = NULL, *ty = NULL;\n"
                              "tx = seli_keep(seli_normal(seli_seed(1), SELI_SHAPE(256, 1)));\n"
                              "ty = seli_keep(seli_sin(tx));\n"

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "save") == 0) {
         seli_module *model = seli_set_rngs(seli_net_mlp(3, (int[]){16, 16, 1}, seli_net_elu), 42);
-        seli_module *opt = seli_opt_adam(1e-2f);
+        seli_module *opt = seli_opt_adam(1e-2);
         seli_tensor *x = seli_reshape(seli_linspace(-1, 1, 8), 2, (long[]){8, 1});
         seli_tensor *y = seli_sin(x);
         for (int i = 0; i < 3; i++)

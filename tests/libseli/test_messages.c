@@ -42,7 +42,7 @@ static void test_no_grad_end_without_begin_says_what_to_do(void **state)
 static void test_null_model_messages_say_create_a_module_first(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_sgd(0.1f);
+    seli_module *opt = seli_opt_sgd(0.1);
     seli_tensor *x = seli_ones(SELI_SHAPE(4, 2)), *y = seli_ones(SELI_SHAPE(4, 1));
     EXPECT_SELI_ERROR(seli_minimize_v(opt, seli_loss_mse, NULL, y, x),
                       "seli_minimize: the model is NULL (create a module first, e.g. with "

@@ -57,7 +57,7 @@ static void test_sgd_matches_the_equation_for_three_steps(void **state)
     (void)state;
     /* theta -= 0.1 * 2 theta: theta is multiplied by 0.8 each step */
     const double want[] = {0.8, -1.6, 0.64, -1.28, 0.512, -1.024};
-    check_steps(seli_opt_sgd(0.1f), 3, want);
+    check_steps(seli_opt_sgd(0.1), 3, want);
 }
 
 static void test_momentum_matches_the_equation_for_three_steps(void **state)
@@ -68,7 +68,7 @@ static void test_momentum_matches_the_equation_for_three_steps(void **state)
      * v2 = 0.9*0.2 + 0.1*2*0.8 = 0.34       theta2 = 0.46
      * v3 = 0.9*0.34 + 0.1*2*0.46 = 0.398    theta3 = 0.062 */
     const double want[] = {0.8, -1.6, 0.46, -0.92, 0.062, -0.124};
-    check_steps(seli_opt_momentum(0.1f, 0.9f), 3, want);
+    check_steps(seli_opt_momentum(0.1, 0.9), 3, want);
 }
 
 static void test_nesterov_takes_the_gradient_at_the_lookahead_point(void **state)
@@ -79,13 +79,13 @@ static void test_nesterov_takes_the_gradient_at_the_lookahead_point(void **state
      * a1 = 0.8 - 0.18 = 0.62   v2 = 0.18 + 0.1*2*0.62 = 0.304    theta2 = 0.496
      * a2 = 0.496 - 0.2736 = 0.2224  v3 = 0.2736 + 0.04448 = 0.31808  theta3 = 0.17792 */
     const double want[] = {0.8, -1.6, 0.496, -0.992, 0.17792, -0.35584};
-    check_steps(seli_opt_nesterov(0.1f, 0.9f), 3, want);
+    check_steps(seli_opt_nesterov(0.1, 0.9), 3, want);
 }
 
 static void test_nesterov_returns_the_loss_at_the_lookahead_point(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_nesterov(0.1f, 0.9f);
+    seli_module *opt = seli_opt_nesterov(0.1, 0.9);
     seli_tensor *theta = new_theta();
     seli_minimize_tensors(opt, sum_of_squares, 1, &theta, NULL);
     float loss = seli_minimize_tensors(opt, sum_of_squares, 1, &theta, NULL);
@@ -103,7 +103,7 @@ static void test_rmsprop_matches_the_equation_for_three_steps(void **state)
      * Step 2, element 0: g = 1.3675445, v = 0.9*0.4 + 0.1*g^2 = 0.5470177,
      * theta = 0.6837722 - 0.1*1.3675445/0.7396064 = 0.4988706. */
     const double want[] = {0.6837722, -1.6837722, 0.4988706, -1.4738753, 0.3691806, -1.3087179};
-    check_steps(seli_opt_rmsprop(0.1f, 0.9f), 3, want);
+    check_steps(seli_opt_rmsprop(0.1, 0.9), 3, want);
 }
 
 static void test_adagrad_matches_the_equation_for_three_steps(void **state)
@@ -113,7 +113,7 @@ static void test_adagrad_matches_the_equation_for_three_steps(void **state)
      * Step 2, element 0: g = 1.8, s = 4 + 3.24 = 7.24,
      * theta = 0.9 - 0.1*1.8/2.6907248 = 0.8331035. */
     const double want[] = {0.9, -1.9, 0.8331035, -1.8311251, 0.7804562, -1.7758215};
-    check_steps(seli_opt_adagrad(0.1f), 3, want);
+    check_steps(seli_opt_adagrad(0.1), 3, want);
 }
 
 static void test_adam_matches_closed_form_first_steps(void **state)
@@ -124,13 +124,13 @@ static void test_adam_matches_closed_form_first_steps(void **state)
      * v = 0.999*0.004 + 0.001*3.24 = 0.007236, v^ = 0.007236/0.001999,
      * theta = 0.9 - 0.1*1.8947368/1.9025801 = 0.8004122. */
     const double want[] = {0.9, -1.9, 0.8004122, -1.8001665, 0.7015863, -1.7006234};
-    check_steps(seli_opt_adam(0.1f), 3, want);
+    check_steps(seli_opt_adam(0.1), 3, want);
 }
 
 static void test_adam_full_stores_its_settings(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_adam_full(1e-3f, 0.8f, 0.99f, 1e-6f);
+    seli_module *opt = seli_opt_adam_full(1e-3, 0.8, 0.99, 1e-6);
     assert_string_equal(seli_module_type(opt), "opt.Adam");
     assert_float_equal(seli_get_float(opt, "beta1"), 0.8, 1e-7);
     assert_float_equal(seli_get_float(opt, "beta2"), 0.99, 1e-7);
@@ -142,7 +142,7 @@ static void test_adam_full_stores_its_settings(void **state)
 static void test_learning_rate_can_change_between_steps(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_sgd(0.1f);
+    seli_module *opt = seli_opt_sgd(0.1);
     seli_tensor *theta = new_theta();
     seli_set_float(opt, "lr", 0.25);
     seli_minimize_tensors(opt, sum_of_squares, 1, &theta, NULL);
@@ -174,7 +174,7 @@ static void test_untouched_parameter_keeps_its_value_and_gets_no_state(void **st
 {
     (void)state;
     seli_module *model = half_model();
-    seli_module *opt = seli_opt_adam(0.1f);
+    seli_module *opt = seli_opt_adam(0.1);
     seli_tensor *x = seli_from_array((float[]){1, 2}, SELI_SHAPE(2));
     seli_tensor *y = seli_zeros(SELI_SHAPE(2));
     seli_minimize_v(opt, seli_loss_mse, model, y, x);
@@ -192,7 +192,7 @@ test_minimize_returns_the_loss_before_the_step_and_sgd_follows_the_gradient(void
 {
     (void)state;
     seli_module *model = half_model();
-    seli_module *opt = seli_opt_sgd(0.01f);
+    seli_module *opt = seli_opt_sgd(0.01);
     seli_tensor *x = seli_from_array((float[]){1, 2}, SELI_SHAPE(2));
     seli_tensor *y = seli_from_array((float[]){1, 1}, SELI_SHAPE(2));
     /* w = 2: pred (2, 4), loss = ((1)^2 + (3)^2)/2 = 5,
@@ -208,7 +208,7 @@ static void test_minimize_runs_in_its_own_scope(void **state)
 {
     (void)state;
     seli_module *model = half_model();
-    seli_module *opt = seli_opt_adam(0.01f);
+    seli_module *opt = seli_opt_adam(0.01);
     seli_tensor *x = seli_from_array((float[]){1, 2}, SELI_SHAPE(2));
     seli_tensor *y = seli_zeros(SELI_SHAPE(2));
     seli_minimize_v(opt, seli_loss_mse, model, y, x); /* creates params and state */
@@ -233,7 +233,7 @@ static void test_loss_without_parameters_is_an_error(void **state)
 {
     (void)state;
     seli_module *model = half_model();
-    seli_module *opt = seli_opt_adam(0.01f);
+    seli_module *opt = seli_opt_adam(0.01);
     seli_tensor *x = seli_from_array((float[]){1, 2}, SELI_SHAPE(2));
     EXPECT_SELI_ERROR(seli_minimize_v(opt, loss_ignoring_model, model, x),
                       "does not depend on any parameter");
@@ -251,7 +251,7 @@ static seli_tensor *constant_objective(seli_tensor *const *p, void *ctx)
 static void test_objective_without_the_tensors_is_an_error(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_sgd(0.1f);
+    seli_module *opt = seli_opt_sgd(0.1);
     seli_tensor *theta = new_theta();
     EXPECT_SELI_ERROR(seli_minimize_tensors(opt, constant_objective, 1, &theta, NULL),
                       "does not depend on any of the 1 tensors");
@@ -268,7 +268,7 @@ static seli_tensor *vector_objective(seli_tensor *const *p, void *ctx)
 static void test_misuse_is_reported_clearly(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_sgd(0.1f);
+    seli_module *opt = seli_opt_sgd(0.1);
     seli_module *model = half_model();
     seli_tensor *theta = new_theta();
     seli_tensor *loose = seli_zeros(SELI_SHAPE(2));
@@ -281,7 +281,7 @@ static void test_misuse_is_reported_clearly(void **state)
     EXPECT_SELI_ERROR(seli_minimize(opt, seli_loss_mse, model, 0, NULL, NULL),
                       "the target and then the model's inputs");
     EXPECT_SELI_ERROR(seli_opt_adam(-1), "lr = -1");
-    EXPECT_SELI_ERROR(seli_opt_momentum(0.1f, 1), "beta = 1");
+    EXPECT_SELI_ERROR(seli_opt_momentum(0.1, 1), "beta = 1");
     seli_set_float(opt, "lr", NAN);
     EXPECT_SELI_ERROR(seli_minimize_tensors(opt, sum_of_squares, 1, &theta, NULL), "lr = nan");
     assert_float_equal(theta->data[0], 1, 0);
@@ -303,7 +303,7 @@ static seli_tensor *failing_objective(seli_tensor *const *p, void *ctx)
 static void test_nesterov_error_in_the_loss_leaves_parameters_unshifted(void **state)
 {
     (void)state;
-    seli_module *opt = seli_opt_nesterov(0.1f, 0.9f);
+    seli_module *opt = seli_opt_nesterov(0.1, 0.9);
     seli_tensor *theta = new_theta();
     fail_now = 0;
     seli_minimize_tensors(opt, failing_objective, 1, &theta, NULL);
@@ -356,11 +356,11 @@ static double run_rosenbrock(seli_module *opt, int steps, double *value)
 static void test_every_optimizer_descends_rosenbrock_and_adam_reaches_its_minimum(void **state)
 {
     (void)state;
-    seli_module *rms = seli_opt_rmsprop(4e-3f, 0.999f);
+    seli_module *rms = seli_opt_rmsprop(4e-3, 0.999);
     seli_set_float(rms, "eps", 1e-12);
-    seli_module *adam = seli_opt_adam_full(0.1f, 0.9f, 0.999f, 1e-12f);
-    seli_module *opts[] = {seli_opt_sgd(1e-3f),     seli_opt_momentum(1e-3f, 0.9f), rms,
-                           seli_opt_adagrad(1e-3f), seli_opt_nesterov(1e-3f, 0.9f), adam};
+    seli_module *adam = seli_opt_adam_full(0.1, 0.9, 0.999, 1e-12);
+    seli_module *opts[] = {seli_opt_sgd(1e-3),     seli_opt_momentum(1e-3, 0.9), rms,
+                           seli_opt_adagrad(1e-3), seli_opt_nesterov(1e-3, 0.9), adam};
     for (int i = 0; i < 6; i++) {
         const char *type = seli_module_type(opts[i]);
         char name[32];

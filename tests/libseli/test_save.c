@@ -170,7 +170,7 @@ static void test_optimizer_state_round_trip_continues_training_identically(void 
 {
     (void)state;
     seli_module *model = trained_mlp();
-    seli_module *opt = seli_opt_adam(1e-2f);
+    seli_module *opt = seli_opt_adam(1e-2);
     seli_tensor *x = seli_reshape(seli_linspace(-1, 1, 8), 2, (long[]){8, 1});
     seli_tensor *y = seli_sin(x);
     for (int i = 0; i < 3; i++)

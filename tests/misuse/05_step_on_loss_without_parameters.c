@@ -4,5 +4,5 @@ seli_tensor *data_only(seli_module *model, int n, seli_tensor *const *in, void *
 }
 seli_module *net5 = seli_set_rngs(seli_net_affine(1), 5);
 seli_call(net5, seli_zeros(SELI_SHAPE(2, 2)));
-seli_module *opt5 = seli_opt_adam(1e-3f);
+seli_module *opt5 = seli_opt_adam(1e-3);
 seli_minimize(opt5, data_only, net5, 1, (seli_tensor *[]){seli_ones(SELI_SHAPE(2, 2))}, NULL)

@@ -1,1 +1,1 @@
-seli_module *opt47 = seli_opt_adam(-1e-3f);
+seli_module *opt47 = seli_opt_adam(-1e-3);

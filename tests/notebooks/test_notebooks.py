@@ -36,12 +36,11 @@ LE, GE, LT = (operator.le, "<="), (operator.ge, ">="), (operator.lt, "<")
 # number is not listed (the tour) needs no quality line.
 LIMITS = {
     "01": {"rmse": (LE, 0.25), "accuracy": (GE, 0.90)},
-    # The lowest loss along the path: Adam with eps 1e-12 in float32 reaches
-    # 6e-14 but is kicked out of the valley again near step 4,070 (its second
-    # moment decays until the step length is lr again), so the loss at exactly
-    # step 4,098 is luck; PyTorch's is just as sensitive to its start.
-    "02": {"best_adam": (LT, 1e-6), "best_momentum": (LT, 1e-6), "best_nesterov": (LT, 1e-6),
-           "loss_momentum": (LT, 1e-6), "loss_nesterov": (LT, 1e-6)},
+    # The loss after the last of the 4,098 steps.  Adam's path is chaotic
+    # after step ~2,300 (the notebook says why); seli's Adam takes PyTorch's
+    # steps bit for bit (tests/libseli/test_adam_torch.py), so its final loss
+    # is PyTorch's.
+    "02": {"loss_adam": (LT, 1e-6), "loss_momentum": (LT, 1e-6), "loss_nesterov": (LT, 1e-6)},
     "03": {"w1": (LE, 0.045)},
     "04": {"w1": (LE, 0.15)},
     "05": {"w1": (LE, 0.20)},
@@ -124,9 +123,8 @@ def test_limits_catch_a_missing_or_bad_quality_line():
     assert check_limits("04", {"w1": "nan"}) == ["quality w1=nan is not <= 0.15"]
     assert check_limits("01", {"rmse": "0.2", "accuracy": "0.89"}) == [
         "quality accuracy=0.89 is not >= 0.9"]
-    assert check_limits("02", {"best_adam": "1e-6", "best_momentum": "1e-7",
-                               "best_nesterov": "1e-9", "loss_momentum": "1e-7"}) == [
-        "quality best_adam=1e-06 is not < 1e-06", "printed no line 'quality: loss_nesterov=...'"]
+    assert check_limits("02", {"loss_adam": "1e-6", "loss_momentum": "1e-7"}) == [
+        "quality loss_adam=1e-06 is not < 1e-06", "printed no line 'quality: loss_nesterov=...'"]
 
 
 def test_quality_lines_are_read_from_stdout_only():

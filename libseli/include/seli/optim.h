@@ -35,19 +35,19 @@
 typedef struct seli_tensor seli_tensor;
 
 /* opt.SGD: plain gradient descent with learning rate lr. */
-seli_module *seli_opt_sgd(float lr);
+seli_module *seli_opt_sgd(double lr);
 /* opt.Momentum: classical (heavy ball) momentum with coefficient beta in [0, 1). */
-seli_module *seli_opt_momentum(float lr, float beta);
+seli_module *seli_opt_momentum(double lr, double beta);
 /* opt.Nesterov: Nesterov accelerated gradient, beta in [0, 1). */
-seli_module *seli_opt_nesterov(float lr, float beta);
+seli_module *seli_opt_nesterov(double lr, double beta);
 /* opt.RMSProp: gradients scaled by a running root mean square (decay beta, eps 1e-8). */
-seli_module *seli_opt_rmsprop(float lr, float beta);
+seli_module *seli_opt_rmsprop(double lr, double beta);
 /* opt.AdaGrad: gradients scaled by the root of their accumulated squares (eps 1e-8). */
-seli_module *seli_opt_adagrad(float lr);
+seli_module *seli_opt_adagrad(double lr);
 /* opt.Adam with b1 = 0.9, b2 = 0.999, eps = 1e-8. */
-seli_module *seli_opt_adam(float lr);
+seli_module *seli_opt_adam(double lr);
 /* opt.Adam with every setting given. */
-seli_module *seli_opt_adam_full(float lr, float b1, float b2, float eps);
+seli_module *seli_opt_adam_full(double lr, double b1, double b2, double eps);
 
 /* Nonzero if m is one of the optimizers above. */
 int seli_is_optimizer(const seli_module *m);

@@ -22,7 +22,7 @@ int main(int argc, char **argv)
         seli_net_sequential(5, seli_net_affine(32), seli_net_tanh(), seli_net_affine(32),
                             seli_net_tanh(), seli_net_affine(1)),
         7);
-    seli_module *opt = seli_opt_adam(1e-2f);
+    seli_module *opt = seli_opt_adam(1e-2);
     float first = 0, last = 0;
     seli_progress *bar = seli_progress_new(STEPS, "training");
     for (int i = 0; i < STEPS; i++) {
