@@ -234,8 +234,13 @@ static int start_worker(void)
     return worker_state == 1;
 }
 
-/* Products are shared when they have at least this many multiply-adds. */
+/* Products are shared when they have at least this many multiply-adds, or
+ * this many outputs: an outer product [n, 1] x [1, 128] (a network's first
+ * layer, its tangent and its gradient) is bound by storing C and by the
+ * activation, and two threads halve that too. */
 #define SPLIT_MIN_FLOPS (1L << 21)
+#define SPLIT_MIN_OUTPUTS (1L << 16)
+#define BIG_ENOUGH(n, m, k) ((n) * (m) * (k) >= SPLIT_MIN_FLOPS || (n) * (m) >= SPLIT_MIN_OUTPUTS)
 #define CHUNKS 8
 
 /* Run j in chunks of whole multiples of grain rows, shared with the worker
@@ -360,7 +365,7 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         Bn = scratch;
     }
     job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C, NULL, NULL};
-    run_split(&j, n * m * k >= SPLIT_MIN_FLOPS, TILE_ROWS);
+    run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
     return 1;
 }
 
@@ -382,7 +387,7 @@ int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
     if (m % TILE_COLS != 0)
         return 0;
     job j = {0, n, m, k, A, k, 1, B, bias, act, slope, Z, C, NULL, NULL};
-    run_split(&j, n * m * k >= SPLIT_MIN_FLOPS, TILE_ROWS);
+    run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
     return 1;
 }
 
