@@ -48,7 +48,11 @@ KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
 
 LIBSELI_A  := $(BUILD)/libseli.a
 LIBSELI_SO := $(BUILD)/libseli.so.0
-KERNEL_BIN := $(BUILD)/seli-kernel
+# seli-kernel is the launcher (kernel/launcher/launcher.c): it opens the
+# listening sockets and runs seli-kernel-core, the kernel, from its directory.
+KERNEL_BIN  := $(BUILD)/seli-kernel
+KERNEL_CORE := $(BUILD)/seli-kernel-core
+LAUNCHER_OBJ := $(BUILD)/kernel/launcher/launcher.o $(BUILD)/kernel/src/connection.o
 
 LIB_TESTS    := $(patsubst tests/libseli/%.c,$(BUILD)/tests/libseli/%,$(wildcard tests/libseli/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
@@ -61,8 +65,10 @@ SELI_HEADER_DIR := $(CURDIR)/libseli/include
 
 all: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(UNIT_TESTS)
 ifeq ($(BUILD),build)
-all: kernel/seli-kernel
+all: kernel/seli-kernel kernel/seli-kernel-core
 kernel/seli-kernel: $(KERNEL_BIN)
+	cp $< $@
+kernel/seli-kernel-core: $(KERNEL_CORE)
 	cp $< $@
 endif
 
@@ -89,9 +95,15 @@ $(LIBSELI_A): $(LIB_OBJ)
 $(LIBSELI_SO): $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libseli.so.0 $(LDFLAGS) -o $@ $^ $(SELI_LIBS)
 
-$(KERNEL_BIN): $(KERNEL_OBJ) $(LIBSELI_A)
+$(KERNEL_CORE): $(KERNEL_OBJ) $(LIBSELI_A)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(KERNEL_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
+
+# Building the launcher builds the kernel next to it: one is no use alone.
+$(KERNEL_BIN): $(LAUNCHER_OBJ) | $(KERNEL_CORE)
+	$(CC) $(LDFLAGS) -o $@ $(LAUNCHER_OBJ) -ljansson
+
+$(BUILD)/kernel/launcher/%.o: CPPFLAGS += -Ikernel/src
 
 $(BUILD)/tests/libseli/%: tests/libseli/%.c $(LIBSELI_A)
 	@mkdir -p $(dir $@)
@@ -141,7 +153,7 @@ bench: all
 	$(MAKE) -C bench BUILD=$(CURDIR)/$(BUILD)
 
 clean:
-	rm -rf build kernel/seli-kernel
+	rm -rf build kernel/seli-kernel kernel/seli-kernel-core
 
 # Further targets (fuzz, soak, install, clients...) live in one fragment per concern.
 include $(sort $(wildcard mk/*.mk))

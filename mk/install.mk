@@ -6,7 +6,9 @@
 #   include/seli.h, include/seli/*.h     the public headers
 #   lib/libseli.so.0 (soname), lib/libseli.so -> libseli.so.0, lib/libseli.a
 #   lib/pkgconfig/seli.pc                 for `pkg-config --cflags --libs seli`
-#   bin/seli-kernel                       the kernel, reading the installed headers
+#   bin/seli-kernel                       the launcher the kernelspec runs: it
+#                                         opens the sockets, then runs
+#   bin/seli-kernel-core                  the kernel, reading the installed headers
 #   share/jupyter/kernels/seli/           the kernelspec "C (seli)", found by
 #                                         Jupyter under /usr/local and /usr,
 #                                         and under sys.prefix (e.g. /opt/conda)
@@ -15,7 +17,7 @@
 #
 # The kernel compiles cells against seli.h, in the directory compiled into it
 # (SELI_HEADER_DIR, overridable by the environment variable of that name).  The
-# binary of `make all` points at this work tree; install builds a second one,
+# kernel of `make all` points at this work tree; install builds a second one,
 # in $(BUILD)/install, that points at $(PREFIX)/include.
 
 INCLUDEDIR   ?= $(PREFIX)/include
@@ -29,7 +31,7 @@ SELI_VERSION ?= 0.1.0
 INSTALL      ?= install
 INSTALL_BUILD := $(BUILD)/install
 INSTALL_KERNEL_OBJ := $(KERNEL_SRC:%.c=$(INSTALL_BUILD)/%.o)
-INSTALL_KERNEL_BIN := $(INSTALL_BUILD)/seli-kernel
+INSTALL_KERNEL_BIN := $(INSTALL_BUILD)/seli-kernel-core
 INSTALLED_LIST := $(DATADIR)/seli/installed-files
 
 PUBLIC_HEADERS := $(wildcard libseli/include/seli/*.h)
@@ -73,7 +75,7 @@ $(INSTALL_BUILD)/kernel.json: install/kernelspec/kernel.json $(INSTALL_BUILD)/he
 	    json.dump(s, open(sys.argv[3], "w"), indent=1)' \
 	    $< '$(BINDIR)/seli-kernel' $@
 
-install: $(LIBSELI_A) $(LIBSELI_SO) $(INSTALL_KERNEL_BIN) $(INSTALL_BUILD)/seli.pc \
+install: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(INSTALL_KERNEL_BIN) $(INSTALL_BUILD)/seli.pc \
          $(INSTALL_BUILD)/kernel.json
 	$(INSTALL) -d '$(DESTDIR)$(INCLUDEDIR)/seli' '$(DESTDIR)$(LIBDIR)' \
 	    '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(KERNELSPECDIR)' \
@@ -84,14 +86,15 @@ install: $(LIBSELI_A) $(LIBSELI_SO) $(INSTALL_KERNEL_BIN) $(INSTALL_BUILD)/seli.
 	$(INSTALL) -m 755 $(LIBSELI_SO) '$(DESTDIR)$(LIBDIR)/libseli.so.0'
 	ln -sf libseli.so.0 '$(DESTDIR)$(LIBDIR)/libseli.so'
 	$(INSTALL) -m 644 $(INSTALL_BUILD)/seli.pc '$(DESTDIR)$(PKGCONFIGDIR)/seli.pc'
-	$(INSTALL) -m 755 $(INSTALL_KERNEL_BIN) '$(DESTDIR)$(BINDIR)/seli-kernel'
+	$(INSTALL) -m 755 $(KERNEL_BIN) '$(DESTDIR)$(BINDIR)/seli-kernel'
+	$(INSTALL) -m 755 $(INSTALL_KERNEL_BIN) '$(DESTDIR)$(BINDIR)/seli-kernel-core'
 	$(INSTALL) -m 644 $(INSTALL_BUILD)/kernel.json install/kernelspec/logo-32x32.png \
 	    install/kernelspec/logo-64x64.png install/kernelspec/logo-svg.svg \
 	    '$(DESTDIR)$(KERNELSPECDIR)/'
 	@printf '%s\n' '$(INCLUDEDIR)/seli.h' \
 	    $(patsubst libseli/include/%,'$(INCLUDEDIR)/%',$(PUBLIC_HEADERS)) \
 	    '$(LIBDIR)/libseli.a' '$(LIBDIR)/libseli.so.0' '$(LIBDIR)/libseli.so' \
-	    '$(PKGCONFIGDIR)/seli.pc' '$(BINDIR)/seli-kernel' \
+	    '$(PKGCONFIGDIR)/seli.pc' '$(BINDIR)/seli-kernel' '$(BINDIR)/seli-kernel-core' \
 	    '$(KERNELSPECDIR)/kernel.json' '$(KERNELSPECDIR)/logo-32x32.png' \
 	    '$(KERNELSPECDIR)/logo-64x64.png' '$(KERNELSPECDIR)/logo-svg.svg' \
 	    '$(INSTALLED_LIST)' > '$(DESTDIR)$(INSTALLED_LIST)'

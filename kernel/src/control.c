@@ -1,6 +1,7 @@
 /* control.c: the control channel thread (shutdown, interrupt, kernel_info). */
 #include "control.h"
 
+#include "activation.h"
 #include "handlers.h"
 #include "iopub.h"
 #include "log.h"
@@ -91,7 +92,7 @@ int control_start(kernel *k)
     void *sock = zmq_socket(k->zctx, ZMQ_ROUTER);
     int linger = 1000;
     if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        zmq_bind(sock, k->endpoint[CHANNEL_CONTROL]) != 0) {
+        activation_bind(sock, CHANNEL_CONTROL, k->endpoint[CHANNEL_CONTROL]) != 0) {
         kernel_log("control: cannot bind %s: %s", k->endpoint[CHANNEL_CONTROL],
                    zmq_strerror(errno));
         if (sock)

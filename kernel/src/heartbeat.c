@@ -1,6 +1,7 @@
 /* heartbeat.c: echo every heartbeat ping, on a thread of its own. */
 #include "heartbeat.h"
 
+#include "activation.h"
 #include "log.h"
 
 #include <errno.h>
@@ -35,7 +36,7 @@ int heartbeat_start(kernel *k)
     void *sock = zmq_socket(k->zctx, ZMQ_REP);
     int linger = 0;
     if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        zmq_bind(sock, k->endpoint[CHANNEL_HB]) != 0) {
+        activation_bind(sock, CHANNEL_HB, k->endpoint[CHANNEL_HB]) != 0) {
         kernel_log("hb: cannot bind %s: %s", k->endpoint[CHANNEL_HB], zmq_strerror(errno));
         if (sock)
             zmq_close(sock);

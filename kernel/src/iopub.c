@@ -1,6 +1,7 @@
 /* iopub.c: a thread-safe queue drained by the thread that owns the PUB socket. */
 #include "iopub.h"
 
+#include "activation.h"
 #include "deadline.h"
 
 #include "log.h"
@@ -172,7 +173,7 @@ static void *publisher(void *arg)
     if (rc == 0)
         rc = zmq_setsockopt(sock, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
     if (rc == 0)
-        rc = zmq_bind(sock, q.endpoint);
+        rc = activation_bind(sock, CHANNEL_IOPUB, q.endpoint);
     if (rc != 0)
         kernel_log("iopub: cannot bind %s: %s", q.endpoint, zmq_strerror(errno));
     pthread_mutex_lock(&q.lock);

@@ -3,6 +3,7 @@
  * Reads the connection file, binds the five channels where it says, starts
  * the heartbeat, control and iopub threads, captures stdout and stderr, and
  * serves the shell channel on the main thread, which also runs the cells. */
+#include "activation.h"
 #include "capture.h"
 #include "connection.h"
 #include "control.h"
@@ -54,7 +55,7 @@ static void *bind_router(channel_id c)
     void *sock = zmq_socket(K.zctx, ZMQ_ROUTER);
     int linger = 1000;
     if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        zmq_bind(sock, K.endpoint[c]) != 0) {
+        activation_bind(sock, c, K.endpoint[c]) != 0) {
         kernel_log("%s: cannot bind %s: %s", channel_name(c), K.endpoint[c], zmq_strerror(errno));
         if (sock)
             zmq_close(sock);
@@ -178,6 +179,7 @@ int main(int argc, char **argv)
         return 1;
     }
     wire_init(&K.w, K.conn.key, K.conn.key_len);
+    activation_init(&K.conn);
     for (int c = 0; c < CHANNEL_COUNT; c++) {
         if (connection_endpoint(&K.conn, (channel_id)c, K.endpoint[c], sizeof K.endpoint[c]) < 0) {
             kernel_log("connection file: the address is too long");

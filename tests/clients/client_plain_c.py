@@ -91,6 +91,7 @@ def test_uninstall_removes_exactly_what_install_put(tmp_path):
     keep.write_text("not seli's")
     install_prefix(dest)
     assert (dest / "bin" / "seli-kernel").is_file()
+    assert (dest / "bin" / "seli-kernel-core").is_file()
     rel = os.path.relpath(BUILD, ROOT)
     subprocess.run(["make", "--no-print-directory", "-s", "-C", str(ROOT), f"BUILD={rel}",
                     "uninstall", f"PREFIX={dest}"], check=True, timeout=120,
@@ -113,5 +114,7 @@ def test_install_honours_destdir(tmp_path):
     spec = (root / "share" / "jupyter" / "kernels" / "seli" / "kernel.json").read_text()
     assert '"/opt/seli-test/bin/seli-kernel"' in spec
     # the kernel looks for the headers where they will be, not in the staging tree
-    assert b"/opt/seli-test/include" in (root / "bin" / "seli-kernel").read_bytes()
+    assert b"/opt/seli-test/include" in (root / "bin" / "seli-kernel-core").read_bytes()
+    # and the launcher the kernelspec runs finds it next to itself
+    assert (root / "bin" / "seli-kernel").is_file()
     assert not pathlib.Path("/opt/seli-test").exists()
