@@ -12,7 +12,6 @@
 #include "log.h"
 
 static int fds[CHANNEL_COUNT] = {-1, -1, -1, -1, -1};
-static int taken;
 
 /* A listening TCP/IPv4 socket on port? */
 static int listens_on(int fd, int port)
@@ -64,12 +63,8 @@ int activation_bind(void *sock, channel_id c, const char *endpoint)
     if ((unsigned)c < CHANNEL_COUNT && fds[c] >= 0) {
         int fd = fds[c];
         fds[c] = -1;
-        if (zmq_setsockopt(sock, ZMQ_USE_FD, &fd, sizeof fd) == 0)
-            taken++;
-        else
+        if (zmq_setsockopt(sock, ZMQ_USE_FD, &fd, sizeof fd) != 0)
             close(fd);
     }
     return zmq_bind(sock, endpoint);
 }
-
-int activation_count(void) { return taken; }

@@ -17,7 +17,5 @@ void activation_init(const connection_info *info);
 /* zmq_bind(sock, endpoint) for channel c, on the launcher's socket for c if
  * there is one (each is used once).  Returns zmq_bind's result. */
 int activation_bind(void *sock, channel_id c, const char *endpoint);
-/* How many channels got the launcher's socket (0 to CHANNEL_COUNT). */
-int activation_count(void);
 
 #endif

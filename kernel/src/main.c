@@ -1,6 +1,7 @@
 /* main.c: seli-kernel -f CONNECTION_FILE
  *
- * Reads the connection file, binds the five channels where it says, starts
+ * Reads the connection file, binds the five channels where it says (or takes
+ * the sockets the launcher opened, activation.c), starts
  * the heartbeat, control and iopub threads, captures stdout and stderr, and
  * serves the shell channel on the main thread, which also runs the cells. */
 #include "activation.h"
