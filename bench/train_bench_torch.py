@@ -1,4 +1,4 @@
-"""Training steps of the paper's models, libseli against PyTorch, in one run.
+#!/usr/bin/python3
 
 The same models, batches and optimizer as bench/train_bench.c:
   regression     1 -> 16 -> 16 -> 1, ELU, full batch of 64, MSE, Adam(1e-3)

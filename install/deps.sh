@@ -1,22 +1,29 @@
 #!/bin/sh
 # Installs the Debian packages seli needs to build, test and run its notebooks.
 # Idempotent and non-interactive; run as root (or through sudo).
-# Usage: install/deps.sh [bench]   ("bench" adds PyTorch and ipykernel for make bench)
+# Usage: install/deps.sh [bench|clients]
+#   (none)   the compilers and C libraries, and python3-venv, from which
+#            `make venv` makes build/venv with the pinned Python tools
+#   bench    adds PyTorch (Debian's python3-torch, for the PyTorch twins) and valgrind
+#   clients  adds Debian's chromium, which the browser tests drive, and Debian's
+#            own Jupyter (Notebook 6, console, nbconvert), which users of
+#            `apt install jupyter-notebook` get and which must keep working
 set -eu
 
 packages="build-essential pkg-config
   libzmq3-dev libjansson-dev uuid-dev libsodium-dev libopenblas-dev
   libtcc-dev tcc libcmocka-dev zlib1g-dev libzip-dev libpng-dev
-  python3-numpy python3-jupyter-client jupyter-client python3-jupyter-kernel-test
-  jupyter-notebook jupyter-nbconvert python3-nbclient python3-nbformat python3-ipykernel
-  python3-pytest librsvg2-bin clang libclang-rt-14-dev llvm"
+  python3 python3-venv librsvg2-bin clang libclang-rt-14-dev llvm"
 
 if [ "${1:-}" = bench ]; then
-    packages="$packages python3-torch valgrind"
+    packages="$packages python3-torch python3-numpy valgrind"
 fi
 
 if [ "${1:-}" = clients ]; then
-    packages="$packages chromium jupyter-server python3-jupyter-server jupyter-console python3-websocket tmux"
+    packages="$packages chromium fonts-dejavu-core
+  python3-jupyter-client jupyter-client jupyter-notebook jupyter-nbconvert python3-nbclient
+  python3-nbformat python3-ipykernel python3-pytest jupyter-server python3-jupyter-server
+  jupyter-console python3-websocket tmux"
 fi
 
 missing=""

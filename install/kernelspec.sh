@@ -19,7 +19,15 @@ if [ ! -x "$binary" ]; then
 fi
 
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
-python=${PYTHON:-/usr/bin/python3}
+# The project's venv (make venv) when there is one, else Debian's python3.
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+    if [ -x "$here/../build/venv/bin/python" ]; then
+        python=$here/../build/venv/bin/python
+    else
+        python=/usr/bin/python3
+    fi
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf -- "$tmp"' EXIT INT TERM
 spec="$tmp/seli"
@@ -28,6 +36,9 @@ cp -- "$here/kernelspec/logo-32x32.png" "$here/kernelspec/logo-64x64.png" \
       "$here/kernelspec/logo-svg.svg" "$spec/"
 
 # The path goes through argv and json.dumps: never through the shell or sed.
+# Every other key of the template is kept as it is, "env" included: libseli
+# runs its own worker thread, so OpenBLAS must not start a pool of its own
+# (OPENBLAS_NUM_THREADS=1).
 "$python" - "$here/kernelspec/kernel.json" "$spec/kernel.json" "$binary" <<'PY'
 import json, sys
 template, out, binary = sys.argv[1:4]
@@ -39,9 +50,8 @@ with open(out, "w") as f:
     f.write("\n")
 PY
 
-if command -v jupyter >/dev/null 2>&1; then
-    jupyter kernelspec install --user --name seli -- "$spec"
-else
-    "$python" -m jupyter kernelspec install --user --name seli -- "$spec"
-fi
+# The Jupyter of $PYTHON (build/venv's, from `make install-kernel`) writes
+# the spec into the user's data directory, where every Jupyter of this user
+# finds it: the venv's JupyterLab and Debian's Notebook alike.
+"$python" -m jupyter kernelspec install --user --name seli -- "$spec"
 echo "install/kernelspec.sh: kernelspec 'seli' now runs $binary"

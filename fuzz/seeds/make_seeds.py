@@ -2,7 +2,7 @@
 fuzz_connection and the structured seeds of fuzz_npz (run by `make fuzz-seeds`
 after make_npz_seeds has written the .npz files).
 
-    /usr/bin/python3 fuzz/seeds/make_seeds.py fuzz/corpus
+    build/venv/bin/python fuzz/seeds/make_seeds.py fuzz/corpus
 """
 import io
 import json

@@ -2,6 +2,7 @@
 that is, the text the kernel's inspect shows for each public name."""
 
 import os
+import sys
 import pathlib
 import subprocess
 
@@ -14,7 +15,7 @@ def build_dir():
 
 
 def test_api_reference_is_up_to_date_with_the_headers():
-    run = subprocess.run(["/usr/bin/python3", str(ROOT / "scripts" / "gen_api_docs.py"),
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_api_docs.py"),
                           "--check", "--build", build_dir()],
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr

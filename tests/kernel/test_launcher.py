@@ -7,7 +7,7 @@ refused connection makes ZeroMQ wait 100 ms before it tries again.
 Most tests run the launcher from a temporary directory whose
 seli-kernel-core is a script that waits a second before it runs the real
 core, so that during that second only the launcher's sockets can answer.
-Run: /usr/bin/python3 -m pytest tests/kernel/test_launcher.py
+Run: build/venv/bin/python -m pytest tests/kernel/test_launcher.py
 """
 
 import json

@@ -8,9 +8,11 @@ it: with lr 0.1 Adam's path there is chaotic, and the loss at its last step
 is only comparable with PyTorch's because the paths are the same.
 
 Needs Debian's python3-torch (install/deps.sh bench); skipped without it.
+PyTorch is Debian's, so its side runs in Debian's /usr/bin/python3 and
+prints its path as hexadecimal floats; the test itself runs in build/venv.
 The C side is tests/libseli/rosenbrock_path.c, built here against
 build/libseli.a (run `make` first).
-Run: /usr/bin/python3 -m pytest tests/libseli/test_adam_torch.py
+Run: build/venv/bin/python -m pytest tests/libseli/test_adam_torch.py
 """
 
 import subprocess
@@ -20,7 +22,26 @@ import pytest
 
 from test_npz_numpy import LIBSELI, ROOT, blas_libs
 
-torch = pytest.importorskip("torch")
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+if subprocess.run([DEBIAN_PYTHON, "-c", "import torch"], capture_output=True).returncode != 0:
+    pytest.skip("Debian's python3-torch is not installed (install/deps.sh bench)",
+                allow_module_level=True)
+
+TORCH_PATH = """
+import sys, torch
+steps, lr, b1, b2, eps = int(sys.argv[1]), *map(float, sys.argv[2:6])
+torch.set_num_threads(1)
+p = torch.tensor([-0.5, 1.0], requires_grad=True)
+opt = torch.optim.Adam([p], lr, betas=(b1, b2), eps=eps)
+out = []
+for _ in range(steps):
+    opt.zero_grad()
+    ((1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2).backward()
+    opt.step()
+    out.append(" ".join(float(v).hex() for v in p.detach().tolist()))
+print("\\n".join(out))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +65,11 @@ def seli_path(tool, steps, lr, b1, b2, eps):
 
 
 def torch_path(steps, lr, b1, b2, eps):
-    torch.set_num_threads(1)
-    p = torch.tensor([-0.5, 1.0], requires_grad=True)
-    opt = torch.optim.Adam([p], lr, betas=(b1, b2), eps=eps)
-    path = []
-    for _ in range(steps):
-        opt.zero_grad()
-        ((1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2).backward()
-        opt.step()
-        path.append(p.detach().numpy().copy())
-    return np.array(path, dtype=np.float32)
+    """PyTorch's Adam path, each step's parameters exactly (float32 as hex)."""
+    out = subprocess.run([DEBIAN_PYTHON, "-c", TORCH_PATH, str(steps), repr(lr), repr(b1),
+                          repr(b2), repr(eps)], capture_output=True, text=True, check=True).stdout
+    return np.array([[float.fromhex(v) for v in line.split()] for line in out.splitlines()],
+                    dtype=np.float32)
 
 
 @pytest.mark.parametrize("steps, lr, b1, b2, eps", [

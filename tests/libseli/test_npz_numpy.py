@@ -5,7 +5,7 @@ and values, and the JSON module tree), and seli_load reads arrays that numpy
 wrote with np.savez / np.savez_compressed, next to seli's JSON entry.
 
 The C side is tests/libseli/npz_tool.c, built here against build/libseli.a
-(run `make` first).  Run: /usr/bin/python3 -m pytest tests/libseli/test_npz_numpy.py
+(run `make` first).  Run: build/venv/bin/python -m pytest tests/libseli/test_npz_numpy.py
 """
 
 import json

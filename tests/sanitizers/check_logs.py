@@ -3,7 +3,7 @@ that a sanitized kernel wrote (ASAN_OPTIONS=log_path=DIR/kernel, see
 mk/sanitize.mk and docs/sanitizers.md) and fail on every report that points
 at the kernel or libseli.
 
-    /usr/bin/python3 tests/sanitizers/check_logs.py DIR
+    build/venv/bin/python tests/sanitizers/check_logs.py DIR
 
 Cells are tcc code: not instrumented, and they appear in stacks as
 "(<unknown module>)".  Memory a cell allocates (directly, or through libseli

@@ -1,7 +1,7 @@
 """soak.py: run thousands of cells of every kind through one kernel and check
 that it neither leaks nor loses a reply.
 
-    /usr/bin/python3 tests/soak/soak.py [-n 10000] [--seed 1]   (make soak)
+    build/venv/bin/python tests/soak/soak.py [-n 10000] [--seed 1]   (make soak)
 
 The kernel under test is $SELI_KERNEL (default build/seli-kernel), started
 with the real jupyter_client through tests/kernel/harness.py.  The cells
