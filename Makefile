@@ -10,7 +10,10 @@ CC      := gcc
 endif
 BUILD   ?= build
 PREFIX  ?= /usr/local
-PYTHON  ?= /usr/bin/python3
+# The project's Python (tests, notebook runner, docs, benchmarks) is the
+# pinned environment that `make venv` makes from Debian's python3.
+VENV    := $(CURDIR)/build/venv
+PYTHON  ?= $(VENV)/bin/python
 SAN     ?=
 
 BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
@@ -33,12 +36,16 @@ SELI_LIBS   := $(BLAS_LIBS) -ljansson -lzip -lpng -lz -lm -lpthread
 # tcc's directory (its include/ and libtcc1.a).  The kernel carries the
 # helpers of libtcc1.a that cells may call, exported with -rdynamic, so that
 # cells link against the process alone (jit.c; libc_nonshared.a's functions
-# are hidden, so runtime.c hands them to cells).
-TCC_DIR     := /usr/lib/x86_64-linux-gnu/tcc
+# are hidden, so runtime.c hands them to cells).  Debian's libtcc-dev has
+# libtcc only as a static archive: LIBTCC names it, so that the kernel can be
+# relinked against a modified libtcc (make LIBTCC=/path/to/libtcc.a; see LICENSE).
+MULTIARCH   := $(shell $(CC) -print-multiarch 2>/dev/null)
+TCC_DIR     := /usr/lib/$(MULTIARCH)/tcc
+LIBTCC      := /usr/lib/$(MULTIARCH)/libtcc.a
 TCC_RUNTIME := $(foreach f,__fixdfdi __fixsfdi __fixunsdfdi __fixunssfdi __fixunsxfdi __fixxfdi \
                  __floatundidf __floatundisf __floatundixf alloca __va_arg,-Wl,--undefined=$(f)) \
                $(TCC_DIR)/libtcc1.a -Wl,-z,noexecstack
-KERNEL_LIBS := /usr/lib/x86_64-linux-gnu/libtcc.a -lzmq -luuid -lsodium -ldl $(TCC_RUNTIME)
+KERNEL_LIBS := $(LIBTCC) -lzmq -luuid -lsodium -ldl $(TCC_RUNTIME)
 
 LIB_SRC    := $(wildcard libseli/src/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -46,8 +53,18 @@ KERNEL_SRC := $(wildcard kernel/src/*.c)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
 
+# The version is written once, in seli/version.h; the shared library is
+# libseli.so.MAJOR.MINOR.PATCH with soname libseli.so.MAJOR.
+SELI_VERSION := $(shell sed -n 's/^\#define SELI_VERSION "\([0-9]*\.[0-9]*\.[0-9]*\)"$$/\1/p' \
+                  libseli/include/seli/version.h)
+ifeq ($(words $(subst ., ,$(SELI_VERSION))),3)
+SELI_SOVERSION := $(firstword $(subst ., ,$(SELI_VERSION)))
+else
+$(error libseli/include/seli/version.h: SELI_VERSION is not a "MAJOR.MINOR.PATCH" string)
+endif
 LIBSELI_A  := $(BUILD)/libseli.a
-LIBSELI_SO := $(BUILD)/libseli.so.0
+LIBSELI_SO := $(BUILD)/libseli.so.$(SELI_SOVERSION)
+LIBSELI_SO_FILE := $(BUILD)/libseli.so.$(SELI_VERSION)
 # seli-kernel is the launcher (kernel/launcher/launcher.c): it opens the
 # listening sockets and runs seli-kernel-core, the kernel, from its directory.
 KERNEL_BIN  := $(BUILD)/seli-kernel
@@ -60,8 +77,8 @@ UNIT_TESTS   := $(LIB_TESTS) $(KERNEL_TESTS)
 
 SELI_HEADER_DIR := $(CURDIR)/libseli/include
 
-.PHONY: all deps test check unit python-tests demo notebook bench install install-kernel \
-        uninstall clean asan
+.PHONY: all deps venv test check unit python-tests demo lab notebook bench install \
+        install-kernel uninstall clean asan
 
 all: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(UNIT_TESTS)
 ifeq ($(BUILD),build)
@@ -74,6 +91,16 @@ endif
 
 deps:
 	sh install/deps.sh
+
+# build/venv from install/requirements.txt.  The stamp is newer than the pins
+# once they are installed, so a second run does nothing and asks no index.
+venv: $(VENV)/.installed
+$(VENV)/.installed: install/requirements.txt
+	@test -x /usr/bin/python3 && /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || \
+	    { echo "make venv: Debian's python3-venv is missing; run: sh install/deps.sh" >&2; exit 1; }
+	@test -x $(VENV)/bin/python || /usr/bin/python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check --no-input -q -r install/requirements.txt
+	@touch $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -92,10 +119,13 @@ $(LIBSELI_A): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIBSELI_SO): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libseli.so.0 $(LDFLAGS) -o $@ $^ $(SELI_LIBS)
+$(LIBSELI_SO_FILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(notdir $(LIBSELI_SO)) $(LDFLAGS) -o $@ $^ $(SELI_LIBS)
 
-$(KERNEL_CORE): $(KERNEL_OBJ) $(LIBSELI_A)
+$(LIBSELI_SO): $(LIBSELI_SO_FILE)
+	ln -sf $(notdir $<) $@
+
+$(KERNEL_CORE): $(KERNEL_OBJ) $(LIBSELI_A) $(LIBTCC)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(KERNEL_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
 
@@ -123,12 +153,13 @@ unit: $(UNIT_TESTS)
 
 # Protocol, session and notebook tests through the real jupyter_client.
 PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/docs tests/notebooks)
-python-tests: all
+python-tests: all venv
 	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 
 check: all unit python-tests
 
 test: deps
+	$(MAKE) venv
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) BUILD=build/asan SAN=1 unit
@@ -139,18 +170,25 @@ test: deps
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 all
 
-install-kernel: all
-	sh install/kernelspec.sh "$(CURDIR)/kernel/seli-kernel"
+# Registers the kernelspec "seli" where the venv's Jupyter finds it.
+install-kernel: all venv
+	PYTHON=$(PYTHON) sh install/kernelspec.sh "$(CURDIR)/kernel/seli-kernel"
 
-demo: deps all install-kernel
+demo: deps venv all install-kernel
 	$(PYTHON) tests/notebooks/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 
-notebook: all install-kernel
-	jupyter notebook --notebook-dir=notebooks
+# JupyterLab 4 or Notebook 7 on notebooks/, on loopback; the URL with its token is printed.
+lab: all install-kernel
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --notebook-dir=notebooks \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: all
+notebook: all install-kernel
+	$(VENV)/bin/jupyter notebook --no-browser --ip=127.0.0.1 --notebook-dir=notebooks \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)
+
+bench: all venv
 	sh install/deps.sh bench
-	$(MAKE) -C bench BUILD=$(CURDIR)/$(BUILD)
+	$(MAKE) -C bench BUILD=$(CURDIR)/$(BUILD) PYTHON=$(PYTHON)
 
 clean:
 	rm -rf build kernel/seli-kernel kernel/seli-kernel-core

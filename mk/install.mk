@@ -4,16 +4,25 @@
 #
 # installs, under $(DESTDIR)$(PREFIX):
 #   include/seli.h, include/seli/*.h     the public headers
-#   lib/libseli.so.0 (soname), lib/libseli.so -> libseli.so.0, lib/libseli.a
+#   lib/libseli.so.X.Y.Z                  the shared library, X.Y.Z being
+#                                         SELI_VERSION of seli/version.h, with
+#   lib/libseli.so.X, lib/libseli.so      symlinks to it (the soname, and the
+#                                         name that -lseli finds)
+#   lib/libseli.a                         the static library
 #   lib/pkgconfig/seli.pc                 for `pkg-config --cflags --libs seli`
+#                                         (and --static, which adds the
+#                                         dependencies' own .pc files)
 #   bin/seli-kernel                       the launcher the kernelspec runs: it
 #                                         opens the sockets, then runs
-#   bin/seli-kernel-core                  the kernel, reading the installed headers
+#   libexec/seli/seli-kernel-core         the kernel, reading the installed
+#                                         headers; not a command of its own
 #   share/jupyter/kernels/seli/           the kernelspec "C (seli)", found by
 #                                         Jupyter under /usr/local and /usr,
 #                                         and under sys.prefix (e.g. /opt/conda)
 # and writes the list of what it installed to share/seli/installed-files, which
-# `make uninstall` reads to remove exactly those files.
+# `make uninstall` reads to remove exactly those files.  A file that an earlier
+# install listed and this one does not (bin/seli-kernel-core before the core
+# moved to libexec/, the .so of an older version) is removed.
 #
 # The kernel compiles cells against seli.h, in the directory compiled into it
 # (SELI_HEADER_DIR, overridable by the environment variable of that name).  The
@@ -23,10 +32,12 @@
 INCLUDEDIR   ?= $(PREFIX)/include
 LIBDIR       ?= $(PREFIX)/lib
 BINDIR       ?= $(PREFIX)/bin
+LIBEXECDIR   ?= $(PREFIX)/libexec
 DATADIR      ?= $(PREFIX)/share
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 KERNELSPECDIR ?= $(DATADIR)/jupyter/kernels/seli
-SELI_VERSION ?= 0.1.0
+# The launcher finds the core at ../libexec/seli/ from its own directory.
+CORE_DIR     := $(LIBEXECDIR)/seli
 
 INSTALL      ?= install
 INSTALL_BUILD := $(BUILD)/install
@@ -36,7 +47,12 @@ INSTALLED_LIST := $(DATADIR)/seli/installed-files
 
 PUBLIC_HEADERS := $(wildcard libseli/include/seli/*.h)
 
-.PHONY: install uninstall install-force
+# seli.pc says where things are relative to ${prefix}, as pkg-config files
+# do, so that PKG_CONFIG_SYSROOT_DIR and relocated trees work.
+PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+PC_LIBDIR     := $(patsubst $(PREFIX)/%,$${exec_prefix}/%,$(LIBDIR))
+
+.PHONY: install uninstall install-force install-check-dirs
 
 # Rewritten only when the header directory changes, so that a new PREFIX
 # recompiles the kernel and an unchanged one does not.
@@ -48,56 +64,87 @@ install-force:
 
 $(INSTALL_BUILD)/kernel/src/%.o: kernel/src/%.c $(INSTALL_BUILD)/header-dir
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikernel/src -DSELI_HEADER_DIR='"$(INCLUDEDIR)"' $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -Ikernel/src -DSELI_HEADER_DIR='"$(INCLUDEDIR)"' -DSELI_TCC_DIR='"$(TCC_DIR)"' \
+	    $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(INSTALL_KERNEL_BIN): $(INSTALL_KERNEL_OBJ) $(LIBSELI_A)
+$(INSTALL_KERNEL_BIN): $(INSTALL_KERNEL_OBJ) $(LIBSELI_A) $(LIBTCC)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(INSTALL_KERNEL_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
 
-$(INSTALL_BUILD)/seli.pc: $(INSTALL_BUILD)/header-dir mk/install.mk
+# The launcher looks for the core only at ../libexec/seli/ from bin/: refuse
+# a LIBEXECDIR that it would not find.
+install-check-dirs:
+	@if [ '$(abspath $(LIBEXECDIR))' != '$(abspath $(BINDIR)/../libexec)' ]; then \
+	    echo 'install: LIBEXECDIR=$(LIBEXECDIR) is not ../libexec from BINDIR=$(BINDIR);' \
+	         'seli-kernel looks for seli-kernel-core there' >&2; exit 1; fi
+
+# seli.pc and kernel.json are remade on every install: they depend on the
+# directories (PREFIX, LIBDIR, BINDIR...), which make cannot see change.
+# Requires.private names the .pc files of libseli's dependencies, so that
+# `pkg-config --static --libs seli` lists what they need in turn; -lm and
+# -lpthread have no .pc file.
+$(INSTALL_BUILD)/seli.pc: install-force
 	@mkdir -p $(dir $@)
 	printf '%s\n' \
 	    'prefix=$(PREFIX)' \
-	    'includedir=$(INCLUDEDIR)' \
-	    'libdir=$(LIBDIR)' \
+	    'exec_prefix=$${prefix}' \
+	    'includedir=$(PC_INCLUDEDIR)' \
+	    'libdir=$(PC_LIBDIR)' \
 	    '' \
 	    'Name: seli' \
 	    'Description: neural networks and generative models in C: tensors, autodiff, modules, SVG figures' \
 	    'Version: $(SELI_VERSION)' \
+	    'Requires.private: openblas jansson libzip libpng' \
 	    'Cflags: -I$${includedir}' \
 	    'Libs: -L$${libdir} -lseli' \
-	    'Libs.private: $(SELI_LIBS)' > $@
+	    'Libs.private: -lm -lpthread' > $@
 
-$(INSTALL_BUILD)/kernel.json: install/kernelspec/kernel.json $(INSTALL_BUILD)/header-dir
+# The template's keys (env included) are kept; only the path is filled in.
+# Only json is needed, so Debian's python3 does when there is no build/venv
+# (install/Dockerfile installs without one).
+KERNELSPEC_PYTHON := $(firstword $(wildcard $(PYTHON)) /usr/bin/python3)
+$(INSTALL_BUILD)/kernel.json: install/kernelspec/kernel.json install-force
 	@mkdir -p $(dir $@)
-	$(PYTHON) -c 'import json, sys; s = json.load(open(sys.argv[1])); \
+	$(KERNELSPEC_PYTHON) -c 'import json, sys; s = json.load(open(sys.argv[1])); \
 	    s["argv"] = [sys.argv[2] if a == "@SELI_KERNEL@" else a for a in s["argv"]]; \
-	    json.dump(s, open(sys.argv[3], "w"), indent=1)' \
+	    f = open(sys.argv[3], "w"); json.dump(s, f, indent=1); f.write("\n")' \
 	    $< '$(BINDIR)/seli-kernel' $@
 
-install: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(INSTALL_KERNEL_BIN) $(INSTALL_BUILD)/seli.pc \
-         $(INSTALL_BUILD)/kernel.json
+SO_FILE := $(notdir $(LIBSELI_SO_FILE))
+SO_NAME := $(notdir $(LIBSELI_SO))
+
+install: install-check-dirs $(LIBSELI_A) $(LIBSELI_SO_FILE) $(KERNEL_BIN) $(INSTALL_KERNEL_BIN) \
+         $(INSTALL_BUILD)/seli.pc $(INSTALL_BUILD)/kernel.json
 	$(INSTALL) -d '$(DESTDIR)$(INCLUDEDIR)/seli' '$(DESTDIR)$(LIBDIR)' \
-	    '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(KERNELSPECDIR)' \
-	    '$(DESTDIR)$(DATADIR)/seli'
+	    '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(CORE_DIR)' \
+	    '$(DESTDIR)$(KERNELSPECDIR)' '$(DESTDIR)$(DATADIR)/seli'
 	$(INSTALL) -m 644 libseli/include/seli.h '$(DESTDIR)$(INCLUDEDIR)/seli.h'
 	$(INSTALL) -m 644 $(PUBLIC_HEADERS) '$(DESTDIR)$(INCLUDEDIR)/seli/'
 	$(INSTALL) -m 644 $(LIBSELI_A) '$(DESTDIR)$(LIBDIR)/libseli.a'
-	$(INSTALL) -m 755 $(LIBSELI_SO) '$(DESTDIR)$(LIBDIR)/libseli.so.0'
-	ln -sf libseli.so.0 '$(DESTDIR)$(LIBDIR)/libseli.so'
+	$(INSTALL) -m 755 $(LIBSELI_SO_FILE) '$(DESTDIR)$(LIBDIR)/$(SO_FILE)'
+	ln -sfn $(SO_FILE) '$(DESTDIR)$(LIBDIR)/$(SO_NAME)'
+	ln -sfn $(SO_FILE) '$(DESTDIR)$(LIBDIR)/libseli.so'
 	$(INSTALL) -m 644 $(INSTALL_BUILD)/seli.pc '$(DESTDIR)$(PKGCONFIGDIR)/seli.pc'
 	$(INSTALL) -m 755 $(KERNEL_BIN) '$(DESTDIR)$(BINDIR)/seli-kernel'
-	$(INSTALL) -m 755 $(INSTALL_KERNEL_BIN) '$(DESTDIR)$(BINDIR)/seli-kernel-core'
+	$(INSTALL) -m 755 $(INSTALL_KERNEL_BIN) '$(DESTDIR)$(CORE_DIR)/seli-kernel-core'
 	$(INSTALL) -m 644 $(INSTALL_BUILD)/kernel.json install/kernelspec/logo-32x32.png \
 	    install/kernelspec/logo-64x64.png install/kernelspec/logo-svg.svg \
 	    '$(DESTDIR)$(KERNELSPECDIR)/'
-	@printf '%s\n' '$(INCLUDEDIR)/seli.h' \
+	@list='$(DESTDIR)$(INSTALLED_LIST)'; \
+	printf '%s\n' '$(INCLUDEDIR)/seli.h' \
 	    $(patsubst libseli/include/%,'$(INCLUDEDIR)/%',$(PUBLIC_HEADERS)) \
-	    '$(LIBDIR)/libseli.a' '$(LIBDIR)/libseli.so.0' '$(LIBDIR)/libseli.so' \
-	    '$(PKGCONFIGDIR)/seli.pc' '$(BINDIR)/seli-kernel' '$(BINDIR)/seli-kernel-core' \
+	    '$(LIBDIR)/libseli.a' '$(LIBDIR)/$(SO_FILE)' '$(LIBDIR)/$(SO_NAME)' \
+	    '$(LIBDIR)/libseli.so' '$(PKGCONFIGDIR)/seli.pc' '$(BINDIR)/seli-kernel' \
+	    '$(CORE_DIR)/seli-kernel-core' \
 	    '$(KERNELSPECDIR)/kernel.json' '$(KERNELSPECDIR)/logo-32x32.png' \
 	    '$(KERNELSPECDIR)/logo-64x64.png' '$(KERNELSPECDIR)/logo-svg.svg' \
-	    '$(INSTALLED_LIST)' > '$(DESTDIR)$(INSTALLED_LIST)'
+	    '$(INSTALLED_LIST)' > "$$list.new"; \
+	if [ -f "$$list" ]; then \
+	    grep -vxF -f "$$list.new" "$$list" | while IFS= read -r f; do \
+	        case $$f in /*) rm -f -- '$(DESTDIR)'"$$f" ;; esac; \
+	    done; \
+	fi; \
+	mv -f "$$list.new" "$$list"
 	@if [ -z '$(DESTDIR)' ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
 	    ldconfig; fi
 	@echo 'seli installed under $(DESTDIR)$(PREFIX); the kernelspec "C (seli)" runs $(BINDIR)/seli-kernel'
@@ -114,7 +161,7 @@ uninstall:
 	    case $$f in /*) ;; *) echo "uninstall: skipping odd entry '$$f'" >&2; continue ;; esac; \
 	    rm -f -- '$(DESTDIR)'"$$f"; \
 	done < "$$list"; \
-	for d in '$(INCLUDEDIR)/seli' '$(KERNELSPECDIR)' '$(DATADIR)/seli' \
+	for d in '$(INCLUDEDIR)/seli' '$(CORE_DIR)' '$(KERNELSPECDIR)' '$(DATADIR)/seli' \
 	         '$(PKGCONFIGDIR)' '$(DATADIR)/jupyter/kernels' '$(DATADIR)/jupyter'; do \
 	    rmdir -- '$(DESTDIR)'"$$d" 2>/dev/null || true; \
 	done; \

@@ -1,8 +1,10 @@
 /* launcher.c: seli-kernel, the program a kernelspec runs.  It opens the
  * kernel's five listening TCP sockets, then replaces itself (execv, same
- * process) with seli-kernel-core from its own directory, passing the
- * sockets in SELI_LISTEN_FDS; the core takes them over
- * (kernel/src/activation.c).
+ * process) with seli-kernel-core, passing the sockets in SELI_LISTEN_FDS;
+ * the core takes them over (kernel/src/activation.c).  The core is found
+ * from this program's own directory: next to it in a build tree, and in
+ * ../libexec/seli/ where `make install` puts it (bin/ holds only what a
+ * person runs).  Arguments such as --version go to the core unchanged.
  *
  * Why: a Jupyter client connects as soon as it has started the kernel.  The
  * core links ZeroMQ, OpenBLAS, libzip and libtcc, and the dynamic loader
@@ -90,7 +92,14 @@ static void open_listeners(const char *path, char *list, size_t size)
     connection_clear(&info);
 }
 
-/* The core's path: CORE_NAME in the directory of this executable. */
+/* Where the core lives, relative to this program's directory: first next to
+ * it (the build tree), then where `make install` puts it (LIBEXECDIR). */
+static const char *const core_places[] = {"", "../libexec/seli/"};
+#define CORE_PLACES (sizeof core_places / sizeof core_places[0])
+
+/* The core's path: CORE_NAME in the first of core_places that has it, or,
+ * if none has it, next to this program (for the error message); -1 if this
+ * program cannot find its own directory or the path is too long. */
 static int core_path(char *buf, size_t size)
 {
     char self[PATH_MAX];
@@ -102,6 +111,11 @@ static int core_path(char *buf, size_t size)
     if (!slash)
         return -1;
     *slash = '\0';
+    for (size_t i = 0; i < CORE_PLACES; i++) {
+        int n = snprintf(buf, size, "%s/%s%s", self, core_places[i], CORE_NAME);
+        if (n >= 0 && (size_t)n < size && access(buf, X_OK) == 0)
+            return 0;
+    }
     return snprintf(buf, size, "%s/%s", self, CORE_NAME) < (int)size ? 0 : -1;
 }
 
@@ -120,7 +134,9 @@ int main(int argc, char **argv)
     else
         unsetenv("SELI_LISTEN_FDS");
     execv(core, argv);
-    fprintf(stderr, "seli-kernel: cannot run %s: %s (it is built and installed next to "
-                    "seli-kernel)\n", core, strerror(errno));
+    fprintf(stderr,
+            "seli-kernel: cannot run %s: %s (%s is looked for next to seli-kernel, where make "
+            "builds it, then in ../libexec/seli/, where make install puts it)\n",
+            core, strerror(errno), CORE_NAME);
     return 127;
 }

@@ -65,10 +65,10 @@ json_t *kernel_info_content(void)
         "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:b, s:[{s:s, s:s}, {s:s, "
         "s:s}]}",
         "status", "ok", "protocol_version", PROTOCOL_VERSION, "implementation", "seli",
-        "implementation_version", SELI_KERNEL_VERSION, "language_info", "name", "c", "version",
-        "C11", "mimetype", "text/x-csrc", "file_extension", ".c", "pygments_lexer", "c",
-        "codemirror_mode", "text/x-csrc", "banner",
-        "seli " SELI_KERNEL_VERSION " - C cells compiled in memory with libtcc, one persistent "
+        "implementation_version", SELI_VERSION, "language_info", "name", "c", "version", "C11",
+        "mimetype", "text/x-csrc", "file_extension", ".c", "pygments_lexer", "c", "codemirror_mode",
+        "text/x-csrc", "banner",
+        "seli " SELI_VERSION " - C cells compiled in memory with libtcc, one persistent "
         "session.\nlibseli is included; type ?name for documentation.",
         "debugger", 0, "help_links", "text", "C reference", "url",
         "https://en.cppreference.com/w/c", "text", "TinyCC documentation", "url",

@@ -11,13 +11,12 @@
 #include "history.h"
 #include "message.h"
 #include "session.h"
+#include "seli/version.h" /* SELI_VERSION: kernel_info and --version report it */
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <unistd.h>
-
-#define SELI_KERNEL_VERSION "0.1.0"
 
 typedef struct kernel {
     connection_info conn;

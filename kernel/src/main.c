@@ -35,7 +35,7 @@ static kernel K;
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: seli-kernel -f CONNECTION_FILE\n"
+    fprintf(f, "usage: seli-kernel -f CONNECTION_FILE | --version | --help\n"
                "A Jupyter kernel for C (protocol " PROTOCOL_VERSION "); normally started by "
                "Jupyter through the kernelspec \"seli\".\n"
                "Environment: SELI_HEADER_DIR (where seli.h lives), SELI_HISTORY_FILE (keep "
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("seli-kernel %s\n", SELI_KERNEL_VERSION);
+            printf("seli-kernel %s\n", SELI_VERSION);
             return 0;
         } else {
             fprintf(stderr, "seli-kernel: unknown argument %s\n", argv[i]);

@@ -23,5 +23,6 @@
 #include "seli/optim.h"
 #include "seli/save.h"
 #include "seli/show.h"
+#include "seli/version.h"
 
 #endif
