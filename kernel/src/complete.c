@@ -1,8 +1,11 @@
 /* complete.c: completions for complete_request.
  *
  * Candidates: the C keywords, every public libseli name (read from the
- * headers at start-up), the public names of the implicit libc headers, and
- * every name that earlier cells declared. */
+ * headers at start-up), the public names of the implicit libc headers,
+ * every name that earlier cells declared, and the names that the cell being
+ * written declares before the cursor and that are in scope there (visible.c):
+ * its globals, and the locals and parameters of the blocks the cursor is in. */
+#include "visible.h"
 #include "session_internal.h"
 
 #include <ctype.h>
@@ -79,8 +82,15 @@ int session_complete(session *s, const char *code, int cursor, char ***matches, 
             }
         }
     }
+    /* The cell itself, before the word being completed. */
+    strlist local = {0};
+    visible_names(code, (size_t)a, session_is_type, s, &local);
+    for (int i = 0; i < local.n; i++)
+        add(&l, local.v[i], strlen(local.v[i]), prefix, plen);
+    sl_free(&local);
     free(prefix);
-    qsort(l.v, (size_t)l.n, sizeof *l.v, cmp);
+    if (l.n > 0) /* qsort must not get NULL, even for no element */
+        qsort(l.v, (size_t)l.n, sizeof *l.v, cmp);
     int n = 0;
     for (int i = 0; i < l.n; i++) {
         if (n && !strcmp(l.v[n - 1], l.v[i])) {

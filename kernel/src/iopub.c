@@ -1,4 +1,9 @@
-/* iopub.c: a thread-safe queue drained by the thread that owns the PUB socket. */
+/* iopub.c: a thread-safe queue drained by the thread that owns the PUB socket.
+ *
+ * The socket is an XPUB: the thread also reads the subscriptions, and
+ * answers each new one with an iopub_welcome message (JEP 65), also while
+ * the queue is empty: it then sleeps in zmq_poll on the socket and on a
+ * pipe that iopub_send writes a byte to. */
 #include "iopub.h"
 
 #include "activation.h"
@@ -7,12 +12,14 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #define IOPUB_WAIT_MS 5000 /* the longest wait for a subscriber to take one message */
@@ -27,7 +34,6 @@ typedef struct item {
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t wake; /* an item arrived or stop was asked */
     pthread_cond_t done; /* the queue became empty, or shorter (see iopub_wait_below) */
     item *head, *tail;
     int count;   /* items in the queue */
@@ -40,9 +46,8 @@ static struct {
     const char *endpoint;
     int bind_rc; /* 1 while pending */
     pthread_t thread;
-} q = {.lock = PTHREAD_MUTEX_INITIALIZER,
-       .wake = PTHREAD_COND_INITIALIZER,
-       .done = PTHREAD_COND_INITIALIZER};
+    int wake[2]; /* a pipe: a byte in it wakes the thread (an item arrived, or stop) */
+} q = {.wake = {-1, -1}, .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 
 /* Publisher-thread state of a subscriber that stopped reading. */
 static int stalled;   /* a send timed out and none has succeeded since */
@@ -129,20 +134,73 @@ static void publish(void *sock, const item *it)
 static int subscribed;
 static int first_wait_left = FIRST_SUBSCRIBER_MS;
 
+/* Welcome a new subscriber (JEP 65): an iopub_welcome message whose
+ * content names the subscription, sent under that topic (a subscription
+ * to everything gets the usual topic). */
+static void welcome(void *sock, const unsigned char *topic, size_t len)
+{
+    json_t *content = json_pack("{s:s%}", "subscription", (const char *)topic, len);
+    if (!content) {
+        kernel_log("iopub: a subscription that is not UTF-8 gets no iopub_welcome");
+        return;
+    }
+    char dflt[128];
+    snprintf(dflt, sizeof dflt, "kernel.%s.iopub_welcome", q.w->session);
+    frame id = {len ? (unsigned char *)topic : (unsigned char *)dflt, len ? len : strlen(dflt)};
+    json_t *header = message_header(q.w, "iopub_welcome");
+    int n = 0;
+    frame *f = header ? message_serialize(q.w, &id, 1, header, NULL, NULL, content, &n) : NULL;
+    if (!f || send_frames(sock, f, n, 1) < 0)
+        kernel_log("iopub: cannot send iopub_welcome");
+    frames_free(f, n);
+    json_decref(header);
+    json_decref(content);
+}
+
 /* Read the (un)subscription messages that arrived, waiting up to
- * timeout_ms for the first. */
+ * timeout_ms for the first; welcome each subscription. */
 static void read_subscriptions(void *sock, int timeout_ms)
 {
     zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
     while (zmq_poll(&item, 1, timeout_ms) > 0) {
-        unsigned char buf[256];
+        unsigned char buf[1024];
         int n = zmq_recv(sock, buf, sizeof buf, ZMQ_DONTWAIT);
         if (n < 0)
             break;
-        if (n >= 1 && buf[0] == 1)
+        if (n >= 1 && buf[0] == 1) {
             subscribed = 1;
+            if ((size_t)n <= sizeof buf)
+                welcome(sock, buf + 1, (size_t)n - 1);
+        }
         timeout_ms = 0;
     }
+}
+
+/* Sleep (without the lock) until the wake pipe has a byte or a
+ * subscription arrives; answer the subscriptions. */
+static void idle_wait(void *sock)
+{
+    zmq_pollitem_t items[2] = {{sock, 0, ZMQ_POLLIN, 0}, {NULL, q.wake[0], ZMQ_POLLIN, 0}};
+    if (zmq_poll(items, 2, -1) < 0) {
+        if (errno != EINTR) /* never spin on a socket that fails */
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        return;
+    }
+    if (items[0].revents & ZMQ_POLLIN)
+        read_subscriptions(sock, 0);
+    if (items[1].revents & ZMQ_POLLIN) {
+        char buf[64];
+        while (read(q.wake[0], buf, sizeof buf) > 0)
+            ;
+    }
+}
+
+/* Wake the publisher thread: a byte into the pipe (a full pipe wakes it
+ * already). */
+static void wake_publisher(void)
+{
+    if (q.wake[1] >= 0 && write(q.wake[1], "", 1) < 0 && errno != EAGAIN)
+        kernel_log("iopub: cannot wake the publisher: %s", strerror(errno));
 }
 
 static void await_first_subscriber(void *sock)
@@ -186,8 +244,11 @@ static void *publisher(void *arg)
         return NULL;
     }
     for (;;) {
-        while (!q.head && !q.stop)
-            pthread_cond_wait(&q.wake, &q.lock);
+        while (!q.head && !q.stop) {
+            pthread_mutex_unlock(&q.lock);
+            idle_wait(sock);
+            pthread_mutex_lock(&q.lock);
+        }
         if (!q.head)
             break; /* stop, and nothing left */
         item *it = q.head;
@@ -211,6 +272,15 @@ static void *publisher(void *arg)
     return NULL;
 }
 
+static void close_wake(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (q.wake[i] >= 0)
+            close(q.wake[i]);
+        q.wake[i] = -1;
+    }
+}
+
 int iopub_start(void *zmq_context, const char *endpoint, const wire *w)
 {
     q.ctx = zmq_context;
@@ -218,8 +288,14 @@ int iopub_start(void *zmq_context, const char *endpoint, const wire *w)
     q.w = w;
     q.bind_rc = 1;
     q.stop = 0;
+    if (pipe2(q.wake, O_NONBLOCK | O_CLOEXEC) != 0) {
+        kernel_log("iopub: cannot make the wake pipe: %s", strerror(errno));
+        q.wake[0] = q.wake[1] = -1;
+        return -1;
+    }
     if (pthread_create(&q.thread, NULL, publisher, NULL) != 0) {
         kernel_log("iopub: cannot start the publisher thread");
+        close_wake();
         return -1;
     }
     pthread_mutex_lock(&q.lock);
@@ -229,6 +305,7 @@ int iopub_start(void *zmq_context, const char *endpoint, const wire *w)
     pthread_mutex_unlock(&q.lock);
     if (rc != 0) {
         pthread_join(q.thread, NULL);
+        close_wake();
         return -1;
     }
     q.running = 1;
@@ -241,9 +318,10 @@ void iopub_stop(void)
         return;
     pthread_mutex_lock(&q.lock);
     q.stop = 1;
-    pthread_cond_signal(&q.wake);
+    wake_publisher();
     pthread_mutex_unlock(&q.lock);
     pthread_join(q.thread, NULL);
+    close_wake();
     q.running = 0;
     json_decref(q.parent);
     q.parent = NULL;
@@ -273,13 +351,16 @@ void iopub_send(const char *msg_type, json_t *content, const json_t *parent_head
         free_item(it);
         return;
     }
+    /* The publisher sleeps only on an empty queue: a burst wakes it once. */
+    int was_empty = !q.head;
     if (q.tail)
         q.tail->next = it;
     else
         q.head = it;
     q.tail = it;
     q.count++;
-    pthread_cond_signal(&q.wake);
+    if (was_empty)
+        wake_publisher();
     pthread_mutex_unlock(&q.lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

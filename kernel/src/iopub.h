@@ -10,7 +10,10 @@
  * long is taken as stuck: the message is dropped with a line in the log,
  * and until a send succeeds again the publisher waits only briefly for
  * status, error and execute_result, and not at all for the rest.  (A client
- * that is gone is no subscriber: ZeroMQ drops its connection.) */
+ * that is gone is no subscriber: ZeroMQ drops its connection.)
+ *
+ * The socket is an XPUB: each new subscription is answered at once with an
+ * iopub_welcome message (JEP 65) whose content names the subscription. */
 #ifndef SELI_KERNEL_IOPUB_H
 #define SELI_KERNEL_IOPUB_H
 
