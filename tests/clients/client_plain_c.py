@@ -3,6 +3,7 @@ with pkg-config, trains a small model and saves a figure."""
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -10,6 +11,12 @@ import xml.etree.ElementTree as ET
 from clientlib import ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def header_version():
+    """SELI_VERSION of seli/version.h: the one place the version is written."""
+    text = (ROOT / "libseli" / "include" / "seli" / "version.h").read_text()
+    return re.search(r'^#define SELI_VERSION "([^"\n]*)"$', text, re.M).group(1)
 
 
 def pkg_config(prefix, *args):
@@ -43,16 +50,27 @@ def check_figure(path):
 
 def test_installed_library_has_soname_symlink_and_pkg_config(prefix):
     lib = prefix / "lib"
-    assert os.readlink(lib / "libseli.so") == "libseli.so.0"
-    dyn = subprocess.run(["readelf", "-d", str(lib / "libseli.so.0")], capture_output=True,
+    version = header_version()
+    real = f"libseli.so.{version}"
+    soname = "libseli.so." + version.split(".")[0]
+    assert (lib / real).is_file() and not (lib / real).is_symlink()
+    assert os.readlink(lib / soname) == real
+    assert os.readlink(lib / "libseli.so") == real
+    dyn = subprocess.run(["readelf", "-d", str(lib / real)], capture_output=True,
                          text=True, check=True).stdout
-    assert "Library soname: [libseli.so.0]" in dyn
+    assert f"Library soname: [{soname}]" in dyn
     assert (lib / "libseli.a").is_file()
     assert (prefix / "include" / "seli.h").is_file()
     assert (prefix / "include" / "seli" / "tensor.h").is_file()
-    assert pkg_config(prefix, "--cflags") == [f"-I{prefix}/include"]
+    assert (prefix / "include" / "seli" / "version.h").is_file()
+    assert pkg_config(prefix, "--modversion") == [version]
+    # Requires.private also brings the dependencies' -I flags (pkg-config does that)
+    assert pkg_config(prefix, "--cflags")[0] == f"-I{prefix}/include"
     assert pkg_config(prefix, "--libs") == [f"-L{prefix}/lib", "-lseli"]
-    assert "-lopenblas" in pkg_config(prefix, "--static", "--libs")
+    static = pkg_config(prefix, "--static", "--libs")
+    for flag in ("-lseli", "-lopenblas", "-ljansson", "-lzip", "-lz", "-lm", "-lpthread"):
+        assert flag in static, flag
+    assert any(a.startswith("-lpng") for a in static), static
 
 
 def test_program_outside_the_repo_trains_and_saves_a_figure(prefix, tmp_path):
@@ -91,7 +109,7 @@ def test_uninstall_removes_exactly_what_install_put(tmp_path):
     keep.write_text("not seli's")
     install_prefix(dest)
     assert (dest / "bin" / "seli-kernel").is_file()
-    assert (dest / "bin" / "seli-kernel-core").is_file()
+    assert (dest / "libexec" / "seli" / "seli-kernel-core").is_file()
     rel = os.path.relpath(BUILD, ROOT)
     subprocess.run(["make", "--no-print-directory", "-s", "-C", str(ROOT), f"BUILD={rel}",
                     "uninstall", f"PREFIX={dest}"], check=True, timeout=120,
@@ -114,7 +132,9 @@ def test_install_honours_destdir(tmp_path):
     spec = (root / "share" / "jupyter" / "kernels" / "seli" / "kernel.json").read_text()
     assert '"/opt/seli-test/bin/seli-kernel"' in spec
     # the kernel looks for the headers where they will be, not in the staging tree
-    assert b"/opt/seli-test/include" in (root / "bin" / "seli-kernel-core").read_bytes()
-    # and the launcher the kernelspec runs finds it next to itself
+    core = root / "libexec" / "seli" / "seli-kernel-core"
+    assert b"/opt/seli-test/include" in core.read_bytes()
+    # and the launcher the kernelspec runs finds it at ../libexec/seli/ from bin/
     assert (root / "bin" / "seli-kernel").is_file()
+    assert not (root / "bin" / "seli-kernel-core").exists()
     assert not pathlib.Path("/opt/seli-test").exists()

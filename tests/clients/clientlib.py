@@ -15,13 +15,18 @@ headers play any part: what passes here is what a user outside the repo gets.
     free_port()                 a free TCP port on 127.0.0.1
     make_notebook(path, cells)  write a notebook of C code cells for the
                                 kernelspec "seli"
-    JupyterServer(...)          start `jupyter notebook` or `jupyter server`
-                                on a free loopback port with a token; a
-                                context manager that stops it, its kernels
-                                included, and checks that nothing is left
+    JupyterServer(app, ...)     start a Jupyter server on a free loopback
+                                port with a token: app "notebook" is Debian's
+                                Notebook 6, "server" Debian's jupyter_server,
+                                "lab" the venv's JupyterLab 4, "notebook7" the
+                                venv's Notebook 7; a context manager that stops
+                                it, its kernels included, and checks that
+                                nothing is left
     kernel_pids(tag)            pids of seli-kernel processes whose command
                                 line contains tag (a temporary directory of
                                 the test), to check that none is left
+    live(pids), wait_gone(pids, timeout)
+                                the pids still running; waits for none
 """
 
 import json
@@ -41,6 +46,11 @@ BUILD = pathlib.Path(os.environ.get("SELI_BUILD", "build"))
 if not BUILD.is_absolute():
     BUILD = ROOT / BUILD
 PYTHON = "/usr/bin/python3"
+# Debian's Jupyter (Notebook 6, jupyter_server 1) and the project's pinned one
+# (`make venv`: JupyterLab 4, Notebook 7, jupyter_server 2).
+DEBIAN_JUPYTER = "/usr/bin/jupyter"
+VENV = ROOT / "build" / "venv"
+VENV_JUPYTER = str(VENV / "bin" / "jupyter")
 
 
 def install_prefix(dest):
@@ -139,16 +149,22 @@ def kernel_pids(tag):
             cmd = (d / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if cmd and cmd[0].endswith(b"seli-kernel") and any(tag.encode() in a for a in cmd):
+        # The launcher execs the kernel proper with its own argv[0].
+        if (cmd and cmd[0].endswith((b"seli-kernel", b"seli-kernel-core"))
+                and any(tag.encode() in a for a in cmd)):
             pids.append(int(d.name))
     return pids
+
+
+def live(pids):
+    """The pids of pids that still run (neither gone nor zombies)."""
+    return [p for p in pids if pathlib.Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
 
 
 def wait_gone(pids, timeout):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        pids = [p for p in pids if pathlib.Path(f"/proc/{p}").exists()
-                and "Z" not in _state(p)]
+        pids = live(pids)
         if not pids:
             return []
         time.sleep(0.1)
@@ -164,11 +180,34 @@ def _state(pid):
 
 
 class JupyterServer:
-    """`jupyter notebook` (app="notebook") or `jupyter server` (app="server")
-    on 127.0.0.1:<free port> with a random token, rooted at root_dir."""
+    """A Jupyter server on 127.0.0.1:<free port> with a random token, rooted
+    at root_dir.  app is what runs:
 
-    def __init__(self, app, root_dir, env, log_path, startup_timeout=60):
+        "notebook"   Debian's `jupyter notebook` (Notebook 6, NotebookApp options)
+        "server"     `jupyter server` (Debian's jupyter_server 1 unless jupyter
+                     names another `jupyter`, such as VENV_JUPYTER)
+        "lab"        the venv's `jupyter lab` (JupyterLab 4, ServerApp options)
+        "notebook7"  the venv's `jupyter notebook` (Notebook 7, ServerApp options)
+
+    jupyter overrides the `jupyter` command (the default follows app).
+    kernelspecs are the only kernelspecs that the server offers (None: all
+    that it finds); the venv's ipykernel would otherwise add "python3"."""
+
+    APPS = {
+        "notebook": (DEBIAN_JUPYTER, "notebook", "NotebookApp"),
+        "server": (DEBIAN_JUPYTER, "server", "ServerApp"),
+        "lab": (VENV_JUPYTER, "lab", "ServerApp"),
+        "notebook7": (VENV_JUPYTER, "notebook", "ServerApp"),
+    }
+
+    def __init__(self, app, root_dir, env, log_path, startup_timeout=60, jupyter=None,
+                 kernelspecs=("seli",)):
+        if app not in self.APPS:
+            raise ValueError(f"JupyterServer: unknown app {app!r} (one of {sorted(self.APPS)})")
         self.app = app
+        default_jupyter, self.subcommand, self.options = self.APPS[app]
+        self.jupyter = jupyter or default_jupyter
+        self.kernelspecs = kernelspecs
         self.root_dir = str(root_dir)
         self.env = env
         self.log_path = log_path
@@ -179,15 +218,28 @@ class JupyterServer:
         self.proc = None
         self.tag = env["JUPYTER_RUNTIME_DIR"]
 
+    def page_url(self, path=""):
+        """The URL of a page of the server (e.g. "lab/tree/a.ipynb"), token included."""
+        return f"{self.url}/{path.lstrip('/')}?token={self.token}"
+
     def __enter__(self):
-        cls = "NotebookApp" if self.app == "notebook" else "ServerApp"
-        root = "notebook_dir" if self.app == "notebook" else "root_dir"
-        cmd = ["/usr/bin/jupyter", self.app, "--no-browser",
+        if not os.access(self.jupyter, os.X_OK):
+            raise RuntimeError(f"{self.jupyter} is missing"
+                               + (" (make venv makes it)" if self.jupyter == VENV_JUPYTER else ""))
+        cls = self.options
+        root = "notebook_dir" if cls == "NotebookApp" else "root_dir"
+        cmd = [self.jupyter, self.subcommand, "--no-browser",
                f"--{cls}.ip=127.0.0.1", f"--{cls}.port={self.port}",
                f"--{cls}.port_retries=0", f"--{cls}.token={self.token}",
                f"--{cls}.{root}={self.root_dir}", f"--{cls}.open_browser=False"]
-        if self.app == "server":
+        if cls == "ServerApp":
             cmd.append("--ServerApp.allow_remote_access=False")
+        for name in self.kernelspecs or ():
+            cmd.append(f"--KernelSpecManager.allowed_kernelspecs={name}")
+        if self.kernelspecs:
+            cmd.append(f"--MultiKernelManager.default_kernel_name={self.kernelspecs[0]}")
+        if self.app in ("lab", "notebook7"):
+            _quiet_lab_settings(pathlib.Path(self.env["JUPYTER_CONFIG_DIR"]))
         if os.geteuid() == 0:  # CI runs as root
             cmd.append(f"--{cls}.allow_root=True")
         self.log = open(self.log_path, "w")
@@ -197,15 +249,16 @@ class JupyterServer:
         end = time.monotonic() + self.startup_timeout
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter {self.app} exited with {self.proc.returncode}; "
-                                   f"see {self.log_path}")
+                self.log.close()
+                raise RuntimeError(f"jupyter {self.subcommand} exited with "
+                                   f"{self.proc.returncode}; see {self.log_path}")
             try:
                 self.get("/api/status")
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 if time.monotonic() > end:
                     self.__exit__(None, None, None)
-                    raise RuntimeError(f"jupyter {self.app} did not answer in "
+                    raise RuntimeError(f"jupyter {self.subcommand} did not answer in "
                                        f"{self.startup_timeout} s; see {self.log_path}")
                 time.sleep(0.2)
 
@@ -220,6 +273,18 @@ class JupyterServer:
 
     def get(self, path):
         return self.request("GET", path)
+
+    def sessions(self):
+        """{notebook path: kernel model} of the server's sessions."""
+        return {s["path"]: s["kernel"] for s in self.get("/api/sessions")}
+
+    def shutdown_kernels(self):
+        """End every session and kernel of the server, as a person closing
+        their notebooks with "Shut Down Kernel" would."""
+        for s in self.get("/api/sessions"):
+            self.request("DELETE", f"/api/sessions/{s['id']}")
+        for k in self.get("/api/kernels"):
+            self.request("DELETE", f"/api/kernels/{k['id']}")
 
     def __exit__(self, *exc):
         """Stop the server (SIGTERM shuts its kernels down), then make sure
@@ -246,6 +311,16 @@ class JupyterServer:
         self.log.close()
         self.leftover_kernels = left
         return False
+
+
+def _quiet_lab_settings(config_dir):
+    """User settings of JupyterLab and Notebook 7 (both read
+    <config>/lab/user-settings) that keep a test's browser off the network:
+    no news and no update check, which would also pop a notification."""
+    path = config_dir / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
 def log_tail(path, n=40):
