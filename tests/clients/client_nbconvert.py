@@ -1,23 +1,34 @@
 """nbconvert: execute a notebook with the seli kernel and export HTML with
-the figure inline as SVG."""
+the figure inline as SVG, with the venv's nbconvert 7 and with Debian's."""
 
+import base64
 import json
 import re
 import subprocess
 
-from clientlib import DEMO_CELLS, kernel_pids, make_notebook, wait_gone
+import pytest
+
+from clientlib import DEBIAN_JUPYTER, DEMO_CELLS, VENV_JUPYTER, kernel_pids, make_notebook, wait_gone
+
+JUPYTERS = pytest.mark.parametrize("jupyter", [VENV_JUPYTER, DEBIAN_JUPYTER],
+                                   ids=["nbconvert7", "debian"])
 
 
-def test_nbconvert_executes_and_exports_html_with_inline_svg(jenv, tmp_path):
+@JUPYTERS
+def test_nbconvert_executes_and_exports_html_with_inline_svg(jupyter, jenv, tmp_path):
     nb = make_notebook(tmp_path / "demo.ipynb", DEMO_CELLS)
     run = subprocess.run(
-        ["/usr/bin/jupyter", "nbconvert", "--to", "html", "--execute",
+        [jupyter, "nbconvert", "--to", "html", "--execute",
          "--ExecutePreprocessor.timeout=120", "--output", "demo_out", str(nb)],
         cwd=tmp_path, env=jenv, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     html = (tmp_path / "demo_out.html").read_text()
-    # The figure is an <svg> element in the page itself, not a file or a data: URL.
+    # The figure is in the page itself, never a separate file: Debian's
+    # nbconvert 6 writes the <svg> element inline, nbconvert 7 (like
+    # JupyterLab) as an <img> with a data: URL of the same document.
     svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+    svgs += [base64.b64decode(b).decode() for b in
+             re.findall(r'<img[^>]* src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
     figures = [s for s in svgs if "client test figure" in s]
     assert len(figures) == 1
     assert "tanh" in figures[0]
@@ -27,10 +38,11 @@ def test_nbconvert_executes_and_exports_html_with_inline_svg(jenv, tmp_path):
     assert wait_gone(kernel_pids(jenv["JUPYTER_RUNTIME_DIR"]), 10) == []
 
 
-def test_nbconvert_notebook_keeps_one_progress_output_updated_in_place(jenv, tmp_path):
+@JUPYTERS
+def test_nbconvert_notebook_keeps_one_progress_output_updated_in_place(jupyter, jenv, tmp_path):
     nb = make_notebook(tmp_path / "demo.ipynb", DEMO_CELLS)
     run = subprocess.run(
-        ["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
+        [jupyter, "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.timeout=120", "--output", "demo_run", str(nb)],
         cwd=tmp_path, env=jenv, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

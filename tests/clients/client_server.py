@@ -1,6 +1,8 @@
 """jupyter_server (what JupyterLab and JupyterHub sit on): a kernel made
 through the REST API runs cells over the WebSocket channel, is interrupted,
-is restarted and is shut down."""
+is restarted and is shut down.  Each test runs twice: on the venv's
+jupyter_server 2 (what JupyterLab 4 and Notebook 7 use) and on Debian's
+jupyter_server 1 (what `apt install jupyter-server` gives)."""
 
 import json
 import time
@@ -8,9 +10,9 @@ import urllib.error
 import uuid
 
 import pytest
-import websocket  # Debian's python3-websocket
+import websocket  # websocket-client, pinned in install/requirements.txt
 
-from clientlib import JupyterServer, kernel_pids, log_tail, wait_gone
+from clientlib import DEBIAN_JUPYTER, VENV_JUPYTER, JupyterServer, kernel_pids, log_tail, wait_gone
 
 
 class Channels:
@@ -86,12 +88,12 @@ def result(out):
     return rs[0] if rs else None
 
 
-@pytest.fixture
-def server(jenv, tmp_path):
+@pytest.fixture(params=[VENV_JUPYTER, DEBIAN_JUPYTER], ids=["jupyter_server2", "debian"])
+def server(jenv, tmp_path, request):
     root = tmp_path / "root"
     root.mkdir()
     log = tmp_path / "server.log"
-    with JupyterServer("server", root, jenv, log) as s:
+    with JupyterServer("server", root, jenv, log, jupyter=request.param) as s:
         yield s
     assert s.leftover_kernels == [], "a kernel outlived jupyter server:\n" + log_tail(log)
 
