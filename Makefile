@@ -47,9 +47,9 @@ TCC_RUNTIME := $(foreach f,__fixdfdi __fixsfdi __fixunsdfdi __fixunssfdi __fixun
                $(TCC_DIR)/libtcc1.a -Wl,-z,noexecstack
 KERNEL_LIBS := $(LIBTCC) -lzmq -luuid -lsodium -ldl $(TCC_RUNTIME)
 
-LIB_SRC    := $(wildcard libseli/src/*.c)
+LIB_SRC    := $(wildcard libseli/src/*/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
-KERNEL_SRC := $(wildcard kernel/src/*.c)
+KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/*/*.c)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
 
@@ -69,7 +69,7 @@ LIBSELI_SO_FILE := $(BUILD)/libseli.so.$(SELI_VERSION)
 # listening sockets and runs seli-kernel-core, the kernel, from its directory.
 KERNEL_BIN  := $(BUILD)/seli-kernel
 KERNEL_CORE := $(BUILD)/seli-kernel-core
-LAUNCHER_OBJ := $(BUILD)/kernel/launcher/launcher.o $(BUILD)/kernel/src/connection.o
+LAUNCHER_OBJ := $(BUILD)/kernel/launcher/launcher.o $(BUILD)/kernel/src/protocol/connection.o
 
 LIB_TESTS    := $(patsubst tests/libseli/%.c,$(BUILD)/tests/libseli/%,$(wildcard tests/libseli/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
@@ -110,6 +110,7 @@ $(BUILD)/%.o: %.c
 # model halves the per-op time of elementwise kernels.  libseli never reads
 # errno after a math function, so sqrtf (the optimizers) can vectorise too.
 $(BUILD)/libseli/src/%.o: CFLAGS += -fvect-cost-model=cheap -fno-math-errno
+$(BUILD)/libseli/src/%.o: CPPFLAGS += -Ilibseli/src
 
 $(BUILD)/kernel/src/%.o: CPPFLAGS += -Ikernel/src -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"' \
                                      -DSELI_TCC_DIR='"$(TCC_DIR)"'

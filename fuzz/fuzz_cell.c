@@ -13,8 +13,8 @@
  *   - cell_normalize is idempotent on complete cells;
  *   - cell_completeness answers one of its three words, depth >= 0, and
  *     session_is_complete agrees with it. */
-#include "cell.h"
-#include "session.h"
+#include "frontend/cell.h"
+#include "session/session.h"
 
 #include <assert.h>
 #include <ctype.h>

@@ -10,7 +10,7 @@
  *   - a failure leaves no key allocated and says why;
  *   - connection_endpoint never writes past the buffer it is given, and
  *     fails exactly when the endpoint does not fit. */
-#include "connection.h"
+#include "protocol/connection.h"
 
 #include <assert.h>
 #include <stdint.h>

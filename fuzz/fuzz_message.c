@@ -14,8 +14,8 @@
  *     before the delimiter;
  *   - serialising a parsed message and parsing the result gives the same
  *     header, parent_header, metadata and content. */
-#include "hmac.h"
-#include "message.h"
+#include "protocol/hmac.h"
+#include "protocol/message.h"
 
 #include <assert.h>
 #include <stdint.h>

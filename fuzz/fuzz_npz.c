@@ -18,7 +18,7 @@
  *   - the raw bytes parsed as a .npy array give a consistent shape and size. */
 #include <seli.h>
 
-#include "npz.h"
+#include "io/npz.h"
 
 #include <assert.h>
 #include <setjmp.h>

@@ -41,9 +41,11 @@ $(FUZZ_LIBSELI): $(FUZZ_LIB_OBJ)
 	ar rcs $@ $^
 
 FUZZ_KOBJ := $(FUZZ_BUILD)/obj/kernel/src
-FUZZ_OBJ_message    := $(FUZZ_KOBJ)/message.o $(FUZZ_KOBJ)/hmac.o $(FUZZ_KOBJ)/log.o
-FUZZ_OBJ_cell       := $(FUZZ_KOBJ)/cell.o $(FUZZ_KOBJ)/lexer.o $(FUZZ_KOBJ)/conditional.o $(FUZZ_KOBJ)/text.o $(FUZZ_KOBJ)/is_complete.o
-FUZZ_OBJ_connection := $(FUZZ_KOBJ)/connection.o
+FUZZ_OBJ_message    := $(FUZZ_KOBJ)/protocol/message.o $(FUZZ_KOBJ)/protocol/hmac.o $(FUZZ_KOBJ)/util/log.o
+FUZZ_OBJ_cell       := $(FUZZ_KOBJ)/frontend/cell.o $(FUZZ_KOBJ)/frontend/lexer.o \
+                       $(FUZZ_KOBJ)/frontend/conditional.o $(FUZZ_KOBJ)/util/text.o \
+                       $(FUZZ_KOBJ)/frontend/is_complete.o
+FUZZ_OBJ_connection := $(FUZZ_KOBJ)/protocol/connection.o
 FUZZ_OBJ_npz        := $(FUZZ_LIBSELI)
 FUZZ_LIBS_message    := -ljansson -lzmq -luuid -lsodium -lpthread
 FUZZ_LIBS_cell       :=

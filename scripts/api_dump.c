@@ -7,7 +7,7 @@
  * inspect_request (Shift-Tab) or a "?name" cell shows.  It opens a session
  * on HEADER_DIR as the kernel does, so the reference and inspect share one
  * parser.  Built and run by scripts/gen_api_docs.py (make docs). */
-#include "session.h"
+#include "session/session.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* launcher.c: seli-kernel, the program a kernelspec runs.  It opens the
  * kernel's five listening TCP sockets, then replaces itself (execv, same
  * process) with seli-kernel-core, passing the sockets in SELI_LISTEN_FDS;
- * the core takes them over (kernel/src/activation.c).  The core is found
+ * the core takes them over (kernel/src/protocol/socket_activation.c).  The core is found
  * from this program's own directory: next to it in a build tree, and in
  * ../libexec/seli/ where `make install` puts it (bin/ holds only what a
  * person runs).  Arguments such as --version go to the core unchanged.
@@ -27,7 +27,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "connection.h"
+#include "protocol/connection.h"
 
 #define CORE_NAME "seli-kernel-core"
 

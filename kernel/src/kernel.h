@@ -7,10 +7,10 @@
 #ifndef SELI_KERNEL_KERNEL_H
 #define SELI_KERNEL_KERNEL_H
 
-#include "connection.h"
-#include "history.h"
-#include "message.h"
-#include "session.h"
+#include "protocol/connection.h"
+#include "protocol/history.h"
+#include "protocol/message.h"
+#include "session/session.h"
 #include "seli/version.h" /* SELI_VERSION: kernel_info and --version report it */
 
 #include <pthread.h>

@@ -1,21 +1,21 @@
 /* main.c: seli-kernel -f CONNECTION_FILE
  *
  * Reads the connection file, binds the five channels where it says (or takes
- * the sockets the launcher opened, activation.c), starts
+ * the sockets the launcher opened, socket_activation.c), starts
  * the heartbeat, control and iopub threads, captures stdout and stderr, and
  * serves the shell channel on the main thread, which also runs the cells. */
-#include "activation.h"
-#include "capture.h"
-#include "connection.h"
-#include "control.h"
-#include "handlers.h"
-#include "heartbeat.h"
-#include "hmac.h"
-#include "iopub.h"
+#include "protocol/socket_activation.h"
+#include "io/capture.h"
+#include "protocol/connection.h"
+#include "protocol/control.h"
+#include "protocol/handlers.h"
+#include "protocol/heartbeat.h"
+#include "protocol/hmac.h"
+#include "protocol/iopub.h"
 #include "kernel.h"
-#include "log.h"
-#include "sink.h"
-#include "stdin.h"
+#include "util/log.h"
+#include "io/sink.h"
+#include "io/stdin.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "cell.h"
+#include "frontend/cell.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "connection.h"
+#include "protocol/connection.h"
 
 static const char GOOD[] = "{\"shell_port\": 5001, \"iopub_port\": 5002, \"stdin_port\": 5003,"
                            " \"control_port\": 5004, \"hb_port\": 5005, \"ip\": \"127.0.0.1\","

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "hmac.h"
+#include "protocol/hmac.h"
 
 typedef struct vector {
     unsigned char key[131];

@@ -5,8 +5,8 @@
 #include <cmocka.h>
 
 #include "seli.h"
-#include "session.h"
-#include "session_internal.h"
+#include "session/session.h"
+#include "session/session_internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <zmq.h>
 
-#include "hmac.h"
-#include "message.h"
+#include "protocol/hmac.h"
+#include "protocol/message.h"
 
 static const unsigned char KEY[] = "a3c0e3a5-8f1d-4c33-b8f5-2a0e7b8a5d11";
 #define KEY_LEN (sizeof KEY - 1)

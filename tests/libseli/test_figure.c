@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "figure_gallery.h"
-#include "plot.h"
+#include "plot/plot.h"
 
 /* --- helpers --- */
 

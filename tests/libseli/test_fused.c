@@ -1,12 +1,12 @@
 /* test_fused.c: the fused layer ops (seli/fused.h), the AVX-512 product
- * behind them (gemm_fast.c) and the fused activation derivatives (act_grad.c). */
+ * behind them (gemm_fast.c) and the fused activation derivatives (activation_grad.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "act_grad.h"
+#include "ops/activation_grad.h"
 #include "error_trap.h"
-#include "gemm_fast.h"
+#include "ops/gemm_fast.h"
 #include "gradcheck.h"
 #include "seli/fused.h"
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "error_trap.h"
-#include "internal.h"
+#include "core/internal.h"
 #include "seli.h"
 
 /* matmul.c's blocking knobs (see there); not part of the API. */

@@ -10,7 +10,7 @@
 
 #include "error_trap.h"
 #include "gradcheck.h"
-#include "internal.h"
+#include "core/internal.h"
 #include "seli.h"
 
 /* numpy's matmul from its definition, one element at a time in double:

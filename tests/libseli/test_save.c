@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "error_trap.h"
-#include "npz.h"
+#include "io/npz.h"
 #include "seli.h"
 
 static char dir[64];

@@ -1,0 +1,98 @@
+/* conditional.c: top-level conditional groups of a cell (see
+ * cell_conditional_probe in cell.h). */
+#include "frontend/cell.h"
+#include "frontend/lexer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { COND_NONE, COND_IF, COND_ELSE, COND_ENDIF } cond_kind;
+
+/* Is the directive token a conditional one? */
+static cond_kind conditional(const tok *t)
+{
+    if (t->kind != T_DIRECTIVE)
+        return COND_NONE;
+    const char *p = t->p + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *w = p;
+    while (ident_char(*p))
+        p++;
+    size_t n = (size_t)(p - w);
+#define WORD(s) (n == sizeof s - 1 && !strncmp(w, s, n))
+    if (WORD("if") || WORD("ifdef") || WORD("ifndef"))
+        return COND_IF;
+    if (WORD("elif") || WORD("else"))
+        return COND_ELSE;
+    if (WORD("endif"))
+        return COND_ENDIF;
+#undef WORD
+    return COND_NONE;
+}
+
+char *cell_conditional_probe(const char *code, int *nbranches)
+{
+    lexer lx;
+    tokenize(code, &lx);
+    sbuf b = {0};
+    int k = 0;
+    for (int i = 0; i < lx.n; i++) {
+        const tok *t = &lx.t[i];
+        if (t->kind != T_DIRECTIVE)
+            continue;
+        char line[64];
+        snprintf(line, sizeof line, "#line %d \"cell\"\n", t->line);
+        sb_str(&b, line);
+        sb_add(&b, t->p, (size_t)t->len);
+        sb_str(&b, "\n");
+        cond_kind ck = conditional(t);
+        if (ck == COND_IF || ck == COND_ELSE) {
+            snprintf(line, sizeof line, "char __seli_branch_%d = 1;\n", k++);
+            sb_str(&b, line);
+        }
+    }
+    free(lx.t);
+    *nbranches = k;
+    if (!k) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *cell_select_branches(const char *code, const int *taken, int nbranches)
+{
+    lexer lx;
+    tokenize(code, &lx);
+    char *r = sx_strndup(code, strlen(code));
+    int stack[64], sp = 0, k = 0;
+    for (int i = 0; i < lx.n; i++) {
+        const tok *t = &lx.t[i];
+        cond_kind ck = conditional(t);
+        int keep = 1;
+        for (int m = 0; m < sp && m < 64; m++)
+            keep &= stack[m];
+        if (ck == COND_IF) {
+            if (sp < 64)
+                stack[sp] = k < nbranches && taken[k];
+            sp++;
+            k++;
+        } else if (ck == COND_ELSE) {
+            if (sp > 0 && sp <= 64)
+                stack[sp - 1] = k < nbranches && taken[k];
+            k++;
+        } else if (ck == COND_ENDIF) {
+            sp = sp > 0 ? sp - 1 : 0;
+        }
+        if (ck == COND_NONE && keep)
+            continue;
+        char *p = r + (t->p - code);
+        for (int m = 0; m < t->len; m++)
+            if (p[m] != '\n')
+                p[m] = ' ';
+    }
+    free(lx.t);
+    return r;
+}

@@ -1,0 +1,45 @@
+/* lexer.h: the tokens of C text, for the cell front end (cell.c,
+ * conditional.c).  The lexer knows comments, strings, character constants,
+ * punctuators and directives (a directive is one token, continuation lines
+ * included); it never fails. */
+#ifndef SELI_KERNEL_LEXER_H
+#define SELI_KERNEL_LEXER_H
+
+#include "util/text.h"
+
+typedef enum { T_IDENT, T_NUMBER, T_STRING, T_CHAR, T_PUNCT, T_DIRECTIVE } tok_kind;
+
+typedef struct tok {
+    tok_kind kind;
+    const char *p;
+    int len;
+    int line;
+} tok;
+
+typedef struct lexer {
+    tok *t;
+    int n, cap;
+    int open_comment; /* the text ends inside a comment */
+    int open_string;  /* a string or character constant is not closed */
+} lexer;
+
+/* Split src into tokens (lx is overwritten; free lx->t). */
+SX_INTERNAL void tokenize(const char *src, lexer *lx);
+
+/* Is t the token s? */
+SX_INTERNAL int tok_is(const tok *t, const char *s);
+/* Is t one of ( { [ ?  One of ) } ] ? */
+SX_INTERNAL int tok_open(const tok *t);
+SX_INTERNAL int tok_close(const tok *t);
+/* Index after the bracket group that opens at t[i] (or n if unbalanced). */
+SX_INTERNAL int tok_skip_group(const tok *t, int i, int n);
+/* Can c be part of an identifier? */
+SX_INTERNAL int ident_char(char c);
+
+/* Append t's text to b with the spacing of cell_normalize (directives are
+ * skipped). */
+SX_INTERNAL void tok_join(sbuf *b, const tok *t);
+/* The tokens t[a..b) joined that way, without t[skip] (-1: none).  malloc'd. */
+SX_INTERNAL char *tok_join_range(const tok *t, int a, int b, int skip);
+
+#endif

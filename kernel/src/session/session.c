@@ -1,0 +1,443 @@
+/* session.c: the persistent C session (see session.h): its life, and the
+ * execution of a cell.
+ *
+ * A cell goes: conditional groups resolved (conditional.c) -> split into
+ * items (cell.c) -> the plan of what it redefines (redefine.c) -> one
+ * translation unit (translation_unit.c) -> compiled by libtcc against earlier cells
+ * (jit.c) -> committed: the session changes only now -> run under the guard
+ * (guard.c), calling into the kernel through runtime.c. */
+#include "session/session_internal.h"
+
+#include "runtime/guard.h"
+#include "seli.h"
+
+#include <ctype.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef SELI_HEADER_DIR
+#define SELI_HEADER_DIR "libseli/include"
+#endif
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+/* ------------------------------------------------------------ life */
+
+session *session_new(const char *header_dir)
+{
+    session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    const char *env = getenv("SELI_HEADER_DIR");
+    if (env && *env)
+        header_dir = env;
+    if (!header_dir)
+        header_dir = SELI_HEADER_DIR;
+    s->header_dir = sx_strdup(header_dir);
+    /* tcc allocates and frees a few MB per cell; by default glibc gives them
+     * back to the system and takes them again, page fault by page fault,
+     * which doubled the compile time of a small cell (2.7 -> 1.1 ms). */
+    mallopt(M_TOP_PAD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+    if (guard_init() < 0) {
+        fputs("seli-kernel: cannot install the signal guard\n", stderr);
+        session_free(s);
+        return NULL;
+    }
+    if (headers_load(s) < 0) {
+        session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void session_free(session *s)
+{
+    if (!s)
+        return;
+    runtime_forget(s);
+    for (int i = 0; i < s->nentries; i++)
+        entry_free(&s->entries[i]);
+    free(s->entries);
+    for (int i = 0; i < s->nsyms; i++) {
+        free(s->syms[i].name);
+        free(s->syms[i].sig);
+        free(s->syms[i].decl);
+    }
+    free(s->syms);
+    for (int i = 0; i < s->ncodes; i++)
+        jit_code_free(s->codes[i]);
+    free(s->codes);
+    headers_free(s);
+    session_free_docs(s);
+    free(s->header_dir);
+    free(s);
+}
+
+/* ---------------------------------------------------------- diagnostics */
+
+typedef struct diags {
+    strlist lines;
+    int errors;
+} diags;
+
+/* "cell:3: error: x" -> "line 3: error: x". */
+static void on_diag(void *ctx, const char *msg)
+{
+    diags *d = ctx;
+    const char *p = strstr(msg, "cell:");
+    if (strstr(msg, "error"))
+        d->errors++;
+    if (p && (p == msg || p[-1] == ' ') && isdigit((unsigned char)p[5])) {
+        char *end;
+        long line = strtol(p + 5, &end, 10);
+        if (*end == ':') {
+            end++;
+            while (*end == ' ')
+                end++;
+            char buf[4096];
+            snprintf(buf, sizeof buf, "line %ld: %s", line, end);
+            sl_add(&d->lines, buf);
+            return;
+        }
+    }
+    if (!strncmp(msg, "tcc: ", 5))
+        msg += 5;
+    sl_add(&d->lines, msg);
+}
+
+static void set_error(exec_result *out, const char *ename, const char *evalue, char **lines, int n)
+{
+    out->status = EXEC_ERROR;
+    out->ename = sx_strdup(ename);
+    out->evalue = sx_strdup(evalue);
+    out->traceback = sx_realloc(NULL, (size_t)(n ? n : 1) * sizeof *out->traceback);
+    for (int i = 0; i < n; i++)
+        out->traceback[i] = sx_strdup(lines[i]);
+    out->ntraceback = n;
+}
+
+/* ------------------------------------------------------------ executing */
+
+static void run_main(void *arg)
+{
+    void (*fn)(void);
+    memcpy(&fn, &arg, sizeof fn);
+    fn();
+}
+
+static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr_mode,
+                              int whole_headers, void **addrs, diags *d)
+{
+    char *src = unit_build(s, c, p, expr_mode, whole_headers);
+    if (getenv("SELI_DUMP_CELL")) {
+        const char *tail = strstr(src, "#line 1 \"<session>\"");
+        fprintf(stderr, "---- unit (%zu bytes, %zu after the headers) ----\n%s\n----\n",
+                strlen(src), tail ? strlen(tail) : strlen(src), tail ? tail : src);
+    }
+    /* Symbols: earlier cells' functions and variables, minus what this cell
+     * defines anew, and the runtime helpers. */
+    jit_symbol *syms =
+        sx_realloc(NULL, (size_t)(s->nsyms + c->nitems + RUNTIME_MAX_SYMBOLS) * sizeof *syms);
+    int n = 0;
+    for (int i = 0; i < s->nsyms; i++)
+        if (!sl_has(&p->replaced, s->syms[i].name))
+            syms[n++] = (jit_symbol){s->syms[i].name, s->syms[i].addr};
+    for (int i = 0; i < c->nitems; i++)
+        if (p->tramp[i] || p->stub[i])
+            syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
+    n += runtime_symbols(syms + n, &p->replaced);
+    const char **wanted = sx_realloc(NULL, (size_t)(2 * c->nitems + 1) * sizeof *wanted);
+    strlist impl = {0};
+    int nw = 0;
+    wanted[nw++] = "__seli_cell_main";
+    for (int i = 0; i < c->nitems; i++) {
+        const cell_item *it = &c->items[i];
+        if (it->kind == ITEM_FUNCTION && p->tramp[i]) {
+            char name[300];
+            snprintf(name, sizeof name, IMPL_PREFIX "%s", it->names[0]);
+            sl_add(&impl, name);
+            wanted[nw++] = impl.v[impl.n - 1];
+        } else if (it->kind == ITEM_FUNCTION || (it->kind == ITEM_VARIABLE && !p->reuse[i])) {
+            wanted[nw++] = it->names[0];
+        }
+    }
+    for (int i = 0; i < c->nitems; i++)
+        if (p->stub[i]) {
+            char name[64];
+            snprintf(name, sizeof name, STUB_PREFIX "%d", i);
+            sl_add(&impl, name);
+            wanted[nw++] = impl.v[impl.n - 1];
+        }
+    jit_code *code = jit_compile(src, s->header_dir, syms, n, wanted, addrs, nw, on_diag, d);
+    free(src);
+    free(syms);
+    free(wanted);
+    sl_free(&impl);
+    return code;
+}
+
+/* Does a diagnostic quote a name that the headers declare but the unit
+ * left out (a name built by token pasting, see prelude.c)? */
+static int misses_header_name(const session *s, const diags *d)
+{
+    for (int i = 0; i < d->lines.n; i++)
+        for (const char *q = strchr(d->lines.v[i], '\''); q; q = strchr(q + 1, '\'')) {
+            const char *end = strchr(q + 1, '\'');
+            if (!end)
+                break;
+            char name[256];
+            if ((size_t)(end - q - 1) < sizeof name) {
+                memcpy(name, q + 1, (size_t)(end - q - 1));
+                name[end - q - 1] = 0;
+                if (prelude_declares(s->prelude, name))
+                    return 1;
+            }
+            q = end;
+        }
+    return 0;
+}
+
+static jit_code *compile_cell(session *s, const cell *c, const plan *p, int expr_mode, void **addrs,
+                              diags *d)
+{
+    jit_code *code = compile_unit(s, c, p, expr_mode, 0, addrs, d);
+    if (s->prelude && misses_header_name(s, d)) {
+        jit_code_free(code);
+        sl_free(&d->lines);
+        d->errors = 0;
+        code = compile_unit(s, c, p, expr_mode, 1, addrs, d);
+    }
+    return code;
+}
+
+static void session_run(session *s, const char *code, exec_result *out);
+
+/* A failed compilation: one CompileError with the cell's own diagnostics
+ * and the unplaced ones (link errors), without warnings about the headers. */
+static void compile_error(exec_result *out, diags *d)
+{
+    int k = 0;
+    for (int i = 0; i < d->lines.n; i++) {
+        const char *l = d->lines.v[i];
+        if (strncmp(l, "line ", 5) && strstr(l, "warning"))
+            free(d->lines.v[i]);
+        else
+            d->lines.v[k++] = d->lines.v[i];
+    }
+    d->lines.n = k;
+    set_error(out, "CompileError", d->lines.n ? d->lines.v[0] : "compilation failed", d->lines.v,
+              d->lines.n);
+}
+
+/* The cell without the branches of its conditional groups that the
+ * preprocessor does not take (see cell_conditional_probe): malloc'd, or
+ * NULL with out set to a CompileError. */
+static char *select_branches(session *s, const char *code, const char *probe, int n,
+                             exec_result *out)
+{
+    char *src = unit_probe(s, probe);
+    strlist names = {0};
+    for (int k = 0; k < n; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "__seli_branch_%d", k);
+        sl_add(&names, name);
+    }
+    void **addrs = sx_realloc(NULL, (size_t)n * sizeof *addrs);
+    diags d = {{0}, 0};
+    jit_code *jc = jit_compile(src, s->header_dir, NULL, 0, (const char *const *)names.v, addrs, n,
+                               on_diag, &d);
+    free(src);
+    sl_free(&names);
+    char *selected = NULL;
+    if (jc) {
+        int *taken = sx_realloc(NULL, (size_t)n * sizeof *taken);
+        for (int k = 0; k < n; k++)
+            taken[k] = addrs[k] != NULL;
+        selected = cell_select_branches(code, taken, n);
+        free(taken);
+        jit_code_free(jc);
+    } else {
+        compile_error(out, &d);
+    }
+    sl_free(&d.lines);
+    free(addrs);
+    return selected;
+}
+
+void session_execute(session *s, const char *code, exec_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = EXEC_OK;
+    int nbranches = 0;
+    char *probe = cell_conditional_probe(code, &nbranches);
+    char *selected = NULL;
+    if (probe) {
+        selected = select_branches(s, code, probe, nbranches, out);
+        free(probe);
+        if (!selected)
+            return;
+        code = selected;
+    }
+    session_run(s, code, out);
+    free(selected);
+}
+
+/* session_execute after the conditional groups are resolved. */
+static void session_run(session *s, const char *code, exec_result *out)
+{
+    cell c;
+    cell_parse(code, session_is_type, s, &c);
+    if (c.page) {
+        out->page = session_doc_for(s, c.page);
+        if (!out->page) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "No documentation found for '%s'.", c.page);
+            out->page = sx_strdup(buf);
+        }
+        cell_free(&c);
+        return;
+    }
+    if (c.nitems == 0) {
+        cell_free(&c);
+        return;
+    }
+    if (headers_learn(s, &c)) {
+        cell_free(&c);
+        cell_parse(code, session_is_type, s, &c);
+    }
+    plan p;
+    plan_make(s, &c, &p);
+    void **addrs = sx_realloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
+    diags d = {{0}, 0};
+    int has_expr = c.nitems && c.items[c.nitems - 1].kind == ITEM_EXPRESSION;
+    double t0 = now_ms();
+    jit_code *jc = compile_cell(s, &c, &p, has_expr ? EXPR_KNOWN : EXPR_STATEMENT, addrs, &d);
+    if (!jc && has_expr) {
+        /* Not a type seli_show knows: a pointer, a struct, or void. */
+        int unknown = 0;
+        for (int i = 0; i < d.lines.n; i++)
+            unknown |= strstr(d.lines.v[i], UNKNOWN_TYPE) != NULL;
+        int mode = unknown ? EXPR_POINTER : EXPR_STATEMENT;
+        for (; !jc && mode <= EXPR_STATEMENT; mode++) {
+            sl_free(&d.lines);
+            d.errors = 0;
+            jc = compile_cell(s, &c, &p, mode, addrs, &d);
+        }
+    }
+    s->last_compile_ms = now_ms() - t0;
+    if (!jc) {
+        compile_error(out, &d);
+        sl_free(&d.lines);
+        plan_free(&p, c.nitems);
+        free(addrs);
+        cell_free(&c);
+        return;
+    }
+    /* Warnings about the cell's own lines go to stderr, as a compiler's do. */
+    for (int i = 0; i < d.lines.n; i++)
+        if (!strncmp(d.lines.v[i], "line ", 5))
+            fprintf(stderr, "%s\n", d.lines.v[i]);
+    fflush(stderr);
+    sl_free(&d.lines);
+    s->cells++;
+    void *main_fn = addrs[0];
+    plan_commit(s, &c, &p, addrs, jc);
+    plan_free(&p, c.nitems);
+    free(addrs);
+    cell_free(&c);
+    if (!main_fn)
+        return;
+
+    session *prev = runtime_enter(s);
+    int scope_depth = seli_scope_depth();
+    int no_grad_depth = seli_no_grad_depth();
+    int signo = 0;
+    char message[4096];
+    guard_status st = guard_run(run_main, main_fn, &signo, message, sizeof message);
+    fflush(stdout);
+    fflush(stderr);
+    s->in_result = 0;
+    runtime_enter(prev);
+    if (st == GUARD_OK)
+        return;
+    seli_scope_unwind(scope_depth);
+    seli_no_grad_unwind(no_grad_depth);
+    char line[4200];
+    switch (st) {
+    case GUARD_SIGNAL: {
+        const char *name = guard_signal_name(signo);
+        snprintf(line, sizeof line, "%s: %s", name, guard_signal_text(signo));
+        char *tb[2] = {line, "The cell was stopped; the session and its variables are intact."};
+        set_error(out, name, guard_signal_text(signo), tb, 2);
+        break;
+    }
+    case GUARD_INTERRUPT: {
+        char *tb[1] = {"KeyboardInterrupt: the cell was interrupted"};
+        set_error(out, "KeyboardInterrupt", "the cell was interrupted", tb, 1);
+        break;
+    }
+    case GUARD_SELI_ERROR: {
+        if (strncmp(message, SELI_INTERRUPT_PREFIX, strlen(SELI_INTERRUPT_PREFIX)) == 0) {
+            char *tb[1] = {message};
+            set_error(out, "KeyboardInterrupt", message + strlen(SELI_INTERRUPT_PREFIX), tb, 1);
+            break;
+        }
+        snprintf(line, sizeof line, "SeliError: %s", message);
+        char *tb[1] = {line};
+        set_error(out, "SeliError", message, tb, 1);
+        break;
+    }
+    case GUARD_EXIT: {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "the cell called %s(%d); the kernel keeps your session \xe2\x80\x94 restart the "
+                 "kernel to start afresh",
+                 runtime_exit_called(), signo);
+        snprintf(line, sizeof line, "SystemExit: %s", text);
+        char *tb[1] = {line};
+        set_error(out, "SystemExit", text, tb, 1);
+        break;
+    }
+    case GUARD_RAISED: {
+        const char *colon = strstr(message, ": ");
+        char ename[64] = "Error";
+        if (colon && colon - message < (int)sizeof ename)
+            snprintf(ename, sizeof ename, "%.*s", (int)(colon - message), message);
+        char *tb[1] = {message};
+        set_error(out, ename, colon ? colon + 2 : message, tb, 1);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void exec_result_clear(exec_result *r)
+{
+    free(r->ename);
+    free(r->evalue);
+    for (int i = 0; i < r->ntraceback; i++)
+        free(r->traceback[i]);
+    free(r->traceback);
+    free(r->page);
+    memset(r, 0, sizeof *r);
+}
+
+int session_in_result(const session *s) { return s && s->in_result; }
+
+void session_interrupt(session *s)
+{
+    (void)s;
+    guard_interrupt();
+}
+
+double session_last_compile_ms(const session *s) { return s->last_compile_ms; }

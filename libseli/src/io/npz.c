@@ -1,0 +1,548 @@
+/* npz.c: .npy arrays inside a zip archive, as numpy's np.savez writes them
+ * (see npz.h).  The zip format itself is libzip's business. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "io/npz.h"
+
+static const unsigned char NPY_MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+#define MAX_ENTRY_BYTES ((size_t)1 << 36) /* 64 GiB: larger claims are corruption */
+
+static int fail(char *err, size_t errlen, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(err, errlen, format, args);
+    va_end(args);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ .npy */
+
+void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *len)
+{
+    char dict[64 + 24 * SELI_MAX_DIMS];
+    int n = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    long size = 1;
+    for (int i = 0; i < ndim; i++) {
+        n += snprintf(dict + n, sizeof dict - (size_t)n, "%ld%s", shape[i],
+                      ndim == 1 || i < ndim - 1 ? ", " : "");
+        size *= shape[i];
+    }
+    /* numpy writes (3,) for one dimension and (3, 4) for two: no trailing
+     * comma and space after the last of several. */
+    if (ndim == 1)
+        n -= 1; /* "(3, " -> "(3," */
+    n += snprintf(dict + n, sizeof dict - (size_t)n, "), }");
+
+    /* magic(6) + version(2) + header length(2) + dict + padding spaces + '\n',
+     * total a multiple of 64 */
+    size_t head = 10 + (size_t)n + 1;
+    size_t padded = (head + 63) / 64 * 64;
+    size_t bytes = padded + (size_t)size * sizeof(float);
+    unsigned char *buf = malloc(bytes ? bytes : 1);
+    if (!buf)
+        return NULL;
+    memcpy(buf, NPY_MAGIC, 6);
+    buf[6] = 1;
+    buf[7] = 0;
+    unsigned hlen = (unsigned)(padded - 10);
+    buf[8] = (unsigned char)(hlen & 0xff);
+    buf[9] = (unsigned char)(hlen >> 8);
+    memcpy(buf + 10, dict, (size_t)n);
+    memset(buf + 10 + n, ' ', padded - head);
+    buf[padded - 1] = '\n';
+    if (size > 0)
+        memcpy(buf + padded, data, (size_t)size * sizeof(float)); /* x86-64 is little-endian */
+    *len = bytes;
+    return buf;
+}
+
+/* A tiny reader for the Python literal dict of a .npy header. */
+typedef struct {
+    const char *p, *end;
+} cursor;
+
+static void skip_space(cursor *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int accept(cursor *c, char ch)
+{
+    skip_space(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* A quoted string ('...' or "...") into out (at most n-1 chars). */
+static int read_string(cursor *c, char *out, size_t n)
+{
+    skip_space(c);
+    if (c->p >= c->end || (*c->p != '\'' && *c->p != '"'))
+        return 0;
+    char quote = *c->p++;
+    size_t k = 0;
+    while (c->p < c->end && *c->p != quote) {
+        if (k + 1 >= n)
+            return 0;
+        out[k++] = *c->p++;
+    }
+    if (c->p >= c->end)
+        return 0;
+    c->p++;
+    out[k] = 0;
+    return 1;
+}
+
+static int read_word(cursor *c, const char *word)
+{
+    skip_space(c);
+    size_t n = strlen(word);
+    if ((size_t)(c->end - c->p) >= n && memcmp(c->p, word, n) == 0) {
+        c->p += n;
+        return 1;
+    }
+    return 0;
+}
+
+/* A tuple of non-negative integers: (), (3,), (3, 4), (3, 4,). */
+static int read_shape(cursor *c, int *ndim, long *shape, char *err, size_t errlen)
+{
+    if (!accept(c, '('))
+        return fail(err, errlen, "the shape is not a tuple");
+    *ndim = 0;
+    for (;;) {
+        if (accept(c, ')'))
+            return 0;
+        skip_space(c);
+        if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+            return fail(err, errlen, "the shape holds something other than sizes");
+        long v = 0;
+        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+            if (v > (LONG_MAX - 9) / 10)
+                return fail(err, errlen, "a size in the shape is too large");
+            v = v * 10 + (*c->p++ - '0');
+        }
+        if (c->p < c->end && *c->p == 'L') /* Python 2 longs */
+            c->p++;
+        if (*ndim == SELI_MAX_DIMS)
+            return fail(err, errlen, "the shape has more than %d dimensions", SELI_MAX_DIMS);
+        shape[(*ndim)++] = v;
+        if (!accept(c, ',')) {
+            if (accept(c, ')'))
+                return 0;
+            return fail(err, errlen, "the shape tuple is malformed");
+        }
+    }
+}
+
+int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size_t errlen)
+{
+    const unsigned char *b = buf;
+    if (len < 10 || memcmp(b, NPY_MAGIC, 6) != 0)
+        return fail(err, errlen, "not a .npy array (the magic string \\x93NUMPY is missing)");
+    int major = b[6], minor = b[7];
+    size_t hlen, start;
+    if (major == 1 && minor == 0) {
+        hlen = (size_t)b[8] | (size_t)b[9] << 8;
+        start = 10;
+    } else if ((major == 2 || major == 3) && minor == 0) {
+        if (len < 12)
+            return fail(err, errlen, "the .npy header is truncated");
+        hlen = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+        start = 12;
+    } else {
+        return fail(err, errlen, "unsupported .npy format version %d.%d (seli reads 1.0 to 3.0)",
+                    major, minor);
+    }
+    if (hlen > len - start)
+        return fail(err, errlen, "the .npy header is truncated");
+
+    cursor c = {(const char *)b + start, (const char *)b + start + hlen};
+    char key[32], descr[32] = "";
+    int have_descr = 0, have_order = 0, have_shape = 0;
+    out->ndim = 0;
+    out->fortran_order = 0;
+    if (!accept(&c, '{'))
+        return fail(err, errlen, "the .npy header is not a dictionary");
+    for (;;) {
+        if (accept(&c, '}'))
+            break;
+        if (!read_string(&c, key, sizeof key) || !accept(&c, ':'))
+            return fail(err, errlen, "the .npy header dictionary is malformed");
+        if (strcmp(key, "descr") == 0) {
+            if (!read_string(&c, descr, sizeof descr))
+                return fail(err, errlen, "the .npy header's 'descr' is not a simple dtype string");
+            have_descr = 1;
+        } else if (strcmp(key, "fortran_order") == 0) {
+            if (read_word(&c, "True"))
+                out->fortran_order = 1;
+            else if (read_word(&c, "False"))
+                out->fortran_order = 0;
+            else
+                return fail(err, errlen, "the .npy header's 'fortran_order' is not True or False");
+            have_order = 1;
+        } else if (strcmp(key, "shape") == 0) {
+            if (read_shape(&c, &out->ndim, out->shape, err, errlen))
+                return -1;
+            have_shape = 1;
+        } else {
+            return fail(err, errlen, "the .npy header has an unknown key '%s'", key);
+        }
+        if (!accept(&c, ',')) {
+            if (accept(&c, '}'))
+                break;
+            return fail(err, errlen, "the .npy header dictionary is malformed");
+        }
+    }
+    if (!have_descr || !have_order || !have_shape)
+        return fail(err, errlen, "the .npy header lacks '%s'",
+                    !have_descr   ? "descr"
+                    : !have_order ? "fortran_order"
+                                  : "shape");
+    if (strcmp(descr, "<f4") != 0)
+        return fail(err, errlen,
+                    "the array has dtype '%s' but seli stores float32 ('<f4'); "
+                    "convert it in numpy with a.astype(np.float32)",
+                    descr);
+
+    long size = 1;
+    for (int i = 0; i < out->ndim; i++) {
+        if (out->shape[i] > 0 && size > (long)(MAX_ENTRY_BYTES / 4) / out->shape[i])
+            return fail(err, errlen, "the shape is too large to be real");
+        size *= out->shape[i];
+    }
+    size_t data_start = start + hlen;
+    if (len - data_start != (size_t)size * 4)
+        return fail(err, errlen,
+                    "the shape asks for %ld floats (%zu bytes) but the entry holds %zu "
+                    "bytes of data (truncated or corrupt)",
+                    size, (size_t)size * 4, len - data_start);
+    out->size = size;
+    out->data = b + data_start;
+    return 0;
+}
+
+void seli__npy_copy(const seli__npy *a, float *dst)
+{
+    if (!a->fortran_order || a->ndim < 2) {
+        memcpy(dst, a->data, (size_t)a->size * sizeof(float));
+        return;
+    }
+    /* Fortran order: the first index varies fastest in the file. */
+    long fstride[SELI_MAX_DIMS], idx[SELI_MAX_DIMS] = {0};
+    long s = 1;
+    for (int i = 0; i < a->ndim; i++) {
+        fstride[i] = s;
+        s *= a->shape[i];
+    }
+    for (long k = 0; k < a->size; k++) {
+        long off = 0;
+        for (int i = 0; i < a->ndim; i++)
+            off += idx[i] * fstride[i];
+        memcpy(dst + k, a->data + off * 4, sizeof(float));
+        for (int i = a->ndim - 1; i >= 0; i--) {
+            if (++idx[i] < a->shape[i])
+                break;
+            idx[i] = 0;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ reading zip */
+
+static const char *zip_code_reason(int code)
+{
+    switch (code) {
+    case ZIP_ER_NOENT:
+        return "the file does not exist";
+    case ZIP_ER_NOZIP:
+        return "it is not a zip archive, so not an .npz file (truncated, or another format)";
+    case ZIP_ER_INCONS:
+        return "the zip archive is inconsistent (truncated or corrupt)";
+    case ZIP_ER_OPEN:
+        return "it cannot be opened (permissions?)";
+    case ZIP_ER_READ:
+        return "reading it failed";
+    case ZIP_ER_MEMORY:
+        return "out of memory";
+    default:
+        return NULL;
+    }
+}
+
+int seli__npz_read(const char *path, seli__npz *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return fail(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return fail(err, errlen, "'%s' is a directory, not an .npz file", path);
+    if (st.st_size == 0)
+        return fail(err, errlen, "'%s' is empty (0 bytes), not an .npz file", path);
+
+    int code = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!za) {
+        const char *reason = zip_code_reason(code);
+        if (reason)
+            return fail(err, errlen, "cannot read '%s': %s", path, reason);
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, code);
+        fail(err, errlen, "cannot read '%s' as a zip archive: %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return -1;
+    }
+    zip_int64_t count = zip_get_num_entries(za, 0);
+    if (count < 0 || count > 1000000) {
+        zip_discard(za);
+        return fail(err, errlen, "cannot read '%s': the zip directory is corrupt", path);
+    }
+    out->entries = calloc((size_t)count + 1, sizeof *out->entries);
+    if (!out->entries) {
+        zip_discard(za);
+        return fail(err, errlen, "cannot read '%s': out of memory", path);
+    }
+    for (zip_int64_t i = 0; i < count; i++) {
+        zip_stat_t zs;
+        zip_stat_init(&zs);
+        if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_NAME) ||
+            !(zs.valid & ZIP_STAT_SIZE)) {
+            fail(err, errlen, "cannot read '%s': entry %lld is corrupt: %s", path, (long long)i,
+                 zip_strerror(za));
+            goto bad;
+        }
+        /* Sizes a corrupt directory may claim: more than the file holds
+         * (stored), or beyond deflate's largest ratio of about 1032:1. */
+        int stored = (zs.valid & ZIP_STAT_COMP_METHOD) && zs.comp_method == ZIP_CM_STORE;
+        int known = (zs.valid & ZIP_STAT_COMP_SIZE) != 0;
+        if (zs.size > MAX_ENTRY_BYTES || (known && zs.comp_size > (zip_uint64_t)st.st_size) ||
+            (known && stored && zs.size != zs.comp_size) ||
+            (known && zs.size / 1100 > zs.comp_size + 1)) {
+            fail(err, errlen, "cannot read '%s': entry '%s' claims %llu bytes (corrupt)", path,
+                 zs.name, (unsigned long long)zs.size);
+            goto bad;
+        }
+        seli__npz_entry *e = &out->entries[out->count];
+        e->name = strdup(zs.name);
+        e->bytes = malloc(zs.size ? (size_t)zs.size : 1);
+        out->count++;
+        if (!e->name || !e->bytes) {
+            fail(err, errlen, "cannot read '%s': out of memory for entry '%s'", path, zs.name);
+            goto bad;
+        }
+        e->len = (size_t)zs.size;
+        zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
+        if (!zf) {
+            fail(err, errlen, "cannot read '%s': entry '%s' cannot be opened: %s", path, zs.name,
+                 zip_strerror(za));
+            goto bad;
+        }
+        size_t got = 0;
+        while (got < e->len) {
+            zip_int64_t r = zip_fread(zf, e->bytes + got, e->len - got);
+            if (r <= 0) {
+                fail(err, errlen, "cannot read '%s': entry '%s' is truncated or corrupt (%s)", path,
+                     zs.name, r < 0 ? zip_file_strerror(zf) : "ends early");
+                zip_fclose(zf);
+                goto bad;
+            }
+            got += (size_t)r;
+        }
+        /* Read to the end so that libzip checks the CRC. */
+        unsigned char extra;
+        zip_int64_t r = zip_fread(zf, &extra, 1);
+        if (r != 0) {
+            fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (%s)", path, zs.name,
+                 r < 0 ? zip_file_strerror(zf) : "longer than its header says");
+            zip_fclose(zf);
+            goto bad;
+        }
+        if (zip_fclose(zf) != 0) {
+            fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (checksum)", path, zs.name);
+            goto bad;
+        }
+    }
+    zip_discard(za);
+    return 0;
+bad:
+    zip_discard(za);
+    seli__npz_free(out);
+    return -1;
+}
+
+const seli__npz_entry *seli__npz_find(const seli__npz *z, const char *name)
+{
+    for (int i = 0; i < z->count; i++)
+        if (strcmp(z->entries[i].name, name) == 0)
+            return &z->entries[i];
+    return NULL;
+}
+
+void seli__npz_free(seli__npz *z)
+{
+    for (int i = 0; i < z->count; i++) {
+        free(z->entries[i].name);
+        free(z->entries[i].bytes);
+    }
+    free(z->entries);
+    z->entries = NULL;
+    z->count = 0;
+}
+
+/* ------------------------------------------------------------ writing zip */
+
+/* The directory part of path ("." when there is none), malloc'd. */
+static char *directory_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    char *dir = strdup(dirname(copy));
+    free(copy);
+    return dir;
+}
+
+static void fsync_directory(const char *path)
+{
+    char *dir = directory_of(path);
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd); /* some file systems refuse; the rename is done either way */
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Why mkstemp failed in path's directory, told from what the directory is:
+ * "does not exist" only when stat says so; a directory that exists but
+ * refuses new files (a read-only mount, /proc, /sys) gets strerror. */
+static int creation_failure(const char *path, int error, char *err, size_t errlen)
+{
+    char *dir = directory_of(path);
+    const char *d = dir ? dir : "(unknown)";
+    struct stat st;
+    int dir_exists = dir && stat(dir, &st) == 0;
+    if (dir && !dir_exists && (errno == ENOENT || errno == ENOTDIR))
+        fail(err, errlen, "cannot write '%s': the directory '%s' does not exist; create it first",
+             path, d);
+    else if (dir_exists && !S_ISDIR(st.st_mode))
+        fail(err, errlen,
+             "cannot write '%s': '%s' is not a directory; choose a path inside a "
+             "directory",
+             path, d);
+    else if (error == EACCES || error == EPERM || error == EROFS)
+        fail(err, errlen,
+             "cannot write '%s': the directory '%s' is not writable (%s); save "
+             "somewhere you can write, e.g. the notebook's directory",
+             path, d, strerror(error));
+    else if (dir_exists)
+        fail(err, errlen,
+             "cannot write '%s': cannot create files in '%s' (%s); save somewhere "
+             "you can write, e.g. the notebook's directory",
+             path, d, strerror(error));
+    else
+        fail(err, errlen, "cannot write '%s': creating a temporary file in '%s' failed (%s)", path,
+             d, strerror(error));
+    free(dir);
+    return -1;
+}
+
+int seli__npz_write(const char *path, int count, const char *const *names, const void *const *bytes,
+                    const size_t *lens, char *err, size_t errlen)
+{
+    if (count < 1)
+        return fail(err, errlen, "cannot write '%s': nothing to write", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return fail(err, errlen, "cannot write '%s': it is a directory", path);
+
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return fail(err, errlen, "cannot write '%s': out of memory", path);
+    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return creation_failure(path, e, err, errlen);
+    }
+    /* A normal file's permissions, not mkstemp's 0600. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+
+    int code = 0;
+    zip_t *za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    if (!za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, code);
+        fail(err, errlen, "cannot write '%s': %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        goto bad;
+    }
+    for (int i = 0; i < count; i++) {
+        zip_source_t *src = zip_source_buffer(za, bytes[i], lens[i], 0);
+        if (!src) {
+            fail(err, errlen, "cannot write '%s': %s", path, zip_strerror(za));
+            zip_discard(za);
+            goto bad;
+        }
+        zip_int64_t idx = zip_file_add(za, names[i], src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+        if (idx < 0) {
+            fail(err, errlen, "cannot write '%s': adding entry '%s' failed: %s", path, names[i],
+                 zip_strerror(za));
+            zip_source_free(src);
+            zip_discard(za);
+            goto bad;
+        }
+        zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+    }
+    if (zip_close(za) != 0) {
+        fail(err, errlen, "cannot write '%s': %s", path, zip_strerror(za));
+        zip_discard(za);
+        goto bad;
+    }
+    fd = open(tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        fail(err, errlen, "cannot write '%s': flushing the temporary file failed (%s)", path,
+             strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        goto bad;
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        fail(err, errlen, "cannot write '%s': renaming the temporary file failed (%s)", path,
+             strerror(errno));
+        goto bad;
+    }
+    fsync_directory(path);
+    free(tmp);
+    return 0;
+bad:
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}

@@ -1,0 +1,341 @@
+/* arith.c: elementwise arithmetic with broadcasting, and its scalar forms.
+ *
+ * add, sub, mul, div, pow, maximum, minimum, where; add_scalar, mul_scalar,
+ * pow_scalar, clamp; neg, square, abs.  Each op keeps its forward and its
+ * vector-Jacobian product together.  Every vjp is made of seli ops, so it is
+ * differentiable again; where a derivative is piecewise, it multiplies g by a
+ * constant mask. */
+#include <math.h>
+#include <string.h>
+
+#include "ops/elementwise.h"
+#include "autodiff/tape.h"
+
+seli_tensor *seli__binary_out(const char *op, const seli_tensor *a, const seli_tensor *b)
+{
+    seli__check(op, a, "a");
+    seli__check(op, b, "b");
+    if (a->ndim == b->ndim && memcmp(a->shape, b->shape, sizeof(long) * (size_t)a->ndim) == 0)
+        return seli__alloc_like(a);
+    int ndim;
+    long shape[SELI_MAX_DIMS];
+    seli__broadcast_shape(op, a, b, &ndim, shape);
+    return seli__alloc(op, ndim, shape);
+}
+
+/* A unary op's result: a checked, the output shaped like a. */
+static seli_tensor *unary_out(const char *op, const seli_tensor *a)
+{
+    seli__check(op, a, "a");
+    return seli__alloc_like(a);
+}
+
+/* --- binary ops: a, b -> broadcast(a, b) --- */
+
+static seli_tensor *add_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli__unbroadcast(g, n->in[i]);
+}
+
+seli_tensor *seli_add(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_add", a, b);
+    SELI__BINARY_LOOP(out, a, b, av + bv);
+    seli__record(out, "seli_add", add_vjp, a, b, NULL);
+    return out;
+}
+
+static seli_tensor *sub_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli__unbroadcast(i == 0 ? g : seli_neg(g), n->in[i]);
+}
+
+seli_tensor *seli_sub(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_sub", a, b);
+    SELI__BINARY_LOOP(out, a, b, av - bv);
+    seli__record(out, "seli_sub", sub_vjp, a, b, NULL);
+    return out;
+}
+
+static seli_tensor *mul_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli__unbroadcast(seli_mul(g, n->in[1 - i]), n->in[i]);
+}
+
+seli_tensor *seli_mul(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_mul", a, b);
+    SELI__BINARY_LOOP(out, a, b, av * bv);
+    seli__record(out, "seli_mul", mul_vjp, a, b, NULL);
+    return out;
+}
+
+/* d(a/b)/da = 1/b;  d(a/b)/db = -a/b^2 = -out/b */
+static seli_tensor *div_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    const seli_tensor *b = n->in[1];
+    if (i == 0)
+        return seli__unbroadcast(seli_div(g, b), n->in[0]);
+    return seli__unbroadcast(seli_neg(seli_mul(g, seli_div(n->out, b))), b);
+}
+
+seli_tensor *seli_div(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_div", a, b);
+    SELI__BINARY_LOOP(out, a, b, av / bv);
+    seli__record(out, "seli_div", div_vjp, a, b, NULL);
+    return out;
+}
+
+/* 1 where a > 0, else 0 (a constant). */
+static seli_tensor *positive_mask(const seli_tensor *a)
+{
+    seli_tensor *m = seli__alloc_like(a);
+    SELI__UNARY_LOOP(m, a, xv > 0 ? 1.0f : 0.0f);
+    return m;
+}
+
+/* d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log(a), taken as 0 where a <= 0
+ * (there a^b is only defined for integer b, and is not differentiable in b). */
+static seli_tensor *pow_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    const seli_tensor *a = n->in[0], *b = n->in[1];
+    if (i == 0)
+        return seli__unbroadcast(seli_mul(g, seli_mul(b, seli_pow(a, seli_add_scalar(b, -1)))), a);
+    seli_tensor *pos = positive_mask(a);
+    seli_tensor *log_a = seli_mul(seli_log(seli_where(pos, a, seli_scalar(1))), pos);
+    return seli__unbroadcast(seli_mul(g, seli_mul(n->out, log_a)), b);
+}
+
+seli_tensor *seli_pow(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_pow", a, b);
+    SELI__BINARY_LOOP(out, a, b, powf(av, bv));
+    seli__record(out, "seli_pow", pow_vjp, a, b, NULL);
+    return out;
+}
+
+/* Where the gradient of maximum(a, b) goes: 1 where a wins, 1/2 on ties, else
+ * 0 (a constant of the broadcast shape).  min flips the comparison. */
+static seli_tensor *winner_mask(const char *op, const seli_tensor *a, const seli_tensor *b, int max)
+{
+    seli_tensor *m = seli__binary_out(op, a, b);
+    if (max)
+        SELI__BINARY_LOOP(m, a, b, av > bv ? 1.0f : av == bv ? 0.5f : 0.0f);
+    else
+        SELI__BINARY_LOOP(m, a, b, av < bv ? 1.0f : av == bv ? 0.5f : 0.0f);
+    return m;
+}
+
+static seli_tensor *maximum_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    seli_tensor *m = winner_mask("seli_maximum", n->in[i], n->in[1 - i], 1);
+    return seli__unbroadcast(seli_mul(g, m), n->in[i]);
+}
+
+seli_tensor *seli_maximum(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_maximum", a, b);
+    SELI__BINARY_LOOP(out, a, b, av >= bv || av != av ? av : bv);
+    seli__record(out, "seli_maximum", maximum_vjp, a, b, NULL);
+    return out;
+}
+
+static seli_tensor *minimum_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    seli_tensor *m = winner_mask("seli_minimum", n->in[i], n->in[1 - i], 0);
+    return seli__unbroadcast(seli_mul(g, m), n->in[i]);
+}
+
+seli_tensor *seli_minimum(const seli_tensor *a, const seli_tensor *b)
+{
+    seli_tensor *out = seli__binary_out("seli_minimum", a, b);
+    SELI__BINARY_LOOP(out, a, b, av <= bv || av != av ? av : bv);
+    seli__record(out, "seli_minimum", minimum_vjp, a, b, NULL);
+    return out;
+}
+
+/* --- where: cond, a, b -> broadcast(cond, a, b) --- */
+
+/* The mask cond is saved in n->aux; a and b are the node's inputs. */
+static seli_tensor *where_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    seli_tensor *zero = seli_scalar(0);
+    seli_tensor *gi = i == 0 ? seli_where(n->aux, g, zero) : seli_where(n->aux, zero, g);
+    return seli__unbroadcast(gi, n->in[i]);
+}
+
+seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const seli_tensor *b)
+{
+    static const char op[] = "seli_where";
+    seli__check(op, cond, "cond");
+    seli__check(op, a, "a");
+    seli__check(op, b, "b");
+    int nab, ndim;
+    long ab[SELI_MAX_DIMS], shape[SELI_MAX_DIMS];
+    seli__broadcast_shape(op, a, b, &nab, ab);
+    /* cond against broadcast(a, b) */
+    ndim = cond->ndim > nab ? cond->ndim : nab;
+    for (int d = 0; d < ndim; d++) {
+        int dc = d - (ndim - cond->ndim), dab = d - (ndim - nab);
+        long sc = dc >= 0 ? cond->shape[dc] : 1, sab = dab >= 0 ? ab[dab] : 1;
+        if (sc != sab && sc != 1 && sab != 1)
+            seli_error("seli_where: cond of shape %s does not broadcast against a %s and b %s "
+                       "(aligned on the right, sizes must agree or be 1)",
+                       seli__shape(cond), seli__shape(a), seli__shape(b));
+        shape[d] = sc == 1 ? sab : sc;
+    }
+
+    seli_tensor *out = seli__alloc(op, ndim, shape);
+    float *o = out->data;
+    const float *c = cond->data, *x = a->data, *y = b->data;
+    long n = out->size;
+    if (cond->size == n && a->size == n && b->size == n) {
+        for (long k = 0; k < n; k++)
+            o[k] = c[k] != 0 ? x[k] : y[k];
+    } else if (n > 0) {
+        const seli_tensor *ops[3] = {cond, a, b};
+        seli__bcast it;
+        seli__bcast_begin(&it, out, 3, ops);
+        for (long r = 0; r < n; r += it.inner) {
+            const float *cr = c + it.off[0], *xr = x + it.off[1], *yr = y + it.off[2];
+            for (long k = 0; k < it.inner; k++)
+                o[r + k] = cr[k * it.is[0]] != 0 ? xr[k * it.is[1]] : yr[k * it.is[2]];
+            seli__bcast_next(&it, 3);
+        }
+    }
+    seli_node *node = seli__record(out, op, where_vjp, a, b, NULL);
+    if (node)
+        node->aux = cond;
+    return out;
+}
+
+/* --- with a scalar: a -> same shape --- */
+
+seli_tensor *seli_add_scalar(const seli_tensor *a, float s)
+{
+    seli_tensor *out = unary_out("seli_add_scalar", a);
+    SELI__UNARY_LOOP(out, a, xv + s);
+    seli__record(out, "seli_add_scalar", add_vjp, a, NULL, NULL);
+    return out;
+}
+
+static seli_tensor *mul_scalar_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli_mul_scalar(g, n->f[0]);
+}
+
+seli_tensor *seli_mul_scalar(const seli_tensor *a, float s)
+{
+    seli_tensor *out = unary_out("seli_mul_scalar", a);
+    SELI__UNARY_LOOP(out, a, xv * s);
+    seli_node *node = seli__record(out, "seli_mul_scalar", mul_scalar_vjp, a, NULL, NULL);
+    if (node)
+        node->f[0] = s;
+    return out;
+}
+
+/* d(a^p)/da = p a^(p-1) */
+static seli_tensor *pow_scalar_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    float p = n->f[0];
+    const seli_tensor *a = n->in[0];
+    if (p == 0)
+        return seli_mul_scalar(g, 0);
+    if (p == 1)
+        return seli__unbroadcast(g, a);
+    if (p == 2)
+        return seli_mul(g, seli_mul_scalar(a, 2));
+    return seli_mul(g, seli_mul_scalar(seli_pow_scalar(a, p - 1), p));
+}
+
+seli_tensor *seli_pow_scalar(const seli_tensor *a, float p)
+{
+    seli_tensor *out = unary_out("seli_pow_scalar", a);
+    if (p == 2)
+        SELI__UNARY_LOOP(out, a, xv * xv);
+    else if (p == 1)
+        SELI__UNARY_LOOP(out, a, xv);
+    else if (p == 0)
+        for (long k = 0; k < out->size; k++)
+            out->data[k] = 1.0f;
+    else if (p == 0.5f)
+        SELI__UNARY_LOOP(out, a, sqrtf(xv));
+    else if (p == -1)
+        SELI__UNARY_LOOP(out, a, 1.0f / xv);
+    else if (p == 3)
+        SELI__UNARY_LOOP(out, a, xv * xv * xv);
+    else
+        SELI__UNARY_LOOP(out, a, powf(xv, p));
+    seli_node *node = seli__record(out, "seli_pow_scalar", pow_scalar_vjp, a, NULL, NULL);
+    if (node)
+        node->f[0] = p;
+    return out;
+}
+
+/* The gradient passes where low <= a <= high (a constant mask). */
+static seli_tensor *clamp_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    float low = n->f[0], high = n->f[1];
+    seli_tensor *m = seli__alloc_like(n->in[0]);
+    SELI__UNARY_LOOP(m, n->in[0], xv >= low && xv <= high ? 1.0f : 0.0f);
+    return seli_mul(g, m);
+}
+
+seli_tensor *seli_clamp(const seli_tensor *a, float low, float high)
+{
+    seli__check("seli_clamp", a, "a");
+    if (!(low <= high))
+        seli_error("seli_clamp: low (%g) must not be above high (%g); pass the bounds in order",
+                   (double)low, (double)high);
+    seli_tensor *out = seli__alloc_like(a);
+    SELI__UNARY_LOOP(out, a, xv < low ? low : xv > high ? high : xv);
+    seli_node *node = seli__record(out, "seli_clamp", clamp_vjp, a, NULL, NULL);
+    if (node) {
+        node->f[0] = low;
+        node->f[1] = high;
+    }
+    return out;
+}
+
+/* --- unary arithmetic: a -> same shape --- */
+
+static seli_tensor *neg_vjp(const seli_node *n, int i, const seli_tensor *g) { return seli_neg(g); }
+
+seli_tensor *seli_neg(const seli_tensor *a)
+{
+    seli_tensor *out = unary_out("seli_neg", a);
+    SELI__UNARY_LOOP(out, a, -xv);
+    seli__record(out, "seli_neg", neg_vjp, a, NULL, NULL);
+    return out;
+}
+
+static seli_tensor *square_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli_mul(g, seli_mul_scalar(n->in[0], 2));
+}
+
+seli_tensor *seli_square(const seli_tensor *a)
+{
+    seli_tensor *out = unary_out("seli_square", a);
+    SELI__UNARY_LOOP(out, a, xv * xv);
+    seli__record(out, "seli_square", square_vjp, a, NULL, NULL);
+    return out;
+}
+
+/* d|a|/da = sign(a) (0 at 0), a constant mask */
+static seli_tensor *abs_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    seli_tensor *sign = seli__alloc_like(n->in[0]);
+    SELI__UNARY_LOOP(sign, n->in[0], xv > 0 ? 1.0f : xv < 0 ? -1.0f : 0.0f);
+    return seli_mul(g, sign);
+}
+
+seli_tensor *seli_abs(const seli_tensor *a)
+{
+    seli_tensor *out = unary_out("seli_abs", a);
+    SELI__UNARY_LOOP(out, a, fabsf(xv));
+    seli__record(out, "seli_abs", abs_vjp, a, NULL, NULL);
+    return out;
+}

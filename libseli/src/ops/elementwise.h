@@ -1,0 +1,117 @@
+/* elementwise.h: the loops shared by the elementwise ops (private).
+ *
+ * arith.c, unary.c and compare.c write each op as a shape check, a loop
+ * given by an expression, and a vjp.  The loops here take the expression as a
+ * macro argument so that it is inlined into every fast path:
+ *   - same shape: one flat loop, no stride arithmetic;
+ *   - one operand with a single element: a flat loop against a scalar;
+ *   - general broadcasting: rows of the last dimension, strides 0 or 1.
+ * In the expression, the elements are named av and bv (binary), cv, av, bv
+ * (ternary) or xv (unary). */
+#ifndef SELI_ELEMENTWISE_H
+#define SELI_ELEMENTWISE_H
+
+#include <stddef.h>
+
+#include "core/internal.h"
+
+/* Walks the output of a broadcast row by row (a row is the last dimension),
+ * keeping each operand's element offset. */
+typedef struct seli__bcast {
+    int ndim;
+    long shape[SELI_MAX_DIMS];
+    long idx[SELI_MAX_DIMS];
+    long st[3][SELI_MAX_DIMS]; /* per operand, 0 where it stretches */
+    long off[3];               /* offset of the current row's first element */
+    long inner;                /* row length */
+    long is[3];                /* per operand stride along the row: 0 or 1 */
+} seli__bcast;
+
+/* Start walking out's shape for up to three operands (t[k] may be NULL). */
+static inline void seli__bcast_begin(seli__bcast *it, const seli_tensor *out, int nt,
+                                     const seli_tensor *const *t)
+{
+    it->ndim = out->ndim;
+    for (int d = 0; d < out->ndim; d++) {
+        it->shape[d] = out->shape[d];
+        it->idx[d] = 0;
+    }
+    for (int k = 0; k < nt; k++) {
+        seli__broadcast_strides(t[k], out->ndim, out->shape, it->st[k]);
+        it->off[k] = 0;
+        it->is[k] = out->ndim ? it->st[k][out->ndim - 1] : 0;
+    }
+    it->inner = out->ndim ? out->shape[out->ndim - 1] : 1;
+}
+
+/* Advance to the next row. */
+static inline void seli__bcast_next(seli__bcast *it, int nt)
+{
+    for (int d = it->ndim - 2; d >= 0; d--) {
+        for (int k = 0; k < nt; k++)
+            it->off[k] += it->st[k][d];
+        if (++it->idx[d] < it->shape[d])
+            return;
+        for (int k = 0; k < nt; k++)
+            it->off[k] -= it->st[k][d] * it->shape[d];
+        it->idx[d] = 0;
+    }
+}
+
+/* out = EXPR(av, bv) elementwise, out having the broadcast shape of a and b. */
+#define SELI__BINARY_LOOP(out, a, b, EXPR)                                                         \
+    do {                                                                                           \
+        float *restrict o_ = (out)->data;                                                          \
+        const float *restrict x_ = (a)->data, *restrict y_ = (b)->data;                            \
+        long n_ = (out)->size;                                                                     \
+        if ((a)->size == n_ && (b)->size == n_) {                                                  \
+            for (long k_ = 0; k_ < n_; k_++) {                                                     \
+                float av = x_[k_], bv = y_[k_];                                                    \
+                o_[k_] = (EXPR);                                                                   \
+            }                                                                                      \
+        } else if ((b)->size == 1 && (a)->size == n_) {                                            \
+            float bv = y_[0];                                                                      \
+            for (long k_ = 0; k_ < n_; k_++) {                                                     \
+                float av = x_[k_];                                                                 \
+                o_[k_] = (EXPR);                                                                   \
+            }                                                                                      \
+        } else if ((a)->size == 1 && (b)->size == n_) {                                            \
+            float av = x_[0];                                                                      \
+            for (long k_ = 0; k_ < n_; k_++) {                                                     \
+                float bv = y_[k_];                                                                 \
+                o_[k_] = (EXPR);                                                                   \
+            }                                                                                      \
+        } else if (n_ > 0) {                                                                       \
+            const seli_tensor *ops_[2] = {(a), (b)};                                               \
+            seli__bcast it_;                                                                       \
+            seli__bcast_begin(&it_, (out), 2, ops_);                                               \
+            for (long r_ = 0; r_ < n_; r_ += it_.inner) {                                          \
+                const float *xr_ = x_ + it_.off[0], *yr_ = y_ + it_.off[1];                        \
+                long sx_ = it_.is[0], sy_ = it_.is[1];                                             \
+                for (long k_ = 0; k_ < it_.inner; k_++) {                                          \
+                    float av = xr_[k_ * sx_], bv = yr_[k_ * sy_];                                  \
+                    o_[r_ + k_] = (EXPR);                                                          \
+                }                                                                                  \
+                seli__bcast_next(&it_, 2);                                                         \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* out = EXPR(xv) elementwise, out shaped like a. */
+#define SELI__UNARY_LOOP(out, a, EXPR)                                                             \
+    do {                                                                                           \
+        float *restrict o_ = (out)->data;                                                          \
+        const float *restrict x_ = (a)->data;                                                      \
+        long n_ = (a)->size;                                                                       \
+        for (long k_ = 0; k_ < n_; k_++) {                                                         \
+            float xv = x_[k_];                                                                     \
+            o_[k_] = (EXPR);                                                                       \
+        }                                                                                          \
+    } while (0)
+
+/* Check a and b (not NULL, alive, broadcastable) and allocate the result of a
+ * binary elementwise op with their broadcast shape.  `op` names the caller. */
+SELI_INTERNAL seli_tensor *seli__binary_out(const char *op, const seli_tensor *a,
+                                            const seli_tensor *b);
+
+#endif

@@ -1,0 +1,429 @@
+/* gemm_fast.c: an AVX-512 matrix product for the network shapes, on up to
+ * two threads (private; see gemm_fast.h).
+ *
+ * OpenBLAS is pinned to its Haswell (AVX2) kernels on these machines, which
+ * leaves half of an AVX-512 core idle.  The products of a 128-wide network,
+ * [n, k] x [k, 128] with n in the thousands and k = 128 (or k = n for a
+ * weight gradient), fit a simple register-blocked kernel: a tile of 6 rows
+ * by 64 columns of C lives in 24 zmm registers while k runs, B's 64-column
+ * panel streams from L1/L2, and A's elements are broadcast.  No packing is
+ * needed except a transpose of B for op(B) = B^T (a 128 x 128 weight).
+ * The rows of C are shared between the calling thread and one worker thread;
+ * seli__parallel_for shares other loops (the activation derivatives of
+ * activation_grad.c) with the same worker. */
+#include "ops/gemm_fast.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__TINYC__)
+#define HAVE_AVX512_PATH 1
+#include <immintrin.h>
+#endif
+
+#ifdef HAVE_AVX512_PATH
+
+#define TILE_ROWS 6
+#define TILE_COLS 64
+
+/* tanh as the ratio of an odd and an even polynomial (the same minimax fit
+ * as activation_grad.c's scalar loops, so both paths agree to rounding). */
+__attribute__((target("avx512f,fma"))) static inline __m512 tanh16(__m512 x)
+{
+    const __m512 clamp = _mm512_set1_ps(7.90531110763549805f);
+    x = _mm512_min_ps(x, clamp);
+    x = _mm512_max_ps(x, _mm512_sub_ps(_mm512_setzero_ps(), clamp));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-2.76076847742355e-16f);
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(2.00018790482477e-13f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-8.60467152213735e-11f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(5.12229709037114e-08f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(1.48572235717979e-05f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(6.37261928875436e-04f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(4.89352455891786e-03f));
+    p = _mm512_mul_ps(p, x);
+    __m512 q = _mm512_set1_ps(1.19825839466702e-06f);
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(1.18534705686654e-04f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(2.26843463243900e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(4.89352518554385e-03f));
+    return _mm512_div_ps(p, q);
+}
+
+/* The activation applied to 16 pre-activations in registers. */
+__attribute__((target("avx512f,fma"))) static inline __m512 activate(__m512 z, int act,
+                                                                      float slope)
+{
+    if (act == SELI__ACT_GELU) {
+        const __m512 c = _mm512_set1_ps(0.7978845608028654f), k = _mm512_set1_ps(0.044715f);
+        __m512 z3 = _mm512_mul_ps(_mm512_mul_ps(z, z), z);
+        __m512 t = tanh16(_mm512_mul_ps(c, _mm512_fmadd_ps(k, z3, z)));
+        __m512 half = _mm512_mul_ps(_mm512_set1_ps(0.5f), z);
+        return _mm512_fmadd_ps(half, t, half);
+    }
+    if (act == SELI__ACT_LEAKY_RELU) {
+        __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+        return _mm512_mask_mul_ps(z, neg, z, _mm512_set1_ps(slope));
+    }
+    return z;
+}
+
+/* C[R, 64] = sum_p A(r, p) B[p, 0:64] for R <= 6 rows; A(r, p) = A[r * sar + p * sap]. */
+#define DEFINE_TILE(R)                                                                             \
+    __attribute__((target("avx512f,fma"))) static void tile_##R(                                  \
+        long k, const float *A, long sar, long sap, const float *B, long ldb, const float *bias,   \
+        int act, float slope, float *Z, float *C, long ldc)                                        \
+    {                                                                                              \
+        __m512 c[R][4];                                                                            \
+        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                        \
+            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                    \
+                c[r][q] = bias ? _mm512_loadu_ps(bias + 16 * q) : _mm512_setzero_ps();                                                     \
+        for (long p = 0; p < k; p++) {                                                             \
+            const float *b = B + p * ldb;                                                          \
+            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);                          \
+            __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);                     \
+            const float *a = A + p * sap;                                                          \
+            _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {                                  \
+                __m512 av = _mm512_set1_ps(a[r * sar]);                                            \
+                c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);                                        \
+                c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);                                        \
+                c[r][2] = _mm512_fmadd_ps(av, b2, c[r][2]);                                        \
+                c[r][3] = _mm512_fmadd_ps(av, b3, c[r][3]);                                        \
+            }                                                                                      \
+        }                                                                                          \
+        if (Z)                                                                                     \
+            _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                    \
+                _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                \
+                    _mm512_storeu_ps(Z + r * ldc + 16 * q, c[r][q]);                               \
+        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                        \
+            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                    \
+                _mm512_storeu_ps(C + r * ldc + 16 * q, activate(c[r][q], act, slope));             \
+    }
+
+DEFINE_TILE(1)
+DEFINE_TILE(2)
+DEFINE_TILE(3)
+DEFINE_TILE(4)
+DEFINE_TILE(5)
+DEFINE_TILE(6)
+
+typedef void (*tile_fn)(long, const float *, long, long, const float *, long, const float *, int,
+                        float, float *, float *, long);
+static const tile_fn tiles[TILE_ROWS + 1] = {NULL, tile_1, tile_2, tile_3, tile_4, tile_5, tile_6};
+
+/* One product, or the rows [r0, r1) of it. */
+typedef struct job {
+    long r0, r1, m, k;
+    const float *A;
+    long sar, sap;
+    const float *B; /* [k, m] row-major */
+    const float *bias; /* [m] added to every row, or NULL */
+    int act;           /* SELI__ACT_* applied before C is stored */
+    float slope;       /* of the leaky ReLU */
+    float *Z;          /* [n, m]: the pre-activations, or NULL */
+    float *C;       /* [n, m] row-major */
+    void (*fn)(void *ctx, long i0, long i1); /* a job of another kind: fn over [r0, r1) */
+    void *ctx;
+} job;
+
+static void run_job(const job *j)
+{
+    if (j->fn) {
+        j->fn(j->ctx, j->r0, j->r1);
+        return;
+    }
+    for (long c0 = 0; c0 < j->m; c0 += TILE_COLS)
+        for (long r = j->r0; r < j->r1; r += TILE_ROWS) {
+            long rows = j->r1 - r < TILE_ROWS ? j->r1 - r : TILE_ROWS;
+            tiles[rows](j->k, j->A + r * j->sar, j->sar, j->sap, j->B + c0, j->m,
+                        j->bias ? j->bias + c0 : NULL, j->act, j->slope,
+                        j->Z ? j->Z + r * j->m + c0 : NULL, j->C + r * j->m + c0, j->m);
+        }
+}
+
+/* --- sharing the rows with a worker thread ---
+ *
+ * A product is cut into chunks of rows; the calling thread and the worker
+ * both take chunks from an atomic counter until none is left.  If the worker
+ * is not scheduled (a busy machine), the caller simply does all the chunks
+ * itself, so a second thread never makes a product slower than one thread
+ * by more than a chunk. */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+/* The products being shared, in four slots by their number, each guarded
+ * like a seqlock: a thread that took chunk c of product g reads slot g % 4
+ * and runs the chunk only if the slot still holds product g. */
+typedef struct slot {
+    job j;
+    long rows;    /* rows per chunk, a multiple of TILE_ROWS */
+    long count;   /* chunks */
+    unsigned gen; /* the product in this slot (atomic; 0 while being written) */
+    int done;     /* chunks finished (atomic) */
+} slot;
+static slot slots[4];
+static unsigned generation; /* the newest product's number (atomic) */
+/* The next chunk to take, tagged with its product's number in the high 32
+ * bits: every value it hands out names one chunk of one product, once. */
+static unsigned long long next_chunk;
+static int worker_state;    /* 0: not started, 1: running, -1: could not start */
+
+/* Take and run chunks of the newest product until none is left. */
+static void take_chunks(void)
+{
+    for (;;) {
+        unsigned long long v = __atomic_fetch_add(&next_chunk, 1, __ATOMIC_ACQ_REL);
+        unsigned gen = (unsigned)(v >> 32);
+        long c = (long)(v & 0xffffffffu);
+        slot *sl = &slots[gen & 3];
+        if (__atomic_load_n(&sl->gen, __ATOMIC_ACQUIRE) != gen)
+            return;
+        job part = sl->j;
+        long rows = sl->rows, count = sl->count;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&sl->gen, __ATOMIC_RELAXED) != gen || c >= count)
+            return;
+        part.r0 = part.r0 + c * rows;
+        part.r1 = part.r0 + rows < part.r1 ? part.r0 + rows : part.r1;
+        run_job(&part);
+        __atomic_fetch_add(&sl->done, 1, __ATOMIC_RELEASE);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    (void)arg;
+    unsigned seen = 0;
+    for (;;) {
+        /* spin briefly (products come back to back), then sleep */
+        for (int s = 0; s < 20000 && __atomic_load_n(&generation, __ATOMIC_ACQUIRE) == seen; s++)
+            __builtin_ia32_pause();
+        if (__atomic_load_n(&generation, __ATOMIC_ACQUIRE) == seen) {
+            pthread_mutex_lock(&lock);
+            while (__atomic_load_n(&generation, __ATOMIC_ACQUIRE) == seen)
+                pthread_cond_wait(&wake, &lock);
+            pthread_mutex_unlock(&lock);
+        }
+        seen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+        take_chunks();
+    }
+    return NULL;
+}
+
+static int threads_wanted(void)
+{
+    static int n = -1;
+    if (n < 0) {
+        const char *s = getenv("SELI_NUM_THREADS");
+        n = s && atoi(s) >= 1 ? atoi(s) : 2;
+    }
+    return n;
+}
+
+static int start_worker(void)
+{
+    if (worker_state == 0) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        worker_state = pthread_create(&t, &attr, worker_main, NULL) == 0 ? 1 : -1;
+        pthread_attr_destroy(&attr);
+    }
+    return worker_state == 1;
+}
+
+/* Products are shared when they have at least this many multiply-adds, or
+ * this many outputs: an outer product [n, 1] x [1, 128] (a network's first
+ * layer, its tangent and its gradient) is bound by storing C and by the
+ * activation, and two threads halve that too. */
+#define SPLIT_MIN_FLOPS (1L << 21)
+#define SPLIT_MIN_OUTPUTS (1L << 16)
+#define BIG_ENOUGH(n, m, k) ((n) * (m) * (k) >= SPLIT_MIN_FLOPS || (n) * (m) >= SPLIT_MIN_OUTPUTS)
+#define CHUNKS 8
+
+/* Run j in chunks of whole multiples of grain rows, shared with the worker
+ * when big enough. */
+static void run_split(const job *j, int big_enough, long grain)
+{
+    long n = j->r1 - j->r0;
+    if (threads_wanted() < 2 || n < 2 * grain || !big_enough || !start_worker()) {
+        run_job(j);
+        return;
+    }
+    long rows = (n + CHUNKS - 1) / CHUNKS;
+    rows = (rows + grain - 1) / grain * grain;
+    int count = (int)((n + rows - 1) / rows);
+    /* fill the product's slot, then open its counter */
+    unsigned gen = __atomic_load_n(&generation, __ATOMIC_RELAXED) + 1;
+    if (gen == 0)
+        gen = 1; /* 0 marks a slot being written */
+    slot *sl = &slots[gen & 3];
+    __atomic_store_n(&sl->gen, 0, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    sl->j = *j;
+    sl->rows = rows;
+    sl->count = count;
+    __atomic_store_n(&sl->done, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&sl->gen, gen, __ATOMIC_RELEASE);
+    __atomic_store_n(&generation, gen, __ATOMIC_RELEASE);
+    __atomic_store_n(&next_chunk, (unsigned long long)gen << 32, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&lock);
+    pthread_cond_signal(&wake);
+    pthread_mutex_unlock(&lock);
+    take_chunks();
+    /* the worker may still be inside its last chunk */
+    for (long s = 0; __atomic_load_n(&sl->done, __ATOMIC_ACQUIRE) < count; s++) {
+        if (s % 1000 == 999)
+            sched_yield();
+        else
+            __builtin_ia32_pause();
+    }
+}
+
+static int cpu_ok(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        const char *s = getenv("SELI_NO_AVX512");
+        ok = !(s && *s && *s != '0') && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("fma");
+    }
+    return ok;
+}
+
+/* A scratch buffer for B^T, kept between calls (libseli computes on one thread). */
+static float *scratch;
+static size_t scratch_cap;
+
+/* C[n] = op(A) b for a single output column (b: k floats, stored alike for
+ * [k, 1] and [1, k]): the last layer of a network and its weight gradient.
+ * OpenBLAS packs both operands for these; a dot product per row (A [n, k])
+ * or an axpy per row of A ([k, n], transposed) streams A once. */
+__attribute__((target("avx512f,fma"))) static void gemv(int ta, long n, long k, const float *A,
+                                                         const float *b, float *C)
+{
+    if (!ta) {
+        for (long i = 0; i < n; i++) {
+            const float *a = A + i * k;
+            __m512 acc = _mm512_setzero_ps();
+            long p = 0;
+            for (; p + 16 <= k; p += 16)
+                acc = _mm512_fmadd_ps(_mm512_loadu_ps(a + p), _mm512_loadu_ps(b + p), acc);
+            float s = _mm512_reduce_add_ps(acc);
+            for (; p < k; p++)
+                s += a[p] * b[p];
+            C[i] = s;
+        }
+        return;
+    }
+    for (long i = 0; i < n; i++)
+        C[i] = 0.0f;
+    for (long p = 0; p < k; p++) {
+        const float *a = A + p * n;
+        __m512 bp = _mm512_set1_ps(b[p]);
+        long i = 0;
+        for (; i + 16 <= n; i += 16)
+            _mm512_storeu_ps(C + i, _mm512_fmadd_ps(bp, _mm512_loadu_ps(a + i),
+                                                    _mm512_loadu_ps(C + i)));
+        for (; i < n; i++)
+            C[i] += b[p] * a[i];
+    }
+}
+
+int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, const float *B,
+                    float *C)
+{
+    if (!cpu_ok() || n < 1 || k < 1 || (ta && tb))
+        return 0;
+    if (m == 1 && k >= 16) {
+        gemv(ta, n, k, A, B, C);
+        return 1;
+    }
+    if (m % TILE_COLS != 0)
+        return 0;
+    const float *Bn = B;
+    if (tb) {
+        /* B is stored [m, k]: transpose it to [k, m] */
+        size_t need = (size_t)(k * m);
+        if (need > scratch_cap) {
+            float *p = realloc(scratch, need * sizeof *p);
+            if (!p)
+                return 0;
+            scratch = p;
+            scratch_cap = need;
+        }
+        /* in 16 x 16 blocks, so that reads and writes both stay in a few cache lines */
+        for (long i0 = 0; i0 < m; i0 += 16)
+            for (long p0 = 0; p0 < k; p0 += 16) {
+                long i1 = i0 + 16 < m ? i0 + 16 : m, p1 = p0 + 16 < k ? p0 + 16 : k;
+                for (long i = i0; i < i1; i++)
+                    for (long p = p0; p < p1; p++)
+                        scratch[p * m + i] = B[i * k + p];
+            }
+        Bn = scratch;
+    }
+    job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C, NULL, NULL};
+    run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
+    return 1;
+}
+
+int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
+                        const float *bias, int act, float slope, float *Z, float *C)
+{
+    if (!cpu_ok() || n < 1 || k < 1)
+        return 0;
+    if (m == 1 && k >= 16 && act == SELI__ACT_NONE) {
+        /* a single output column (a network's last layer) */
+        gemv(0, n, k, A, B, C);
+        if (bias)
+            for (long i = 0; i < n; i++)
+                C[i] += bias[0];
+        if (Z)
+            memcpy(Z, C, (size_t)n * sizeof *Z);
+        return 1;
+    }
+    if (m % TILE_COLS != 0)
+        return 0;
+    job j = {0, n, m, k, A, k, 1, B, bias, act, slope, Z, C, NULL, NULL};
+    run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
+    return 1;
+}
+
+void seli__parallel_for(long n, long min_split, void (*fn)(void *ctx, long i0, long i1), void *ctx)
+{
+    if (n <= 0)
+        return;
+    job j = {0};
+    j.r1 = n;
+    j.fn = fn;
+    j.ctx = ctx;
+    run_split(&j, n >= min_split, 64);
+}
+
+#else
+
+void seli__parallel_for(long n, long min_split, void (*fn)(void *ctx, long i0, long i1), void *ctx)
+{
+    (void)min_split;
+    if (n > 0)
+        fn(ctx, 0, n);
+}
+
+int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, const float *B,
+                    float *C)
+{
+    (void)ta, (void)tb, (void)n, (void)m, (void)k, (void)A, (void)B, (void)C;
+    return 0;
+}
+
+int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
+                        const float *bias, int act, float slope, float *Z, float *C)
+{
+    (void)n, (void)m, (void)k, (void)A, (void)B, (void)bias, (void)act, (void)slope, (void)Z,
+        (void)C;
+    return 0;
+}
+
+#endif
