@@ -127,6 +127,8 @@ def launch_start(kernel_name, ctx, code):
     os.close(fd)
     path, info = write_connection_file(path, ip="127.0.0.1", key=os.urandom(16).hex().encode())
     argv = [a.replace("{connection_file}", path) for a in spec.argv]
+    if argv[0] in ("python", "python3"):  # as jupyter_client does: this Python (build/venv)
+        argv[0] = sys.executable
     c = Client(info, ctx)
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
