@@ -13,6 +13,38 @@
 #include "seli.h"
 
 /* ------------------------------------------------------------------ */
+/* the registry: a fresh program knows every built-in type              */
+/* ------------------------------------------------------------------ */
+
+/* Runs first, before anything in this program has made a module or an
+ * optimizer: seli_load must be able to rebuild any built-in type from its
+ * name alone.  Then each constructor must make a module of the type listed. */
+static void test_a_fresh_program_sees_every_builtin_net_and_opt_type(void **state)
+{
+    (void)state;
+    static const char *const net_types[] = {
+        "net.Affine",  "net.Linear",    "net.Bias",      "net.Scale",   "net.Sequential",
+        "net.ReLU",    "net.LeakyReLU", "net.ELU",       "net.GELU",    "net.Tanh",
+        "net.Sigmoid", "net.Softplus",  "net.LayerNorm", "net.RMSNorm",
+    };
+    static const char *const opt_types[] = {"opt.SGD",     "opt.Momentum", "opt.Nesterov",
+                                            "opt.RMSProp", "opt.AdaGrad",  "opt.Adam"};
+    for (size_t i = 0; i < sizeof net_types / sizeof net_types[0]; i++)
+        if (!seli_is_registered(net_types[i]))
+            fail_msg("%s is not registered in a fresh program", net_types[i]);
+    for (size_t i = 0; i < sizeof opt_types / sizeof opt_types[0]; i++)
+        if (!seli_is_registered(opt_types[i]))
+            fail_msg("%s is not registered in a fresh program", opt_types[i]);
+    seli_module *opts[] = {seli_opt_sgd(0.1),           seli_opt_momentum(0.1, 0.9),
+                           seli_opt_nesterov(0.1, 0.9), seli_opt_rmsprop(0.1, 0.9),
+                           seli_opt_adagrad(0.1),       seli_opt_adam(0.1)};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        assert_string_equal(seli_module_type(opts[i]), opt_types[i]);
+        seli_module_free(opts[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* a quadratic: L(theta) = sum(theta^2), so g = 2 theta; theta0 = (1, -2) */
 /* ------------------------------------------------------------------ */
 
@@ -379,6 +411,8 @@ static void test_every_optimizer_descends_rosenbrock_and_adam_reaches_its_minimu
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* first: it needs a program that has made no module yet */
+        cmocka_unit_test(test_a_fresh_program_sees_every_builtin_net_and_opt_type),
         cmocka_unit_test(test_sgd_matches_the_equation_for_three_steps),
         cmocka_unit_test(test_momentum_matches_the_equation_for_three_steps),
         cmocka_unit_test(test_nesterov_takes_the_gradient_at_the_lookahead_point),

@@ -3,7 +3,9 @@
  * A figure holds a grid of axes; each axes holds plots (lines, scatter,
  * step histograms, fill-between bands, filled contours, heatmaps,
  * annotations), axis labels, a title and a legend.  The look follows the
- * paper: tab10 colours, no top or right spine, frameless legends.
+ * figures of the paper seli's notebooks teach, "Inferring Probabilistic
+ * Sampling Procedures from Observational Data using General Function
+ * Approximation": tab10 colours, no top or right spine, frameless legends.
  *
  *     seli_figure *fig = seli_figure_new(4, 3);
  *     seli_axes *ax = seli_subplot(fig, 1, 1, 0);

@@ -4,7 +4,9 @@
  * A loss function takes the model, n input tensors and a context pointer and
  * returns a scalar tensor computed from the model's output; any C function of
  * that type is a loss.  The built-in ones take the target first and the
- * model's inputs after it, as the paper's seli does:
+ * model's inputs after it, as seli does (the Python/JAX library of the
+ * paper "Inferring Probabilistic Sampling Procedures from Observational
+ * Data using General Function Approximation", which libseli follows):
  *
  *     float l = seli_minimize_v(opt, seli_loss_mse, model, y, x); // mse(model(x), y)
  */

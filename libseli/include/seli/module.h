@@ -5,7 +5,9 @@
  * parameters, buffers, integers, floats and strings, kept in the order they
  * were first set.  Everything a module owns is freed by seli_module_free.
  *
- * Parameters are lazy, as in the paper: a forward function asks for one by
+ * Parameters are lazy, as in seli, the Python/JAX library of the paper
+ * "Inferring Probabilistic Sampling Procedures from Observational Data using
+ * General Function Approximation": a forward function asks for one by
  * name with the shape it needs, seli_param(m, "weight", seli_init_he(),
  * SELI_SHAPE(in, out)).  The first call creates it from the initializer and
  * the module's key (spread over the tree by seli_set_rngs); later calls

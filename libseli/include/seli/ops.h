@@ -48,7 +48,8 @@ seli_tensor *seli_tanh(const seli_tensor *a);    /* tanh(a) */
 seli_tensor *seli_sigmoid(const seli_tensor *a); /* 1 / (1 + e ** -a) */
 seli_tensor *seli_softplus(const seli_tensor *a); /* log(1 + e ** a), computed stably */
 seli_tensor *seli_relu(const seli_tensor *a);    /* max(a, 0) */
-/* a for a > 0, slope * a otherwise (the paper's GAN uses slope 0.01). */
+/* a for a > 0, slope * a otherwise (the GAN chapter, notebooks/05_gan.ipynb,
+ * uses slope 0.01). */
 seli_tensor *seli_leaky_relu(const seli_tensor *a, float slope);
 /* a for a > 0, alpha * (e ** a - 1) otherwise (alpha = 1 is the usual ELU). */
 seli_tensor *seli_elu(const seli_tensor *a, float alpha);
@@ -64,7 +65,9 @@ seli_tensor *seli_less_equal(const seli_tensor *a, const seli_tensor *b);    /* 
 seli_tensor *seli_equal(const seli_tensor *a, const seli_tensor *b);         /* a == b */
 
 /* --- reductions along one axis (keepdims nonzero keeps it with size 1) --- */
+/* Sum along axis: [..., n, ...] -> [..., ...] (or [..., 1, ...] with keepdims). */
 seli_tensor *seli_sum(const seli_tensor *a, int axis, int keepdims);
+/* Mean along axis, shaped as seli_sum; an empty axis is an error. */
 seli_tensor *seli_mean(const seli_tensor *a, int axis, int keepdims);
 /* Largest value along axis; the gradient goes to the first maximum. */
 seli_tensor *seli_max(const seli_tensor *a, int axis, int keepdims);

@@ -22,7 +22,9 @@
  *   AdaGrad   s = s + g^2;  theta -= eta g / (sqrt(s) + eps)
  *   Adam      t += 1;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
  *             theta -= eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
- * The defaults of the paper's seli, for reference: SGD eta 0.01; Momentum and
+ * The defaults of seli (seli==0.1.2, the Python/JAX library of the paper
+ * "Inferring Probabilistic Sampling Procedures from Observational Data using
+ * General Function Approximation"), for reference: SGD eta 0.01; Momentum and
  * Nesterov eta 1e-3, beta 0.9; RMSProp eta 1e-3, beta 0.9; AdaGrad eta 0.01;
  * Adam eta 3e-4, b1 0.9, b2 0.999; eps 1e-8 everywhere (change it with
  * seli_set_float(opt, "eps", 1e-12)). */

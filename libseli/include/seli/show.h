@@ -17,22 +17,22 @@
 
 /* Show a value of a basic type as text/plain. */
 void seli_show_bool(_Bool v);
-void seli_show_char(char v);
-void seli_show_schar(signed char v);
-void seli_show_uchar(unsigned char v);
-void seli_show_short(short v);
-void seli_show_ushort(unsigned short v);
-void seli_show_int(int v);
-void seli_show_uint(unsigned int v);
-void seli_show_long(long v);
-void seli_show_ulong(unsigned long v);
-void seli_show_llong(long long v);
-void seli_show_ullong(unsigned long long v);
+void seli_show_char(char v);                 /* a char: 'A' (65) */
+void seli_show_schar(signed char v);         /* a signed char: its number */
+void seli_show_uchar(unsigned char v);       /* an unsigned char: its number */
+void seli_show_short(short v);               /* a short */
+void seli_show_ushort(unsigned short v);     /* an unsigned short */
+void seli_show_int(int v);                   /* an int */
+void seli_show_uint(unsigned int v);         /* an unsigned int */
+void seli_show_long(long v);                 /* a long */
+void seli_show_ulong(unsigned long v);       /* an unsigned long */
+void seli_show_llong(long long v);           /* a long long */
+void seli_show_ullong(unsigned long long v); /* an unsigned long long */
 /* Floating point values show with the fewest digits that read back the
  * same value: 0.1, 19, 1e+30, nan, inf. */
 void seli_show_float(float v);
-void seli_show_double(double v);
-void seli_show_ldouble(long double v);
+void seli_show_double(double v);       /* a double */
+void seli_show_ldouble(long double v); /* a long double */
 /* A C string, quoted and escaped like a C literal ("NULL" for NULL). */
 void seli_show_string(const char *s);
 /* A pointer as an address: 0x55d0c3a4e2a0, or NULL. */

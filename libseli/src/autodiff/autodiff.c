@@ -240,20 +240,23 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
         seli_no_grad_end();
 }
 
-seli_tensor *seli_grad(const seli_tensor *y, const seli_tensor *x)
+/* seli_grad and seli_grad_graph: the gradient of a scalar y with respect to x. */
+static seli_tensor *grad_of(const char *op, const seli_tensor *y, const seli_tensor *x,
+                            int create_graph)
 {
     seli_tensor *out;
     seli_tensor *xs[1] = {(seli_tensor *)x};
-    check_vjp_args("seli_grad", y, NULL, 1, xs, &out);
-    seli_vjp(y, NULL, 1, xs, &out, 0);
+    check_vjp_args(op, y, NULL, 1, xs, &out);
+    seli_vjp(y, NULL, 1, xs, &out, create_graph);
     return out;
+}
+
+seli_tensor *seli_grad(const seli_tensor *y, const seli_tensor *x)
+{
+    return grad_of("seli_grad", y, x, 0);
 }
 
 seli_tensor *seli_grad_graph(const seli_tensor *y, const seli_tensor *x)
 {
-    seli_tensor *out;
-    seli_tensor *xs[1] = {(seli_tensor *)x};
-    check_vjp_args("seli_grad_graph", y, NULL, 1, xs, &out);
-    seli_vjp(y, NULL, 1, xs, &out, 1);
-    return out;
+    return grad_of("seli_grad_graph", y, x, 1);
 }

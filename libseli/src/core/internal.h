@@ -35,18 +35,41 @@ SELI_INTERNAL void seli__broadcast_shape(const char *op, const seli_tensor *a, c
                                          int *ndim, long *shape);
 /* "[3, 4]" for error messages; returns a pointer into a small rotating buffer. */
 SELI_INTERNAL const char *seli__shape(const seli_tensor *t);
+/* The same for a shape that is not (yet) a tensor's: "[3, -1]" (rotating buffer). */
+SELI_INTERNAL const char *seli__dims(int ndim, const long *shape);
+/* The one shape formatter: "[3, 4]" into buf of n bytes (truncated to fit); returns buf. */
+SELI_INTERNAL char *seli__dims_into(char *buf, size_t n, int ndim, const long *shape);
+/* Split t's shape around axis, [outer..., n, inner...]: the products of the
+ * sizes before and after it, and its own size (n may be NULL). */
+static inline void seli__split_axis(const seli_tensor *t, int axis, long *outer, long *n,
+                                    long *inner)
+{
+    long o = 1, in = 1;
+    for (int i = 0; i < axis; i++)
+        o *= t->shape[i];
+    for (int i = axis + 1; i < t->ndim; i++)
+        in *= t->shape[i];
+    *outer = o;
+    if (n)
+        *n = t->shape[axis];
+    *inner = in;
+}
 
 /* Element strides of t for a broadcast to (ndim, shape): 0 where t stretches. */
 SELI_INTERNAL void seli__broadcast_strides(const seli_tensor *t, int ndim, const long *shape,
                                            long *strides);
 
 /* a (or a^T if ta) @ b (or b^T if tb) without copying a transpose (matmul.c). */
-SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta, int tb);
+SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta,
+                                          int tb);
 
 /* seli_display_bundle without its interrupt check, for libseli's own
  * displays, whose callers check before they allocate what they show
  * (display.c). */
 SELI_INTERNAL void seli__display_bundle(int n, const char *const *mimes, const char *const *data,
                                         const char *display_id, int update);
+/* Show html (text/html) and text (text/plain) as one display, then free
+ * both (display.c; seli_tensor_show and seli_module_show). */
+SELI_INTERNAL void seli__display_html_text(char *html, char *text);
 
 #endif

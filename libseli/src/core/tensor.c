@@ -77,9 +77,8 @@ void seli__check(const char *op, const seli_tensor *t, const char *argname)
                    op, argname);
     if (t->flags & SELI_HEAP)
         return;
-    if (!seli__arena_live(t->owner) ||
-        generation_bits(seli__arena_generation(t->owner)) !=
-            ((unsigned)t->flags & ~(unsigned)SELI_FLAG_BITS))
+    if (!seli__arena_live(t->owner) || generation_bits(seli__arena_generation(t->owner)) !=
+                                           ((unsigned)t->flags & ~(unsigned)SELI_FLAG_BITS))
         seli_error("%s: %s was freed when its scope ended; keep it with seli_keep before "
                    "seli_scope_end, or create it outside the scope",
                    op, argname);
@@ -95,14 +94,26 @@ int seli__axis(const char *op, const seli_tensor *t, int axis)
     return a;
 }
 
-const char *seli__shape(const seli_tensor *t)
+char *seli__dims_into(char *buf, size_t n, int ndim, const long *shape)
 {
-    static char ring[8][96];
+    size_t used = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < ndim && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, i ? ", %ld" : "%ld", shape[i]);
+    if (used < n)
+        snprintf(buf + used, n - used, "]");
+    return buf;
+}
+
+const char *seli__dims(int ndim, const long *shape)
+{
+    static char ring[8][192]; /* 8 dimensions of 20 digits fit */
     static int next;
     char *buf = ring[next];
     next = (next + 1) % 8;
-    return seli_shape_str(t, buf, sizeof ring[0]);
+    return seli__dims_into(buf, sizeof ring[0], ndim, shape);
 }
+
+const char *seli__shape(const seli_tensor *t) { return t ? seli__dims(t->ndim, t->shape) : "NULL"; }
 
 char *seli_shape_str(const seli_tensor *t, char *buf, int n)
 {
@@ -112,12 +123,7 @@ char *seli_shape_str(const seli_tensor *t, char *buf, int n)
         snprintf(buf, (size_t)n, "NULL");
         return buf;
     }
-    int used = snprintf(buf, (size_t)n, "[");
-    for (int i = 0; i < t->ndim && used < n; i++)
-        used += snprintf(buf + used, (size_t)(n - used), i ? ", %ld" : "%ld", t->shape[i]);
-    if (used < n)
-        snprintf(buf + used, (size_t)(n - used), "]");
-    return buf;
+    return seli__dims_into(buf, (size_t)n, t->ndim, t->shape);
 }
 
 int seli_same_shape(const seli_tensor *a, const seli_tensor *b)
@@ -274,8 +280,8 @@ static long flat_index(const char *op, const seli_tensor *t, int n, const long *
     for (int i = 0; i < n; i++) {
         long k = index[i] < 0 ? index[i] + t->shape[i] : index[i];
         if (k < 0 || k >= t->shape[i])
-            seli_error("%s: index %ld is out of range for dimension %d of a tensor of shape %s",
-                       op, index[i], i, seli__shape(t));
+            seli_error("%s: index %ld is out of range for dimension %d of a tensor of shape %s", op,
+                       index[i], i, seli__shape(t));
         flat = flat * t->shape[i] + k;
     }
     return flat;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static void reserve(seli__text *t, size_t extra)
 {
@@ -53,4 +55,49 @@ void seli__text_printf(seli__text *t, const char *format, ...)
     vsnprintf(t->data + t->len, (size_t)n + 1, format, ap);
     va_end(ap);
     t->len += (size_t)n;
+}
+
+void seli__text_putn_escaped(seli__text *t, const char *s, size_t n)
+{
+    const char *start = s, *end = s + n;
+    for (; s < end; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&apos;";
+            break;
+        default:
+            /* control characters are not allowed in XML 1.0 */
+            if ((unsigned char)*s < 0x20 && *s != '\t')
+                rep = " ";
+        }
+        if (rep) {
+            seli__text_putn(t, start, (size_t)(s - start));
+            seli__text_put(t, rep);
+            start = s + 1;
+        }
+    }
+    seli__text_putn(t, start, (size_t)(s - start));
+}
+
+void seli__text_put_escaped(seli__text *t, const char *s) { seli__text_putn_escaped(t, s, strlen(s)); }
+
+unsigned long seli__serial(void)
+{
+    static unsigned long base, count;
+    if (!base)
+        base = (((unsigned long)time(NULL) ^ ((unsigned long)getpid() << 7)) & 0xfffff) | 1;
+    return base * 4096 + (count++ % 4096);
 }

@@ -3,6 +3,7 @@
  * The default sink serves plain programs: text goes to stdout and an SVG
  * figure goes to a numbered file whose path is printed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -11,8 +12,7 @@
 static char figure_prefix[256] = "seli-figure";
 static int figure_count;
 
-static const char *find(int n, const char *const *mimes, const char *const *data,
-                        const char *mime)
+static const char *find(int n, const char *const *mimes, const char *const *data, const char *mime)
 {
     for (int i = 0; i < n; i++)
         if (mimes[i] && strcmp(mimes[i], mime) == 0)
@@ -111,4 +111,13 @@ void seli_set_figure_prefix(const char *prefix)
         seli_error("seli_set_figure_prefix: give a non-empty path prefix shorter than %zu bytes",
                    sizeof figure_prefix - 1);
     snprintf(figure_prefix, sizeof figure_prefix, "%s", prefix);
+}
+
+void seli__display_html_text(char *html, char *text)
+{
+    const char *mimes[2] = {"text/html", "text/plain"};
+    const char *data[2] = {html, text};
+    seli__display_bundle(2, mimes, data, NULL, 0);
+    free(html);
+    free(text);
 }

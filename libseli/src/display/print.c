@@ -14,6 +14,7 @@
  * HTML:  a <table> with the shape as caption, one row per index of the
  * leading dimensions, columns for the last one; more than HTML_MAX rows or
  * columns show HTML_EDGE at each end around an ellipsis. */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -136,21 +137,27 @@ static void view_init(view *v, const seli_tensor *t, int summarise)
     }
 }
 
-/* The k-th shown index along dim d, or -1 for the "..." slot; *count gets how
- * many slots there are. */
-static long shown_index(const view *v, int d, long k, long *count)
+/* The k-th shown index of n, or -1 for the ellipsis slot: all n when n <= limit,
+ * else `edge` at each end around the ellipsis; *count gets how many slots there
+ * are.  The text and the HTML table differ only in limit and edge. */
+static long slot(long n, long limit, long edge, long k, long *count)
 {
-    long n = v->t->shape[d];
-    if (!v->summarise || n <= 2 * EDGE) {
+    if (n <= limit) {
         *count = n;
         return k;
     }
-    *count = 2 * EDGE + 1;
-    if (k < EDGE)
+    *count = 2 * edge + 1;
+    if (k < edge)
         return k;
-    if (k == EDGE)
+    if (k == edge)
         return -1;
-    return n - (2 * EDGE + 1 - k);
+    return n - (2 * edge + 1 - k);
+}
+
+/* The k-th shown index along dim d, or -1 for the "..." slot. */
+static long shown_index(const view *v, int d, long k, long *count)
+{
+    return slot(v->t->shape[d], v->summarise ? 2 * EDGE : LONG_MAX, EDGE, k, count);
 }
 
 typedef void (*visit_fn)(number_format *f, float v);
@@ -189,7 +196,8 @@ static void put_padded(seli__text *b, const number_format *f, const char *s)
 
 /* The bracketed block of dimension d at `offset`; its elements start at
  * column `indent`. */
-static void emit(seli__text *b, const view *v, const number_format *f, int d, long offset, int indent)
+static void emit(seli__text *b, const view *v, const number_format *f, int d, long offset,
+                 int indent)
 {
     const seli_tensor *t = v->t;
     long count;
@@ -211,7 +219,8 @@ static void emit(seli__text *b, const view *v, const number_format *f, int d, lo
             long i = shown_index(v, d, k, &count);
             char num[64];
             if (i < 0)
-                seli__text_put(b, "..."); /* unpadded, as numpy: every row has it in the same place */
+                seli__text_put(b,
+                               "..."); /* unpadded, as numpy: every row has it in the same place */
             else {
                 nf_format(f, t->data[offset + i * v->stride[d]], num, sizeof num);
                 put_padded(b, f, num);
@@ -274,16 +283,7 @@ void seli_print(const seli_tensor *t)
 /* Rows are the flat index over the leading dimensions, columns the last one. */
 static long html_slot(long n, long k, long *count)
 {
-    if (n <= HTML_MAX) {
-        *count = n;
-        return k;
-    }
-    *count = 2 * HTML_EDGE + 1;
-    if (k < HTML_EDGE)
-        return k;
-    if (k == HTML_EDGE)
-        return -1;
-    return n - (2 * HTML_EDGE + 1 - k);
+    return slot(n, HTML_MAX, HTML_EDGE, k, count);
 }
 
 static void html_row_label(seli__text *b, const seli_tensor *t, long row)
@@ -300,6 +300,77 @@ static void html_row_label(seli__text *b, const seli_tensor *t, long row)
     seli__text_put(b, "</th>");
 }
 
+/* The number format of the shown cells (rows x cols, the last dimension as
+ * columns): the three passes of choose_format over the table's cells. */
+static void html_format(const seli_tensor *t, long rows, long cols, number_format *f)
+{
+    static const visit_fn passes[3] = {nf_scan, nf_measure, nf_width};
+    long nrows, ncols;
+    html_slot(rows, 0, &nrows);
+    html_slot(cols, 0, &ncols);
+    nf_init(f);
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1)
+            nf_choose_notation(f);
+        for (long r = 0; r < nrows; r++) {
+            long i = html_slot(rows, r, &nrows);
+            for (long c = 0; i >= 0 && c < ncols; c++) {
+                long j = html_slot(cols, c, &ncols);
+                if (j >= 0)
+                    passes[pass](f, t->data[i * cols + j]);
+            }
+        }
+    }
+}
+
+/* The header row of column indices (with an empty corner when labelled). */
+static void html_header(seli__text *b, long cols, int labelled)
+{
+    long ncols;
+    html_slot(cols, 0, &ncols);
+    seli__text_put(b, "<tr>");
+    if (labelled)
+        seli__text_put(b, "<th></th>");
+    for (long c = 0; c < ncols; c++) {
+        long j = html_slot(cols, c, &ncols);
+        if (j < 0)
+            seli__text_put(b, "<th>&hellip;</th>");
+        else
+            seli__text_printf(b, "<th>%ld</th>", j);
+    }
+    seli__text_put(b, "</tr>\n");
+}
+
+/* Row i of the table (i < 0: the vertical ellipsis row). */
+static void html_row(seli__text *b, const seli_tensor *t, const number_format *f, long i, long cols,
+                     int labelled)
+{
+    long ncols;
+    html_slot(cols, 0, &ncols);
+    seli__text_put(b, "<tr>");
+    if (i < 0) {
+        if (labelled)
+            seli__text_put(b, "<th>&vellip;</th>");
+        for (long c = 0; c < ncols; c++)
+            seli__text_put(b, "<td>&vellip;</td>");
+        seli__text_put(b, "</tr>\n");
+        return;
+    }
+    if (labelled)
+        html_row_label(b, t, i);
+    for (long c = 0; c < ncols; c++) {
+        long j = html_slot(cols, c, &ncols);
+        char num[64];
+        if (j < 0)
+            seli__text_put(b, "<td>&hellip;</td>");
+        else {
+            nf_format(f, t->data[i * cols + j], num, sizeof num);
+            seli__text_printf(b, "<td>%s</td>", num);
+        }
+    }
+    seli__text_put(b, "</tr>\n");
+}
+
 char *seli_tensor_html(const seli_tensor *t)
 {
     seli__check("seli_tensor_html", t, "t");
@@ -310,77 +381,23 @@ char *seli_tensor_html(const seli_tensor *t)
         for (int d = 0; d < t->ndim - 1; d++)
             rows *= t->shape[d];
     }
-    long nrows, ncols;
-    html_slot(rows, 0, &nrows);
-    html_slot(cols, 0, &ncols);
-
     number_format f;
-    nf_init(&f);
-    for (int pass = 0; pass < 3; pass++) {
-        if (pass == 1)
-            nf_choose_notation(&f);
-        for (long r = 0; r < nrows; r++) {
-            long i = html_slot(rows, r, &nrows);
-            for (long c = 0; i >= 0 && c < ncols; c++) {
-                long j = html_slot(cols, c, &ncols);
-                if (j < 0)
-                    continue;
-                float x = t->data[i * cols + j];
-                if (pass == 0)
-                    nf_scan(&f, x);
-                else if (pass == 1)
-                    nf_measure(&f, x);
-                else
-                    nf_width(&f, x);
-            }
-        }
-    }
+    html_format(t, rows, cols, &f);
 
     seli__text b = {0};
     char shape[256];
     seli__text_printf(&b,
-              "<table class=\"seli-tensor\" style=\"border-collapse:collapse;"
-              "font-family:monospace;text-align:right\">\n<caption>tensor %s</caption>\n",
-              seli_shape_str(t, shape, sizeof shape));
+                      "<table class=\"seli-tensor\" style=\"border-collapse:collapse;"
+                      "font-family:monospace;text-align:right\">\n<caption>tensor %s</caption>\n",
+                      seli_shape_str(t, shape, sizeof shape));
     int labelled = t->ndim > 1;
-    if (t->ndim > 0 && ncols > 0) { /* column indices */
-        seli__text_put(&b, "<tr>");
-        if (labelled)
-            seli__text_put(&b, "<th></th>");
-        for (long c = 0; c < ncols; c++) {
-            long j = html_slot(cols, c, &ncols);
-            if (j < 0)
-                seli__text_put(&b, "<th>&hellip;</th>");
-            else
-                seli__text_printf(&b, "<th>%ld</th>", j);
-        }
-        seli__text_put(&b, "</tr>\n");
-    }
-    for (long r = 0; r < nrows; r++) {
-        long i = html_slot(rows, r, &nrows);
-        seli__text_put(&b, "<tr>");
-        if (i < 0) {
-            if (labelled)
-                seli__text_put(&b, "<th>&vellip;</th>");
-            for (long c = 0; c < ncols; c++)
-                seli__text_put(&b, "<td>&vellip;</td>");
-            seli__text_put(&b, "</tr>\n");
-            continue;
-        }
-        if (labelled)
-            html_row_label(&b, t, i);
-        for (long c = 0; c < ncols; c++) {
-            long j = html_slot(cols, c, &ncols);
-            char num[64];
-            if (j < 0)
-                seli__text_put(&b, "<td>&hellip;</td>");
-            else {
-                nf_format(&f, t->data[i * cols + j], num, sizeof num);
-                seli__text_printf(&b, "<td>%s</td>", num);
-            }
-        }
-        seli__text_put(&b, "</tr>\n");
-    }
+    long nrows, ncols;
+    html_slot(rows, 0, &nrows);
+    html_slot(cols, 0, &ncols);
+    if (t->ndim > 0 && ncols > 0)
+        html_header(&b, cols, labelled);
+    for (long r = 0; r < nrows; r++)
+        html_row(&b, t, &f, html_slot(rows, r, &nrows), cols, labelled);
     seli__text_put(&b, "</table>");
     return b.data;
 }
@@ -389,11 +406,5 @@ void seli_tensor_show(const seli_tensor *t)
 {
     seli__check("seli_tensor_show", t, "t");
     seli__poll_interrupt("seli_tensor_show"); /* before anything is allocated */
-    char *html = seli_tensor_html(t);
-    char *text = seli_tensor_str(t);
-    const char *mimes[2] = {"text/html", "text/plain"};
-    const char *data[2] = {html, text};
-    seli__display_bundle(2, mimes, data, NULL, 0);
-    free(html);
-    free(text);
+    seli__display_html_text(seli_tensor_html(t), seli_tensor_str(t));
 }

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "core/interrupt.h"
-#include "plot/plot.h"
+#include "core/alloc.h"
+#include "core/text.h"
 
 #define INTERVAL_NS 100000000LL /* at most 10 redraws a second */
 
@@ -88,8 +89,6 @@ static double fraction(const seli_progress *b)
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-static void html_escape(seli__text *s, const char *text) { seli__svg_escape(s, text); }
-
 static void draw(seli_progress *b, int final, int update)
 {
     long long t = now_ns(CLOCK_MONOTONIC);
@@ -130,22 +129,22 @@ static void draw(seli_progress *b, int final, int update)
     }
     seli__text h = {NULL, 0, 0};
     seli__text_put(&h, "<div class=\"seli-progress\" style=\"display:flex;align-items:center;"
-                      "gap:0.6em;font-family:monospace;font-size:12px;line-height:1.6\">");
+                       "gap:0.6em;font-family:monospace;font-size:12px;line-height:1.6\">");
     if (b->desc[0]) {
         seli__text_put(&h, "<span>");
-        html_escape(&h, b->desc);
+        seli__text_put_escaped(&h, b->desc);
         seli__text_put(&h, "</span>");
     }
     if (b->total > 0) {
         const char *color = !final ? "#1f77b4" : b->count >= b->total ? "#2ca02c" : "#d62728";
         seli__text_printf(&h,
-                         "<span>%3d%%</span><div style=\"width:20em;height:0.9em;"
-                         "background:#e8e8e8;border-radius:2px;overflow:hidden\">"
-                         "<div style=\"width:%.1f%%;height:100%%;background:%s\"></div></div>",
-                         pct, frac * 100, color);
+                          "<span>%3d%%</span><div style=\"width:20em;height:0.9em;"
+                          "background:#e8e8e8;border-radius:2px;overflow:hidden\">"
+                          "<div style=\"width:%.1f%%;height:100%%;background:%s\"></div></div>",
+                          pct, frac * 100, color);
     }
     seli__text_put(&h, "<span>");
-    html_escape(&h, cnt);
+    seli__text_put_escaped(&h, cnt);
     seli__text_put(&h, "</span></div>");
     const char *mimes[2] = {"text/html", "text/plain"};
     const char *data[2] = {h.data, plain};
@@ -158,12 +157,12 @@ seli_progress *seli_progress_new(long total, const char *desc)
     static unsigned long serial;
     if (total < 0)
         seli_error("seli_progress_new: total must be >= 0 (0: unknown), got %ld", total);
-    seli_progress *b = seli__xmalloc(sizeof *b);
+    seli_progress *b = seli__xmalloc("seli_progress_new", sizeof *b);
     memset(b, 0, sizeof *b);
     b->total = total;
     snprintf(b->desc, sizeof b->desc, "%s", desc ? desc : "");
     snprintf(b->id, sizeof b->id, "seli-progress-%ld-%lu-%lu", (long)getpid(),
-             (unsigned long)seli__svg_serial(), ++serial);
+             (unsigned long)seli__serial(), ++serial);
     b->terminal = seli_sink_is_default();
     b->start_ns = now_ns(CLOCK_MONOTONIC);
     draw(b, 0, 0); /* the display itself; later draws replace it */

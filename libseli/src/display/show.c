@@ -45,11 +45,16 @@ void seli_show_ullong(unsigned long long v)
 static size_t escape(char *out, unsigned char c, char q)
 {
     switch (c) {
-    case '\n': return (size_t)sprintf(out, "\\n");
-    case '\t': return (size_t)sprintf(out, "\\t");
-    case '\r': return (size_t)sprintf(out, "\\r");
-    case '\\': return (size_t)sprintf(out, "\\\\");
-    case '\0': return (size_t)sprintf(out, "\\0");
+    case '\n':
+        return (size_t)sprintf(out, "\\n");
+    case '\t':
+        return (size_t)sprintf(out, "\\t");
+    case '\r':
+        return (size_t)sprintf(out, "\\r");
+    case '\\':
+        return (size_t)sprintf(out, "\\\\");
+    case '\0':
+        return (size_t)sprintf(out, "\\0");
     default:
         if (c == (unsigned char)q)
             return (size_t)sprintf(out, "\\%c", q);

@@ -152,76 +152,101 @@ static int read_shape(cursor *c, int *ndim, long *shape, char *err, size_t errle
     }
 }
 
-int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size_t errlen)
+/* The magic string and version: where the header dict starts and its length. */
+static int parse_preamble(const unsigned char *b, size_t len, size_t *start, size_t *hlen,
+                          char *err, size_t errlen)
 {
-    const unsigned char *b = buf;
     if (len < 10 || memcmp(b, NPY_MAGIC, 6) != 0)
         return fail(err, errlen, "not a .npy array (the magic string \\x93NUMPY is missing)");
     int major = b[6], minor = b[7];
-    size_t hlen, start;
     if (major == 1 && minor == 0) {
-        hlen = (size_t)b[8] | (size_t)b[9] << 8;
-        start = 10;
+        *hlen = (size_t)b[8] | (size_t)b[9] << 8;
+        *start = 10;
     } else if ((major == 2 || major == 3) && minor == 0) {
         if (len < 12)
             return fail(err, errlen, "the .npy header is truncated");
-        hlen = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
-        start = 12;
+        *hlen = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+        *start = 12;
     } else {
         return fail(err, errlen, "unsupported .npy format version %d.%d (seli reads 1.0 to 3.0)",
                     major, minor);
     }
-    if (hlen > len - start)
+    if (*hlen > len - *start)
         return fail(err, errlen, "the .npy header is truncated");
+    return 0;
+}
 
-    cursor c = {(const char *)b + start, (const char *)b + start + hlen};
-    char key[32], descr[32] = "";
-    int have_descr = 0, have_order = 0, have_shape = 0;
+/* One "key: value" of the header dict into out (descr into descr[32]);
+ * *seen gets the key's bit (1 descr, 2 fortran_order, 4 shape). */
+static int parse_item(cursor *c, seli__npy *out, char *descr, int *seen, char *err, size_t errlen)
+{
+    char key[32];
+    if (!read_string(c, key, sizeof key) || !accept(c, ':'))
+        return fail(err, errlen, "the .npy header dictionary is malformed");
+    if (strcmp(key, "descr") == 0) {
+        if (!read_string(c, descr, 32))
+            return fail(err, errlen, "the .npy header's 'descr' is not a simple dtype string");
+        *seen |= 1;
+    } else if (strcmp(key, "fortran_order") == 0) {
+        if (read_word(c, "True"))
+            out->fortran_order = 1;
+        else if (read_word(c, "False"))
+            out->fortran_order = 0;
+        else
+            return fail(err, errlen, "the .npy header's 'fortran_order' is not True or False");
+        *seen |= 2;
+    } else if (strcmp(key, "shape") == 0) {
+        if (read_shape(c, &out->ndim, out->shape, err, errlen))
+            return -1;
+        *seen |= 4;
+    } else {
+        return fail(err, errlen, "the .npy header has an unknown key '%s'", key);
+    }
+    return 0;
+}
+
+/* The header dict {'descr': '<f4', 'fortran_order': False, 'shape': (3,)}. */
+static int parse_dict(cursor *c, seli__npy *out, char *err, size_t errlen)
+{
+    char descr[32] = "";
+    int seen = 0;
     out->ndim = 0;
     out->fortran_order = 0;
-    if (!accept(&c, '{'))
+    if (!accept(c, '{'))
         return fail(err, errlen, "the .npy header is not a dictionary");
     for (;;) {
-        if (accept(&c, '}'))
+        if (accept(c, '}'))
             break;
-        if (!read_string(&c, key, sizeof key) || !accept(&c, ':'))
-            return fail(err, errlen, "the .npy header dictionary is malformed");
-        if (strcmp(key, "descr") == 0) {
-            if (!read_string(&c, descr, sizeof descr))
-                return fail(err, errlen, "the .npy header's 'descr' is not a simple dtype string");
-            have_descr = 1;
-        } else if (strcmp(key, "fortran_order") == 0) {
-            if (read_word(&c, "True"))
-                out->fortran_order = 1;
-            else if (read_word(&c, "False"))
-                out->fortran_order = 0;
-            else
-                return fail(err, errlen, "the .npy header's 'fortran_order' is not True or False");
-            have_order = 1;
-        } else if (strcmp(key, "shape") == 0) {
-            if (read_shape(&c, &out->ndim, out->shape, err, errlen))
-                return -1;
-            have_shape = 1;
-        } else {
-            return fail(err, errlen, "the .npy header has an unknown key '%s'", key);
-        }
-        if (!accept(&c, ',')) {
-            if (accept(&c, '}'))
+        if (parse_item(c, out, descr, &seen, err, errlen))
+            return -1;
+        if (!accept(c, ',')) {
+            if (accept(c, '}'))
                 break;
             return fail(err, errlen, "the .npy header dictionary is malformed");
         }
     }
-    if (!have_descr || !have_order || !have_shape)
+    if (seen != 7)
         return fail(err, errlen, "the .npy header lacks '%s'",
-                    !have_descr   ? "descr"
-                    : !have_order ? "fortran_order"
+                    !(seen & 1)   ? "descr"
+                    : !(seen & 2) ? "fortran_order"
                                   : "shape");
     if (strcmp(descr, "<f4") != 0)
         return fail(err, errlen,
                     "the array has dtype '%s' but seli stores float32 ('<f4'); "
                     "convert it in numpy with a.astype(np.float32)",
                     descr);
+    return 0;
+}
 
+int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size_t errlen)
+{
+    const unsigned char *b = buf;
+    size_t start = 0, hlen = 0;
+    if (parse_preamble(b, len, &start, &hlen, err, errlen))
+        return -1;
+    cursor c = {(const char *)b + start, (const char *)b + start + hlen};
+    if (parse_dict(&c, out, err, errlen))
+        return -1;
     long size = 1;
     for (int i = 0; i < out->ndim; i++) {
         if (out->shape[i] > 0 && size > (long)(MAX_ENTRY_BYTES / 4) / out->shape[i])
@@ -267,49 +292,128 @@ void seli__npy_copy(const seli__npy *a, float *dst)
 
 /* ------------------------------------------------------------ reading zip */
 
+/* What libzip's error code means for the user, or NULL for libzip's words. */
 static const char *zip_code_reason(int code)
 {
-    switch (code) {
-    case ZIP_ER_NOENT:
-        return "the file does not exist";
-    case ZIP_ER_NOZIP:
-        return "it is not a zip archive, so not an .npz file (truncated, or another format)";
-    case ZIP_ER_INCONS:
-        return "the zip archive is inconsistent (truncated or corrupt)";
-    case ZIP_ER_OPEN:
-        return "it cannot be opened (permissions?)";
-    case ZIP_ER_READ:
-        return "reading it failed";
-    case ZIP_ER_MEMORY:
-        return "out of memory";
-    default:
-        return NULL;
+    static const struct {
+        int code;
+        const char *reason;
+    } reasons[] = {
+        {ZIP_ER_NOENT, "the file does not exist"},
+        {ZIP_ER_NOZIP,
+         "it is not a zip archive, so not an .npz file (truncated, or another format)"},
+        {ZIP_ER_INCONS, "the zip archive is inconsistent (truncated or corrupt)"},
+        {ZIP_ER_OPEN, "it cannot be opened (permissions?)"},
+        {ZIP_ER_READ, "reading it failed"},
+        {ZIP_ER_MEMORY, "out of memory"},
+    };
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (reasons[i].code == code)
+            return reasons[i].reason;
+    return NULL;
+}
+
+/* Open the .npz at path for reading (checked for consistency); *size gets
+ * its size in bytes.  NULL with a reason in err. */
+static zip_t *open_npz(const char *path, off_t *size, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return fail(err, errlen, "cannot open '%s': %s", path, strerror(errno)), NULL;
+    if (S_ISDIR(st.st_mode))
+        return fail(err, errlen, "'%s' is a directory, not an .npz file", path), NULL;
+    if (st.st_size == 0)
+        return fail(err, errlen, "'%s' is empty (0 bytes), not an .npz file", path), NULL;
+    *size = st.st_size;
+    int code = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (za)
+        return za;
+    const char *reason = zip_code_reason(code);
+    if (reason)
+        return fail(err, errlen, "cannot read '%s': %s", path, reason), NULL;
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, code);
+    fail(err, errlen, "cannot read '%s' as a zip archive: %s", path, zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return NULL;
+}
+
+/* Zero if entry zs's claimed size is plausible for a file of file_size
+ * bytes: corrupt directories claim more than the file holds (stored), or
+ * beyond deflate's largest ratio of about 1032:1. */
+static int implausible_size(const zip_stat_t *zs, off_t file_size)
+{
+    int stored = (zs->valid & ZIP_STAT_COMP_METHOD) && zs->comp_method == ZIP_CM_STORE;
+    int known = (zs->valid & ZIP_STAT_COMP_SIZE) != 0;
+    return zs->size > MAX_ENTRY_BYTES || (known && zs->comp_size > (zip_uint64_t)file_size) ||
+           (known && stored && zs->size != zs->comp_size) ||
+           (known && zs->size / 1100 > zs->comp_size + 1);
+}
+
+/* Read all of the open entry zf into e->bytes (e->len of them), then one
+ * byte more, so that libzip reaches the end and checks the CRC. */
+static int read_entry_bytes(zip_file_t *zf, seli__npz_entry *e, const char *path, const char *name,
+                            char *err, size_t errlen)
+{
+    size_t got = 0;
+    while (got < e->len) {
+        zip_int64_t r = zip_fread(zf, e->bytes + got, e->len - got);
+        if (r <= 0)
+            return fail(err, errlen, "cannot read '%s': entry '%s' is truncated or corrupt (%s)",
+                        path, name, r < 0 ? zip_file_strerror(zf) : "ends early");
+        got += (size_t)r;
     }
+    unsigned char extra;
+    zip_int64_t r = zip_fread(zf, &extra, 1);
+    if (r != 0)
+        return fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (%s)", path, name,
+                    r < 0 ? zip_file_strerror(zf) : "longer than its header says");
+    return 0;
+}
+
+/* Entry i of the archive into out's next slot (out->count grows as soon as
+ * the slot holds anything to free). */
+static int read_entry(zip_t *za, zip_int64_t i, off_t file_size, seli__npz *out, const char *path,
+                      char *err, size_t errlen)
+{
+    zip_stat_t zs;
+    zip_stat_init(&zs);
+    if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_NAME) ||
+        !(zs.valid & ZIP_STAT_SIZE))
+        return fail(err, errlen, "cannot read '%s': entry %lld is corrupt: %s", path, (long long)i,
+                    zip_strerror(za));
+    if (implausible_size(&zs, file_size))
+        return fail(err, errlen, "cannot read '%s': entry '%s' claims %llu bytes (corrupt)", path,
+                    zs.name, (unsigned long long)zs.size);
+    seli__npz_entry *e = &out->entries[out->count];
+    e->name = strdup(zs.name);
+    e->bytes = malloc(zs.size ? (size_t)zs.size : 1);
+    out->count++;
+    if (!e->name || !e->bytes)
+        return fail(err, errlen, "cannot read '%s': out of memory for entry '%s'", path, zs.name);
+    e->len = (size_t)zs.size;
+    zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
+    if (!zf)
+        return fail(err, errlen, "cannot read '%s': entry '%s' cannot be opened: %s", path, zs.name,
+                    zip_strerror(za));
+    if (read_entry_bytes(zf, e, path, zs.name, err, errlen)) {
+        zip_fclose(zf);
+        return -1;
+    }
+    if (zip_fclose(zf) != 0)
+        return fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (checksum)", path,
+                    zs.name);
+    return 0;
 }
 
 int seli__npz_read(const char *path, seli__npz *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return fail(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return fail(err, errlen, "'%s' is a directory, not an .npz file", path);
-    if (st.st_size == 0)
-        return fail(err, errlen, "'%s' is empty (0 bytes), not an .npz file", path);
-
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (!za) {
-        const char *reason = zip_code_reason(code);
-        if (reason)
-            return fail(err, errlen, "cannot read '%s': %s", path, reason);
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        fail(err, errlen, "cannot read '%s' as a zip archive: %s", path, zip_error_strerror(&ze));
-        zip_error_fini(&ze);
+    off_t file_size = 0;
+    zip_t *za = open_npz(path, &file_size, err, errlen);
+    if (!za)
         return -1;
-    }
     zip_int64_t count = zip_get_num_entries(za, 0);
     if (count < 0 || count > 1000000) {
         zip_discard(za);
@@ -320,72 +424,13 @@ int seli__npz_read(const char *path, seli__npz *out, char *err, size_t errlen)
         zip_discard(za);
         return fail(err, errlen, "cannot read '%s': out of memory", path);
     }
-    for (zip_int64_t i = 0; i < count; i++) {
-        zip_stat_t zs;
-        zip_stat_init(&zs);
-        if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_NAME) ||
-            !(zs.valid & ZIP_STAT_SIZE)) {
-            fail(err, errlen, "cannot read '%s': entry %lld is corrupt: %s", path, (long long)i,
-                 zip_strerror(za));
-            goto bad;
-        }
-        /* Sizes a corrupt directory may claim: more than the file holds
-         * (stored), or beyond deflate's largest ratio of about 1032:1. */
-        int stored = (zs.valid & ZIP_STAT_COMP_METHOD) && zs.comp_method == ZIP_CM_STORE;
-        int known = (zs.valid & ZIP_STAT_COMP_SIZE) != 0;
-        if (zs.size > MAX_ENTRY_BYTES || (known && zs.comp_size > (zip_uint64_t)st.st_size) ||
-            (known && stored && zs.size != zs.comp_size) ||
-            (known && zs.size / 1100 > zs.comp_size + 1)) {
-            fail(err, errlen, "cannot read '%s': entry '%s' claims %llu bytes (corrupt)", path,
-                 zs.name, (unsigned long long)zs.size);
-            goto bad;
-        }
-        seli__npz_entry *e = &out->entries[out->count];
-        e->name = strdup(zs.name);
-        e->bytes = malloc(zs.size ? (size_t)zs.size : 1);
-        out->count++;
-        if (!e->name || !e->bytes) {
-            fail(err, errlen, "cannot read '%s': out of memory for entry '%s'", path, zs.name);
-            goto bad;
-        }
-        e->len = (size_t)zs.size;
-        zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
-        if (!zf) {
-            fail(err, errlen, "cannot read '%s': entry '%s' cannot be opened: %s", path, zs.name,
-                 zip_strerror(za));
-            goto bad;
-        }
-        size_t got = 0;
-        while (got < e->len) {
-            zip_int64_t r = zip_fread(zf, e->bytes + got, e->len - got);
-            if (r <= 0) {
-                fail(err, errlen, "cannot read '%s': entry '%s' is truncated or corrupt (%s)", path,
-                     zs.name, r < 0 ? zip_file_strerror(zf) : "ends early");
-                zip_fclose(zf);
-                goto bad;
-            }
-            got += (size_t)r;
-        }
-        /* Read to the end so that libzip checks the CRC. */
-        unsigned char extra;
-        zip_int64_t r = zip_fread(zf, &extra, 1);
-        if (r != 0) {
-            fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (%s)", path, zs.name,
-                 r < 0 ? zip_file_strerror(zf) : "longer than its header says");
-            zip_fclose(zf);
-            goto bad;
-        }
-        if (zip_fclose(zf) != 0) {
-            fail(err, errlen, "cannot read '%s': entry '%s' is corrupt (checksum)", path, zs.name);
-            goto bad;
-        }
-    }
+    int rc = 0;
+    for (zip_int64_t i = 0; i < count && rc == 0; i++)
+        rc = read_entry(za, i, file_size, out, path, err, errlen);
     zip_discard(za);
-    return 0;
-bad:
-    zip_discard(za);
-    seli__npz_free(out);
-    return -1;
+    if (rc)
+        seli__npz_free(out);
+    return rc;
 }
 
 const seli__npz_entry *seli__npz_find(const seli__npz *z, const char *name)

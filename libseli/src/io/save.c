@@ -24,7 +24,6 @@
 
 #include "nn/module_private.h"
 #include "io/npz.h"
-#include "optim/optim_private.h"
 
 #define JSON_ENTRY "seli.json"
 #define FORMAT_NAME "seli.module"
@@ -267,16 +266,6 @@ static int json_shape(const json_t *j, int *ndim, long *shape)
     return 0;
 }
 
-static const char *shape_text(int ndim, const long *shape, char *buf, size_t n)
-{
-    size_t k = (size_t)snprintf(buf, n, "[");
-    for (int i = 0; i < ndim && k < n; i++)
-        k += (size_t)snprintf(buf + k, n - k, "%s%ld", i ? ", " : "", shape[i]);
-    if (k < n)
-        snprintf(buf + k, n - k, "]");
-    return buf;
-}
-
 static int check_tensor(loader *l, const char *where, const json_t *a)
 {
     const char *entry = json_string_value(json_object_get(a, "entry"));
@@ -295,12 +284,10 @@ static int check_tensor(loader *l, const char *where, const json_t *a)
     for (int i = 0; same && i < ndim; i++)
         same = npy.shape[i] == shape[i];
     if (!same) {
-        char s1[128], s2[128];
         return bad(l, where,
                    "the array entry '%s' has shape %s but the module tree says %s (the file is "
                    "inconsistent)",
-                   entry, shape_text(npy.ndim, npy.shape, s1, sizeof s1),
-                   shape_text(ndim, shape, s2, sizeof s2));
+                   entry, seli__dims(npy.ndim, npy.shape), seli__dims(ndim, shape));
     }
     return 0;
 }
@@ -451,7 +438,6 @@ seli_module *seli_load(const char *path)
     if (!path || !path[0])
         seli_error("seli_load: the path is %s; give a file name such as \"model.npz\"",
                    path ? "empty" : "NULL");
-    seli__opt_register_all();
     loader l = {.path = path};
     if (seli__npz_read(path, &l.zip, l.err, sizeof l.err) != 0) {
         char msg[1600];

@@ -35,40 +35,32 @@ static seli_tensor *apply_weight(seli_module *m, const seli_tensor *x)
     return seli_matmul(x, w);
 }
 
-static seli_tensor *affine_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__affine_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = one_input(m, n, xs, "[..., in]");
     long out = seli_get_int(m, "dim");
     seli_tensor *w = seli_param(m, "weight", seli_get_init(m, "weight_init", seli_init_he()),
                                 SELI_SHAPE(last_dim(x), out));
-    seli_tensor *b = seli_param(m, "bias", seli_get_init(m, "bias_init", seli_init_zeros()),
-                                SELI_SHAPE(out));
+    seli_tensor *b =
+        seli_param(m, "bias", seli_get_init(m, "bias_init", seli_init_zeros()), SELI_SHAPE(out));
     return seli_affine(x, w, b);
 }
 
-static seli_tensor *linear_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__linear_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     return apply_weight(m, one_input(m, n, xs, "[..., in]"));
 }
 
-static seli_tensor *bias_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__bias_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = one_input(m, n, xs, "[..., d]");
     return seli_add(x, seli_param(m, "bias", seli_init_zeros(), SELI_SHAPE(last_dim(x))));
 }
 
-static seli_tensor *scale_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__scale_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = one_input(m, n, xs, "[..., d]");
     return seli_mul(x, seli_param(m, "scale", seli_init_ones(), SELI_SHAPE(last_dim(x))));
-}
-
-void seli__register_affine(void)
-{
-    seli_register("net.Affine", affine_forward);
-    seli_register("net.Linear", linear_forward);
-    seli_register("net.Bias", bias_forward);
-    seli_register("net.Scale", scale_forward);
 }
 
 static void check_out(const char *op, int out)
@@ -80,7 +72,7 @@ static void check_out(const char *op, int out)
 seli_module *seli_net_affine(int out)
 {
     check_out("seli_net_affine", out);
-    seli_module *m = seli_module_new("net.Affine", affine_forward);
+    seli_module *m = seli_module_new("net.Affine", seli__affine_forward);
     seli_set_int(m, "dim", out);
     return m;
 }
@@ -99,11 +91,11 @@ seli_module *seli_net_affine_init(int out, seli_init weight_init, seli_init bias
 seli_module *seli_net_linear(int out)
 {
     check_out("seli_net_linear", out);
-    seli_module *m = seli_module_new("net.Linear", linear_forward);
+    seli_module *m = seli_module_new("net.Linear", seli__linear_forward);
     seli_set_int(m, "dim", out);
     return m;
 }
 
-seli_module *seli_net_bias(void) { return seli_module_new("net.Bias", bias_forward); }
+seli_module *seli_net_bias(void) { return seli_module_new("net.Bias", seli__bias_forward); }
 
-seli_module *seli_net_scale(void) { return seli_module_new("net.Scale", scale_forward); }
+seli_module *seli_net_scale(void) { return seli_module_new("net.Scale", seli__scale_forward); }

@@ -40,18 +40,6 @@ static seli_tensor *affine_vjp(const seli_node *nd, int i, const seli_tensor *g)
     return seli_sum(g2, 0, 0);                         /* [out] */
 }
 
-/* z -> gelu(z): the cotangent goes back through gelu'(z) */
-static seli_tensor *gelu_vjp(const seli_node *nd, int i, const seli_tensor *g)
-{
-    return seli__gelu_bwd(nd->in[0], g);
-}
-
-/* z -> leaky_relu(z): the cotangent goes back through the slope mask */
-static seli_tensor *leaky_vjp(const seli_node *nd, int i, const seli_tensor *g)
-{
-    return seli__leaky_relu_bwd(nd->in[0], g, nd->f[0]);
-}
-
 static void check(const char *op, const seli_tensor *x, const seli_tensor *w, const seli_tensor *b)
 {
     seli__check(op, x, "x");
@@ -126,8 +114,9 @@ static seli_tensor *layer(const char *op, const seli_tensor *x, const seli_tenso
     seli_tensor *z = seli__alloc(op, x->ndim, s);
     compute(x, w, b, act, slope, z->data, h->data);
     seli__record(z, "seli_affine", affine_vjp, x, w, b);
-    seli_node *node = seli__record(h, act == SELI__ACT_GELU ? "seli_gelu" : "seli_leaky_relu",
-                                   act == SELI__ACT_GELU ? gelu_vjp : leaky_vjp, z, NULL, NULL);
+    seli_node *node =
+        seli__record(h, act == SELI__ACT_GELU ? "seli_gelu" : "seli_leaky_relu",
+                     act == SELI__ACT_GELU ? seli__gelu_vjp : seli__leaky_relu_vjp, z, NULL, NULL);
     if (node)
         node->f[0] = slope;
     return h;

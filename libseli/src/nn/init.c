@@ -188,7 +188,7 @@ char *seli_init_str(seli_init init, char *buf, int n)
 {
     if (!buf || n < 1)
         seli_error("seli_init_str: give a buffer of at least 1 byte");
-    switch (init.kind) {
+    switch (init.kind) { /* one case per kind, as in the parser: each shows its format */
     case SELI_INIT_ZEROS:
         snprintf(buf, (size_t)n, "zeros");
         break;

@@ -12,27 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "nn/module_private.h"
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                        */
 /* ------------------------------------------------------------------ */
-
-static void *xmalloc(const char *op, size_t size)
-{
-    void *p = malloc(size ? size : 1);
-    if (!p)
-        seli_error("%s: out of memory (%zu bytes)", op, size);
-    return p;
-}
-
-static char *xstrdup(const char *op, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = xmalloc(op, n);
-    memcpy(d, s, n);
-    return d;
-}
 
 /* FNV-1a: a path component as a 32-bit number for seli_fold_in. */
 static unsigned name_hash(const char *s)
@@ -63,19 +48,6 @@ static const char *kind_name(seli_attr_kind kind)
     }
 }
 
-/* "[3, 4]" for (ndim, shape), into a small rotating buffer. */
-static const char *dims_str(int ndim, const long *shape)
-{
-    static char bufs[4][128];
-    static int next;
-    char *b = bufs[next++ & 3];
-    int len = snprintf(b, 128, "[");
-    for (int i = 0; i < ndim && len < 100; i++)
-        len += snprintf(b + len, (size_t)(128 - len), i ? ", %ld" : "%ld", shape[i]);
-    snprintf(b + len, (size_t)(128 - len), "]");
-    return b;
-}
-
 static void check_module(const char *op, const seli_module *m, const char *argname)
 {
     if (!m)
@@ -91,72 +63,16 @@ static void check_name(const char *op, const char *name)
                    name ? "empty" : "NULL");
 }
 
-/* ------------------------------------------------------------------ */
-/* the type registry                                                    */
-/* ------------------------------------------------------------------ */
-
-static seli__type *types;
-
-static seli__type *find_type(const char *name)
+/* The checks of every op(m, name, ...): m a live module, name a usable name. */
+static void check_attr(const char *op, const seli_module *m, const char *name)
 {
-    for (seli__type *t = types; t; t = t->next)
-        if (strcmp(t->name, name) == 0)
-            return t;
-    return NULL;
-}
-
-static seli__type *register_type(const char *name, seli_forward_fn forward)
-{
-    seli__type *t = find_type(name);
-    if (!t) {
-        t = xmalloc("seli_register", sizeof *t);
-        t->name = xstrdup("seli_register", name);
-        t->next = types;
-        types = t;
-    }
-    t->forward = forward;
-    return t;
-}
-
-/* libseli's own types are registered before any lookup, so a fresh program
- * can load a saved model of net.* layers without constructing one first. */
-static void ensure_builtins(void)
-{
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    seli__register_affine();
-    seli__register_sequential();
-    seli__register_activations();
-    seli__register_norms();
-}
-
-static void check_type_name(const char *op, const char *type)
-{
-    if (!type || !type[0])
-        seli_error("%s: the type name is %s; give a name such as \"example:Flow\" (it names "
-                   "the module's type in saved files)",
-                   op, type ? "empty" : "NULL");
-}
-
-void seli_register(const char *type, seli_forward_fn forward)
-{
-    check_type_name("seli_register", type);
-    ensure_builtins();
-    register_type(type, forward);
-}
-
-int seli_is_registered(const char *type)
-{
-    check_type_name("seli_is_registered", type);
-    ensure_builtins();
-    return find_type(type) != NULL;
+    check_module(op, m, "m");
+    check_name(op, name);
 }
 
 static seli_module *alloc_module(const char *op, seli__type *type)
 {
-    seli_module *m = xmalloc(op, sizeof *m);
+    seli_module *m = seli__xmalloc(op, sizeof *m);
     memset(m, 0, sizeof *m);
     m->type = type;
     return m;
@@ -164,16 +80,14 @@ static seli_module *alloc_module(const char *op, seli__type *type)
 
 seli_module *seli_module_new(const char *type, seli_forward_fn forward)
 {
-    check_type_name("seli_module_new", type);
-    ensure_builtins();
-    return alloc_module("seli_module_new", register_type(type, forward));
+    seli__check_type_name("seli_module_new", type);
+    return alloc_module("seli_module_new", seli__type_register(type, forward));
 }
 
 seli_module *seli_module_create(const char *type)
 {
-    check_type_name("seli_module_create", type);
-    ensure_builtins();
-    seli__type *t = find_type(type);
+    seli__check_type_name("seli_module_create", type);
+    seli__type *t = seli__type_find(type);
     if (!t)
         seli_error("seli_module_create: no module type \"%s\" is registered; run the code that "
                    "defines it first (seli_module_new or seli_register(\"%s\", forward))",
@@ -250,7 +164,7 @@ const char *seli__path(const seli_module *m, const char *name)
 char *seli_module_path(const seli_module *m)
 {
     check_module("seli_module_path", m, "m");
-    return xstrdup("seli_module_path", seli__path(m, NULL));
+    return seli__xstrdup("seli_module_path", seli__path(m, NULL));
 }
 
 seli_module *seli_module_parent(const seli_module *m)
@@ -293,13 +207,15 @@ static void free_value(seli__slot *s)
     s->kind = SELI_ATTR_NONE;
 }
 
-/* The slot for name, emptied (an old value is freed) or appended.  Call only
- * after every check passed. */
-static seli__slot *take_slot(const char *op, seli_module *m, const char *name)
+/* The slot for name, emptied (an old value is freed) or appended, now of
+ * the given kind; the caller stores the value.  Call only after every check
+ * passed. */
+static seli__slot *take_slot(const char *op, seli_module *m, const char *name, seli_attr_kind kind)
 {
     seli__slot *s = seli__find_slot(m, name);
     if (s) {
         free_value(s);
+        s->kind = kind;
         return s;
     }
     if (m->n == m->cap) {
@@ -311,8 +227,8 @@ static seli__slot *take_slot(const char *op, seli_module *m, const char *name)
         m->cap = cap;
     }
     s = &m->attrs[m->n];
-    s->name = xstrdup(op, name);
-    s->kind = SELI_ATTR_NONE;
+    s->name = seli__xstrdup(op, name);
+    s->kind = kind;
     m->n++;
     return s;
 }
@@ -335,8 +251,7 @@ static const char *names_hint(const seli_module *m)
 static seli__slot *get_slot(const char *op, const seli_module *m, const char *name,
                             seli_attr_kind kind)
 {
-    check_module(op, m, "m");
-    check_name(op, name);
+    check_attr(op, m, name);
     seli__slot *s = seli__find_slot(m, name);
     if (!s)
         seli_error("%s: the %s at '%s' has no attribute '%s' (%s)", op, m->type->name,
@@ -379,8 +294,7 @@ int seli_has_rngs(const seli_module *m)
 
 void seli_set_child(seli_module *m, const char *name, seli_module *child)
 {
-    check_module("seli_set_child", m, "m");
-    check_name("seli_set_child", name);
+    check_attr("seli_set_child", m, name);
     check_module("seli_set_child", child, "child");
     seli__slot *old = seli__find_slot(m, name);
     if (old && old->kind == SELI_ATTR_MODULE && old->v.module == child)
@@ -394,8 +308,7 @@ void seli_set_child(seli_module *m, const char *name, seli_module *child)
             seli_error("seli_set_child: making the %s a child of itself (or of its own "
                        "descendant '%s') would form a cycle; use seli_module_copy",
                        child->type->name, seli__path(m, name));
-    seli__slot *s = take_slot("seli_set_child", m, name);
-    s->kind = SELI_ATTR_MODULE;
+    seli__slot *s = take_slot("seli_set_child", m, name, SELI_ATTR_MODULE);
     s->v.module = child;
     child->parent = m;
     child->name = s->name;
@@ -410,11 +323,8 @@ seli_module *seli_child(const seli_module *m, const char *name)
 
 void seli_set_int(seli_module *m, const char *name, long value)
 {
-    check_module("seli_set_int", m, "m");
-    check_name("seli_set_int", name);
-    seli__slot *s = take_slot("seli_set_int", m, name);
-    s->kind = SELI_ATTR_INT;
-    s->v.i = value;
+    check_attr("seli_set_int", m, name);
+    take_slot("seli_set_int", m, name, SELI_ATTR_INT)->v.i = value;
 }
 
 long seli_get_int(const seli_module *m, const char *name)
@@ -424,17 +334,13 @@ long seli_get_int(const seli_module *m, const char *name)
 
 void seli_set_float(seli_module *m, const char *name, double value)
 {
-    check_module("seli_set_float", m, "m");
-    check_name("seli_set_float", name);
-    seli__slot *s = take_slot("seli_set_float", m, name);
-    s->kind = SELI_ATTR_FLOAT;
-    s->v.f = value;
+    check_attr("seli_set_float", m, name);
+    take_slot("seli_set_float", m, name, SELI_ATTR_FLOAT)->v.f = value;
 }
 
 double seli_get_float(const seli_module *m, const char *name)
 {
-    check_module("seli_get_float", m, "m");
-    check_name("seli_get_float", name);
+    check_attr("seli_get_float", m, name);
     seli__slot *s = seli__find_slot(m, name);
     if (s && s->kind == SELI_ATTR_INT)
         return (double)s->v.i;
@@ -443,14 +349,11 @@ double seli_get_float(const seli_module *m, const char *name)
 
 void seli_set_str(seli_module *m, const char *name, const char *value)
 {
-    check_module("seli_set_str", m, "m");
-    check_name("seli_set_str", name);
+    check_attr("seli_set_str", m, name);
     if (!value)
         seli_error("seli_set_str: the value for '%s' is NULL; pass a string (\"\" is fine)", name);
-    char *copy = xstrdup("seli_set_str", value); /* value may be the old string itself */
-    seli__slot *s = take_slot("seli_set_str", m, name);
-    s->kind = SELI_ATTR_STR;
-    s->v.s = copy;
+    char *copy = seli__xstrdup("seli_set_str", value); /* value may be the old string itself */
+    take_slot("seli_set_str", m, name, SELI_ATTR_STR)->v.s = copy;
 }
 
 const char *seli_get_str(const seli_module *m, const char *name)
@@ -461,16 +364,14 @@ const char *seli_get_str(const seli_module *m, const char *name)
 void seli_set_init(seli_module *m, const char *name, seli_init init)
 {
     char buf[96];
-    check_module("seli_set_init", m, "m");
-    check_name("seli_set_init", name);
+    check_attr("seli_set_init", m, name);
     seli_init_str(init, buf, sizeof buf);
     seli_set_str(m, name, buf);
 }
 
 seli_init seli_get_init(const seli_module *m, const char *name, seli_init fallback)
 {
-    check_module("seli_get_init", m, "m");
-    check_name("seli_get_init", name);
+    check_attr("seli_get_init", m, name);
     seli__slot *s = seli__find_slot(m, name);
     if (!s)
         return fallback;
@@ -483,16 +384,14 @@ seli_init seli_get_init(const seli_module *m, const char *name, seli_init fallba
 
 seli_attr_kind seli_has(const seli_module *m, const char *name)
 {
-    check_module("seli_has", m, "m");
-    check_name("seli_has", name);
+    check_attr("seli_has", m, name);
     seli__slot *s = seli__find_slot(m, name);
     return s ? s->kind : SELI_ATTR_NONE;
 }
 
 void seli_del(seli_module *m, const char *name)
 {
-    check_module("seli_del", m, "m");
-    check_name("seli_del", name);
+    check_attr("seli_del", m, name);
     seli__slot *s = seli__find_slot(m, name);
     if (!s)
         seli_error("seli_del: the %s at '%s' has no attribute '%s' (%s)", m->type->name,
@@ -564,7 +463,7 @@ static void check_shape(const char *op, const seli_module *m, const char *name, 
     for (int i = 0; i < ndim; i++)
         if (shape[i] < 1)
             seli_error("%s: '%s' asked for with shape %s; every dimension must be at least 1", op,
-                       seli__path(m, name), dims_str(ndim, shape));
+                       seli__path(m, name), seli__dims(ndim, shape));
 }
 
 static int shape_equals(const seli_tensor *t, int ndim, const long *shape)
@@ -587,8 +486,7 @@ static seli_tensor *heap_copy(const seli_tensor *value, int on_tape)
 seli_tensor *seli_param(seli_module *m, const char *name, seli_init init, int ndim,
                         const long *shape)
 {
-    check_module("seli_param", m, "m");
-    check_name("seli_param", name);
+    check_attr("seli_param", m, name);
     check_shape("seli_param", m, name, ndim, shape);
     seli__slot *s = seli__find_slot(m, name);
     if (s) {
@@ -602,7 +500,7 @@ seli_tensor *seli_param(seli_module *m, const char *name, seli_init init, int nd
                        "of another shape: call it with inputs like the first ones, or make a "
                        "new module for the new shape",
                        seli__path(m, name), m->type->name, seli__shape(s->v.tensor),
-                       dims_str(ndim, shape));
+                       seli__dims(ndim, shape));
         return s->v.tensor;
     }
     if (!m->has_key)
@@ -617,16 +515,14 @@ seli_tensor *seli_param(seli_module *m, const char *name, seli_init init, int nd
     seli_tensor *t = heap_copy(v, 0);
     seli_scope_end();
     seli_requires_grad(t);
-    s = take_slot("seli_param", m, name);
-    s->kind = SELI_ATTR_PARAM;
+    s = take_slot("seli_param", m, name, SELI_ATTR_PARAM);
     s->v.tensor = t;
     return t;
 }
 
 seli_tensor *seli_get_param(const seli_module *m, const char *name)
 {
-    check_module("seli_get_param", m, "m");
-    check_name("seli_get_param", name);
+    check_attr("seli_get_param", m, name);
     seli__slot *s = seli__find_slot(m, name);
     if (!s)
         seli_error("seli_get_param: the %s at '%s' has no parameter '%s' yet; parameters are "
@@ -638,8 +534,7 @@ seli_tensor *seli_get_param(const seli_module *m, const char *name)
 static seli_tensor *set_tensor(const char *op, seli_module *m, const char *name,
                                const seli_tensor *value, seli_attr_kind kind)
 {
-    check_module(op, m, "m");
-    check_name(op, name);
+    check_attr(op, m, name);
     seli__check(op, value, "value");
     seli__slot *s = seli__find_slot(m, name);
     if (s && s->kind == kind && seli_same_shape(s->v.tensor, value)) {
@@ -648,8 +543,7 @@ static seli_tensor *set_tensor(const char *op, seli_module *m, const char *name,
         return s->v.tensor;
     }
     seli_tensor *t = heap_copy(value, kind == SELI_ATTR_PARAM);
-    s = take_slot(op, m, name);
-    s->kind = kind;
+    s = take_slot(op, m, name, kind);
     s->v.tensor = t;
     return t;
 }
@@ -664,10 +558,10 @@ seli_tensor *seli_set_buffer(seli_module *m, const char *name, const seli_tensor
     return set_tensor("seli_set_buffer", m, name, value, SELI_ATTR_BUFFER);
 }
 
+/* Shaped like seli_param, but each message says what a buffer is. */
 seli_tensor *seli_buffer(seli_module *m, const char *name, int ndim, const long *shape)
 {
-    check_module("seli_buffer", m, "m");
-    check_name("seli_buffer", name);
+    check_attr("seli_buffer", m, name);
     check_shape("seli_buffer", m, name, ndim, shape);
     seli__slot *s = seli__find_slot(m, name);
     if (s) {
@@ -680,12 +574,11 @@ seli_tensor *seli_buffer(seli_module *m, const char *name, int ndim, const long 
                        "with shape %s; did the parameter it belongs to change shape? Make a "
                        "new module for the new shape",
                        seli__path(m, name), m->type->name, seli__shape(s->v.tensor),
-                       dims_str(ndim, shape));
+                       seli__dims(ndim, shape));
         return s->v.tensor;
     }
     seli_tensor *t = seli_tensor_new(ndim, shape);
-    s = take_slot("seli_buffer", m, name);
-    s->kind = SELI_ATTR_BUFFER;
+    s = take_slot("seli_buffer", m, name, SELI_ATTR_BUFFER);
     s->v.tensor = t;
     return t;
 }
@@ -738,7 +631,7 @@ void seli_module_visit(seli_module *m, seli_visit_fn fn, void *ctx)
     if (!fn)
         seli_error("seli_module_visit: the visit function is NULL");
     pathbuf p = {0};
-    p.s = xmalloc("seli_module_visit", 64);
+    p.s = seli__xmalloc("seli_module_visit", 64);
     p.cap = 64;
     p.s[0] = 0;
     visit(m, &p, fn, ctx);
@@ -761,7 +654,7 @@ static void collect_param(const char *path, const seli_attr *a, void *ctx)
         if (!paths || !params)
             seli_error("seli_module_params: out of memory");
     }
-    l->paths[l->n] = xstrdup("seli_module_params", path);
+    l->paths[l->n] = seli__xstrdup("seli_module_params", path);
     l->params[l->n] = a->tensor;
     l->n++;
 }
@@ -809,16 +702,14 @@ static const seli__slot *find_path(const seli_module *m, const char *path)
 
 seli_tensor *seli_module_find_param(const seli_module *m, const char *path)
 {
-    check_module("seli_module_find_param", m, "m");
-    check_name("seli_module_find_param", path);
+    check_attr("seli_module_find_param", m, path);
     const seli__slot *s = find_path(m, path);
     return s && s->kind == SELI_ATTR_PARAM ? s->v.tensor : NULL;
 }
 
 seli_module *seli_module_find(const seli_module *m, const char *path)
 {
-    check_module("seli_module_find", m, "m");
-    check_name("seli_module_find", path);
+    check_attr("seli_module_find", m, path);
     const seli__slot *s = find_path(m, path);
     return s && s->kind == SELI_ATTR_MODULE ? s->v.module : NULL;
 }
@@ -842,13 +733,13 @@ static seli_module *copy_tree(const seli_module *m)
     c->has_key = m->has_key;
     c->key = m->key;
     if (m->n) {
-        c->attrs = xmalloc("seli_module_copy", (size_t)m->n * sizeof *c->attrs);
+        c->attrs = seli__xmalloc("seli_module_copy", (size_t)m->n * sizeof *c->attrs);
         c->cap = m->n;
     }
     for (int i = 0; i < m->n; i++) {
         const seli__slot *s = &m->attrs[i];
         seli__slot *d = &c->attrs[i];
-        d->name = xstrdup("seli_module_copy", s->name);
+        d->name = seli__xstrdup("seli_module_copy", s->name);
         d->kind = s->kind;
         switch (s->kind) {
         case SELI_ATTR_MODULE:
@@ -863,7 +754,7 @@ static seli_module *copy_tree(const seli_module *m)
             d->v.tensor = heap_copy(s->v.tensor, 0);
             break;
         case SELI_ATTR_STR:
-            d->v.s = xstrdup("seli_module_copy", s->v.s);
+            d->v.s = seli__xstrdup("seli_module_copy", s->v.s);
             break;
         default:
             d->v = s->v;

@@ -26,33 +26,13 @@ static int is_scalar_attr(seli_attr_kind k)
     return k == SELI_ATTR_INT || k == SELI_ATTR_FLOAT || k == SELI_ATTR_STR;
 }
 
-/* Append s with &, <, >, " escaped when html is nonzero. */
+/* Append s, escaped for HTML when html is nonzero. */
 static void put_text(seli__text *b, const char *s, int html)
 {
-    if (!html) {
+    if (html)
+        seli__text_put_escaped(b, s);
+    else
         seli__text_put(b, s);
-        return;
-    }
-    char one[2] = {0, 0};
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            seli__text_put(b, "&amp;");
-            break;
-        case '<':
-            seli__text_put(b, "&lt;");
-            break;
-        case '>':
-            seli__text_put(b, "&gt;");
-            break;
-        case '"':
-            seli__text_put(b, "&quot;");
-            break;
-        default:
-            one[0] = *s;
-            seli__text_put(b, one);
-        }
-    }
 }
 
 /* "type(dim=16, slope=0.01)": the type and the scalar attributes. */
@@ -196,11 +176,5 @@ void seli_module_print(const seli_module *m)
 void seli_module_show(const seli_module *m)
 {
     seli__poll_interrupt("seli_module_show"); /* before anything is allocated */
-    char *html = seli_module_html(m);
-    char *text = seli_module_str(m);
-    const char *mimes[2] = {"text/html", "text/plain"};
-    const char *data[2] = {html, text};
-    seli__display_bundle(2, mimes, data, NULL, 0);
-    free(html);
-    free(text);
+    seli__display_html_text(seli_module_html(m), seli_module_str(m));
 }

@@ -49,10 +49,31 @@ SELI_INTERNAL const char *seli__path(const seli_module *m, const char *name);
 SELI_INTERNAL void seli__init_check(const char *op, const char *what, seli_init init, int ndim,
                                     const long *shape);
 
-/* Registration of the built-in layer types (each layer file defines its own). */
-SELI_INTERNAL void seli__register_affine(void);
-SELI_INTERNAL void seli__register_sequential(void);
-SELI_INTERNAL void seli__register_activations(void);
-SELI_INTERNAL void seli__register_norms(void);
+/* --- the type registry (registry.c) --- */
+
+/* The registered type called name, or NULL.  The first use of the registry
+ * registers every built-in type (net.* and opt.*). */
+SELI_INTERNAL seli__type *seli__type_find(const char *name);
+/* Register name with forward (replacing an earlier forward); returns its entry. */
+SELI_INTERNAL seli__type *seli__type_register(const char *name, seli_forward_fn forward);
+/* The check of a type name argument: not NULL, not empty. */
+SELI_INTERNAL void seli__check_type_name(const char *op, const char *type);
+
+/* The forwards of the built-in layers, for registry.c's table (each layer
+ * file defines its own). */
+SELI_INTERNAL seli_tensor *seli__affine_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__linear_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__bias_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__scale_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__sequential_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__relu_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__leaky_relu_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__elu_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__gelu_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__tanh_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__sigmoid_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__softplus_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__layernorm_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__rmsnorm_forward(seli_module *m, int n, seli_tensor *const *xs);
 
 #endif

@@ -19,7 +19,7 @@ static seli_tensor *norm_input(seli_module *m, int n, seli_tensor *const *xs)
     return xs[0];
 }
 
-static seli_tensor *layernorm_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__layernorm_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = norm_input(m, n, xs);
     long d = x->shape[x->ndim - 1];
@@ -32,7 +32,7 @@ static seli_tensor *layernorm_forward(seli_module *m, int n, seli_tensor *const 
     return seli_add(seli_mul(y, scale), offset);
 }
 
-static seli_tensor *rmsnorm_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__rmsnorm_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *x = norm_input(m, n, xs);
     long d = x->shape[x->ndim - 1];
@@ -42,22 +42,16 @@ static seli_tensor *rmsnorm_forward(seli_module *m, int n, seli_tensor *const *x
     return seli_mul(seli_div(x, seli_sqrt(seli_add_scalar(ms, eps))), scale);
 }
 
-void seli__register_norms(void)
-{
-    seli_register("net.LayerNorm", layernorm_forward);
-    seli_register("net.RMSNorm", rmsnorm_forward);
-}
-
 seli_module *seli_net_layernorm(void)
 {
-    seli_module *m = seli_module_new("net.LayerNorm", layernorm_forward);
+    seli_module *m = seli_module_new("net.LayerNorm", seli__layernorm_forward);
     seli_set_float(m, "eps", 1e-6);
     return m;
 }
 
 seli_module *seli_net_rmsnorm(void)
 {
-    seli_module *m = seli_module_new("net.RMSNorm", rmsnorm_forward);
+    seli_module *m = seli_module_new("net.RMSNorm", seli__rmsnorm_forward);
     seli_set_float(m, "eps", 1e-6);
     return m;
 }

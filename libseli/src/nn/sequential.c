@@ -11,7 +11,7 @@
 #include "nn/module_private.h"
 #include "nn/sequential_fusion.h"
 
-static seli_tensor *sequential_forward(seli_module *m, int n, seli_tensor *const *xs)
+seli_tensor *seli__sequential_forward(seli_module *m, int n, seli_tensor *const *xs)
 {
     seli_tensor *y = NULL;
     int first = 1;
@@ -23,7 +23,8 @@ static seli_tensor *sequential_forward(seli_module *m, int n, seli_tensor *const
         while (j < m->n && m->attrs[j].kind != SELI_ATTR_MODULE)
             j++;
         seli_tensor *x = first ? (n == 1 ? xs[0] : NULL) : y;
-        seli_tensor *fused = x && j < m->n ? seli__fused_pair(layer, m->attrs[j].v.module, x) : NULL;
+        seli_tensor *fused =
+            x && j < m->n ? seli__fused_pair(layer, m->attrs[j].v.module, x) : NULL;
         if (fused) {
             y = fused;
             i = j;
@@ -42,15 +43,13 @@ static seli_tensor *sequential_forward(seli_module *m, int n, seli_tensor *const
     return y;
 }
 
-void seli__register_sequential(void) { seli_register("net.Sequential", sequential_forward); }
-
 static void check_seq(const char *op, const seli_module *seq)
 {
     if (!seq)
         seli_error("%s: the Sequential is NULL (create one first, e.g. with seli_net_sequential or "
                    "seli_net_mlp)",
                    op);
-    if (seq->type->forward != sequential_forward)
+    if (seq->type->forward != seli__sequential_forward)
         seli_error("%s: the module is a %s, not a net.Sequential", op, seq->type->name);
 }
 
@@ -105,7 +104,7 @@ seli_module *seli_net_append(seli_module *seq, seli_module *layer)
 seli_module *seli_net_sequential_array(int n, seli_module *const *layers)
 {
     check_layers("seli_net_sequential", n, layers);
-    seli_module *seq = seli_module_new("net.Sequential", sequential_forward);
+    seli_module *seq = seli_module_new("net.Sequential", seli__sequential_forward);
     for (int i = 0; i < n; i++)
         seli_net_append(seq, layers[i]);
     return seq;
@@ -171,7 +170,7 @@ seli_module *seli_net_mlp(int n, const int *widths, seli_module *(*act)(void))
     for (int i = 0; i < n; i++)
         if (widths[i] < 1)
             seli_error("seli_net_mlp: width %d is %d; every width must be >= 1", i, widths[i]);
-    seli_module *seq = seli_module_new("net.Sequential", sequential_forward);
+    seli_module *seq = seli_module_new("net.Sequential", seli__sequential_forward);
     for (int i = 0; i < n; i++) {
         seli_net_append(seq, seli_net_affine(widths[i]));
         if (act && i + 1 < n)

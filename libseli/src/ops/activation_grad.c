@@ -316,3 +316,13 @@ seli_tensor *seli__leaky_relu_bwd(const seli_tensor *a, const seli_tensor *g, fl
         node->f[0] = slope;
     return out;
 }
+
+seli_tensor *seli__gelu_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli__gelu_bwd(n->in[0], g);
+}
+
+seli_tensor *seli__leaky_relu_vjp(const seli_node *n, int i, const seli_tensor *g)
+{
+    return seli__leaky_relu_bwd(n->in[0], g, n->f[0]);
+}

@@ -1,12 +1,12 @@
 /* activation_grad.h: fused activation derivatives (private; activation_grad.c).
  *
- * For unary.c's vjps: one pass each instead of a dozen elementwise ops,
+ * For unary.c's and fused.c's vjps: one pass each instead of a dozen elementwise ops,
  * and differentiable again (second derivatives for gradient penalties and
  * flows). */
 #ifndef SELI_ACT_GRAD_H
 #define SELI_ACT_GRAD_H
 
-#include "core/internal.h"
+#include "autodiff/tape.h"
 
 /* out[i] = gelu(a[i]) (tanh form) for n floats, vectorised. */
 SELI_INTERNAL void seli__gelu_eval(const float *a, float *out, long n);
@@ -17,5 +17,10 @@ SELI_INTERNAL seli_tensor *seli__gelu_bwd(const seli_tensor *a, const seli_tenso
 /* a, g: same shape -> g where a > 0, slope * g elsewhere; on the tape. */
 SELI_INTERNAL seli_tensor *seli__leaky_relu_bwd(const seli_tensor *a, const seli_tensor *g,
                                                 float slope);
+
+/* The vjps of gelu(a) and leaky_relu(a, slope = n->f[0]) for a node whose
+ * input is the pre-activation a: shared by unary.c and the fused layer. */
+SELI_INTERNAL seli_tensor *seli__gelu_vjp(const seli_node *n, int i, const seli_tensor *g);
+SELI_INTERNAL seli_tensor *seli__leaky_relu_vjp(const seli_node *n, int i, const seli_tensor *g);
 
 #endif

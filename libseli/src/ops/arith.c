@@ -23,13 +23,6 @@ seli_tensor *seli__binary_out(const char *op, const seli_tensor *a, const seli_t
     return seli__alloc(op, ndim, shape);
 }
 
-/* A unary op's result: a checked, the output shaped like a. */
-static seli_tensor *unary_out(const char *op, const seli_tensor *a)
-{
-    seli__check(op, a, "a");
-    return seli__alloc_like(a);
-}
-
 /* --- binary ops: a, b -> broadcast(a, b) --- */
 
 static seli_tensor *add_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -39,10 +32,7 @@ static seli_tensor *add_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_add(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_add", a, b);
-    SELI__BINARY_LOOP(out, a, b, av + bv);
-    seli__record(out, "seli_add", add_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_add", a, b, av + bv, add_vjp);
 }
 
 static seli_tensor *sub_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -52,10 +42,7 @@ static seli_tensor *sub_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_sub(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_sub", a, b);
-    SELI__BINARY_LOOP(out, a, b, av - bv);
-    seli__record(out, "seli_sub", sub_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_sub", a, b, av - bv, sub_vjp);
 }
 
 static seli_tensor *mul_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -65,10 +52,7 @@ static seli_tensor *mul_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_mul(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_mul", a, b);
-    SELI__BINARY_LOOP(out, a, b, av * bv);
-    seli__record(out, "seli_mul", mul_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_mul", a, b, av * bv, mul_vjp);
 }
 
 /* d(a/b)/da = 1/b;  d(a/b)/db = -a/b^2 = -out/b */
@@ -82,18 +66,7 @@ static seli_tensor *div_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_div(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_div", a, b);
-    SELI__BINARY_LOOP(out, a, b, av / bv);
-    seli__record(out, "seli_div", div_vjp, a, b, NULL);
-    return out;
-}
-
-/* 1 where a > 0, else 0 (a constant). */
-static seli_tensor *positive_mask(const seli_tensor *a)
-{
-    seli_tensor *m = seli__alloc_like(a);
-    SELI__UNARY_LOOP(m, a, xv > 0 ? 1.0f : 0.0f);
-    return m;
+    SELI__BINARY_OP("seli_div", a, b, av / bv, div_vjp);
 }
 
 /* d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log(a), taken as 0 where a <= 0
@@ -103,17 +76,14 @@ static seli_tensor *pow_vjp(const seli_node *n, int i, const seli_tensor *g)
     const seli_tensor *a = n->in[0], *b = n->in[1];
     if (i == 0)
         return seli__unbroadcast(seli_mul(g, seli_mul(b, seli_pow(a, seli_add_scalar(b, -1)))), a);
-    seli_tensor *pos = positive_mask(a);
+    seli_tensor *pos = seli__positive_mask(a);
     seli_tensor *log_a = seli_mul(seli_log(seli_where(pos, a, seli_scalar(1))), pos);
     return seli__unbroadcast(seli_mul(g, seli_mul(n->out, log_a)), b);
 }
 
 seli_tensor *seli_pow(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_pow", a, b);
-    SELI__BINARY_LOOP(out, a, b, powf(av, bv));
-    seli__record(out, "seli_pow", pow_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_pow", a, b, powf(av, bv), pow_vjp);
 }
 
 /* Where the gradient of maximum(a, b) goes: 1 where a wins, 1/2 on ties, else
@@ -136,10 +106,7 @@ static seli_tensor *maximum_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_maximum(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_maximum", a, b);
-    SELI__BINARY_LOOP(out, a, b, av >= bv || av != av ? av : bv);
-    seli__record(out, "seli_maximum", maximum_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_maximum", a, b, av >= bv || av != av ? av : bv, maximum_vjp);
 }
 
 static seli_tensor *minimum_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -150,10 +117,7 @@ static seli_tensor *minimum_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_minimum(const seli_tensor *a, const seli_tensor *b)
 {
-    seli_tensor *out = seli__binary_out("seli_minimum", a, b);
-    SELI__BINARY_LOOP(out, a, b, av <= bv || av != av ? av : bv);
-    seli__record(out, "seli_minimum", minimum_vjp, a, b, NULL);
-    return out;
+    SELI__BINARY_OP("seli_minimum", a, b, av <= bv || av != av ? av : bv, minimum_vjp);
 }
 
 /* --- where: cond, a, b -> broadcast(cond, a, b) --- */
@@ -215,10 +179,7 @@ seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const sel
 
 seli_tensor *seli_add_scalar(const seli_tensor *a, float s)
 {
-    seli_tensor *out = unary_out("seli_add_scalar", a);
-    SELI__UNARY_LOOP(out, a, xv + s);
-    seli__record(out, "seli_add_scalar", add_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_add_scalar", a, xv + s, add_vjp);
 }
 
 static seli_tensor *mul_scalar_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -228,7 +189,7 @@ static seli_tensor *mul_scalar_vjp(const seli_node *n, int i, const seli_tensor 
 
 seli_tensor *seli_mul_scalar(const seli_tensor *a, float s)
 {
-    seli_tensor *out = unary_out("seli_mul_scalar", a);
+    seli_tensor *out = seli__unary_out("seli_mul_scalar", a);
     SELI__UNARY_LOOP(out, a, xv * s);
     seli_node *node = seli__record(out, "seli_mul_scalar", mul_scalar_vjp, a, NULL, NULL);
     if (node)
@@ -252,7 +213,7 @@ static seli_tensor *pow_scalar_vjp(const seli_node *n, int i, const seli_tensor 
 
 seli_tensor *seli_pow_scalar(const seli_tensor *a, float p)
 {
-    seli_tensor *out = unary_out("seli_pow_scalar", a);
+    seli_tensor *out = seli__unary_out("seli_pow_scalar", a);
     if (p == 2)
         SELI__UNARY_LOOP(out, a, xv * xv);
     else if (p == 1)
@@ -303,13 +264,7 @@ seli_tensor *seli_clamp(const seli_tensor *a, float low, float high)
 
 static seli_tensor *neg_vjp(const seli_node *n, int i, const seli_tensor *g) { return seli_neg(g); }
 
-seli_tensor *seli_neg(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_neg", a);
-    SELI__UNARY_LOOP(out, a, -xv);
-    seli__record(out, "seli_neg", neg_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_neg(const seli_tensor *a) { SELI__UNARY_OP("seli_neg", a, -xv, neg_vjp); }
 
 static seli_tensor *square_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
@@ -318,10 +273,7 @@ static seli_tensor *square_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_square(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_square", a);
-    SELI__UNARY_LOOP(out, a, xv * xv);
-    seli__record(out, "seli_square", square_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_square", a, xv * xv, square_vjp);
 }
 
 /* d|a|/da = sign(a) (0 at 0), a constant mask */
@@ -332,10 +284,4 @@ static seli_tensor *abs_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, sign);
 }
 
-seli_tensor *seli_abs(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_abs", a);
-    SELI__UNARY_LOOP(out, a, fabsf(xv));
-    seli__record(out, "seli_abs", abs_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_abs(const seli_tensor *a) { SELI__UNARY_OP("seli_abs", a, fabsf(xv), abs_vjp); }

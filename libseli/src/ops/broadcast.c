@@ -8,19 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
 #include "autodiff/tape.h"
-
-/* "[3, 4]" for an explicit (ndim, shape), into buf. */
-static const char *shape_text(char *buf, int n, int ndim, const long *shape)
-{
-    int used = snprintf(buf, (size_t)n, "[");
-    for (int d = 0; d < ndim && used < n; d++)
-        used += snprintf(buf + used, (size_t)(n - used), d ? ", %ld" : "%ld", shape[d]);
-    if (used < n)
-        snprintf(buf + used, (size_t)(n - used), "]");
-    return buf;
-}
+#include "ops/elementwise.h"
 
 void seli__broadcast_shape(const char *op, const seli_tensor *a, const seli_tensor *b, int *ndim,
                            long *shape)
@@ -84,12 +73,10 @@ seli_tensor *seli_broadcast_to(const seli_tensor *a, int ndim, const long *shape
 {
     seli__check("seli_broadcast_to", a, "a");
     check_shape_arg("seli_broadcast_to", ndim, shape);
-    if (!stretches_to(a->ndim, a->shape, ndim, shape)) {
-        char buf[160];
+    if (!stretches_to(a->ndim, a->shape, ndim, shape))
         seli_error("seli_broadcast_to: a of shape %s does not broadcast to %s (aligned on the "
                    "right, each dimension of a must equal the target's or be 1)",
-                   seli__shape(a), shape_text(buf, sizeof buf, ndim, shape));
-    }
+                   seli__shape(a), seli__dims(ndim, shape));
     seli_tensor *out = seli__alloc("seli_broadcast_to", ndim, shape);
     float *o = out->data;
     const float *x = a->data;
@@ -100,19 +87,14 @@ seli_tensor *seli_broadcast_to(const seli_tensor *a, int ndim, const long *shape
         for (long k = 0; k < n; k++)
             o[k] = x[0];
     } else if (n > 0) {
-        long st[SELI_MAX_DIMS], idx[SELI_MAX_DIMS] = {0};
-        seli__broadcast_strides(a, ndim, shape, st);
-        long inner = shape[ndim - 1], is = st[ndim - 1], off = 0;
-        for (long r = 0; r < n; r += inner) {
-            for (long k = 0; k < inner; k++)
-                o[r + k] = x[off + k * is];
-            for (int d = ndim - 2; d >= 0; d--) {
-                off += st[d];
-                if (++idx[d] < shape[d])
-                    break;
-                off -= st[d] * shape[d];
-                idx[d] = 0;
-            }
+        seli__bcast it; /* out's rows, each reading a's elements with stride 0 or 1 */
+        seli__bcast_begin(&it, out, 1, &a);
+        for (long r = 0; r < n; r += it.inner) {
+            const float *xr = x + it.off[0];
+            long is = it.is[0];
+            for (long k = 0; k < it.inner; k++)
+                o[r + k] = xr[k * is];
+            seli__bcast_next(&it, 1);
         }
     }
     seli__record(out, "seli_broadcast_to", broadcast_to_vjp, a, NULL, NULL);
@@ -125,16 +107,16 @@ static seli_tensor *sum_to_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_broadcast_to(g, n->in[0]->ndim, n->in[0]->shape);
 }
 
+/* The mirror of seli_broadcast_to: the same steps the other way round, each
+ * with its own check and loop. */
 seli_tensor *seli_sum_to(const seli_tensor *a, int ndim, const long *shape)
 {
     seli__check("seli_sum_to", a, "a");
     check_shape_arg("seli_sum_to", ndim, shape);
-    if (!stretches_to(ndim, shape, a->ndim, a->shape)) {
-        char buf[160];
+    if (!stretches_to(ndim, shape, a->ndim, a->shape))
         seli_error("seli_sum_to: cannot sum a of shape %s down to %s (the target must "
                    "broadcast to a's shape: aligned on the right, each dimension equal or 1)",
-                   seli__shape(a), shape_text(buf, sizeof buf, ndim, shape));
-    }
+                   seli__shape(a), seli__dims(ndim, shape));
     seli_tensor *out = seli__alloc("seli_sum_to", ndim, shape);
     float *o = out->data;
     const float *x = a->data;
@@ -149,27 +131,21 @@ seli_tensor *seli_sum_to(const seli_tensor *a, int ndim, const long *shape)
     } else {
         memset(o, 0, sizeof(float) * (size_t)out->size);
         if (n > 0) {
-            int nd = a->ndim;
-            long st[SELI_MAX_DIMS], idx[SELI_MAX_DIMS] = {0};
-            seli__broadcast_strides(out, nd, a->shape, st);
-            long inner = a->shape[nd - 1], is = st[nd - 1], off = 0;
-            for (long r = 0; r < n; r += inner) {
-                if (is == 0) {
+            const seli_tensor *ops[1] = {out};
+            seli__bcast it; /* a's rows, each adding into out with stride 0 or 1 */
+            seli__bcast_begin(&it, a, 1, ops);
+            for (long r = 0; r < n; r += it.inner) {
+                float *orow = o + it.off[0];
+                if (it.is[0] == 0) {
                     float s = 0;
-                    for (long k = 0; k < inner; k++)
+                    for (long k = 0; k < it.inner; k++)
                         s += x[r + k];
-                    o[off] += s;
+                    orow[0] += s;
                 } else {
-                    for (long k = 0; k < inner; k++)
-                        o[off + k] += x[r + k];
+                    for (long k = 0; k < it.inner; k++)
+                        orow[k] += x[r + k];
                 }
-                for (int d = nd - 2; d >= 0; d--) {
-                    off += st[d];
-                    if (++idx[d] < a->shape[d])
-                        break;
-                    off -= st[d] * a->shape[d];
-                    idx[d] = 0;
-                }
+                seli__bcast_next(&it, 1);
             }
         }
     }

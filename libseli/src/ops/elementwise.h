@@ -58,7 +58,9 @@ static inline void seli__bcast_next(seli__bcast *it, int nt)
     }
 }
 
-/* out = EXPR(av, bv) elementwise, out having the broadcast shape of a and b. */
+/* out = EXPR(av, bv) elementwise, out having the broadcast shape of a and b.
+ * The two scalar branches mirror each other on purpose: each is a flat loop
+ * that the compiler vectorises with the scalar hoisted out. */
 #define SELI__BINARY_LOOP(out, a, b, EXPR)                                                         \
     do {                                                                                           \
         float *restrict o_ = (out)->data;                                                          \
@@ -113,5 +115,40 @@ static inline void seli__bcast_next(seli__bcast *it, int nt)
  * binary elementwise op with their broadcast shape.  `op` names the caller. */
 SELI_INTERNAL seli_tensor *seli__binary_out(const char *op, const seli_tensor *a,
                                             const seli_tensor *b);
+/* The body of a binary op: check a and b, out = EXPR(av, bv) with
+ * broadcasting, record vjp with inputs a and b, and return out. */
+#define SELI__BINARY_OP(op, a, b, EXPR, vjp)                                                       \
+    do {                                                                                           \
+        seli_tensor *out_ = seli__binary_out(op, a, b);                                            \
+        SELI__BINARY_LOOP(out_, a, b, EXPR);                                                       \
+        seli__record(out_, op, vjp, a, b, NULL);                                                   \
+        return out_;                                                                               \
+    } while (0)
+
+/* Check a (not NULL, alive) and allocate the result of a unary elementwise op,
+ * shaped like a.  `op` names the caller. */
+static inline seli_tensor *seli__unary_out(const char *op, const seli_tensor *a)
+{
+    seli__check(op, a, "a");
+    return seli__alloc_like(a);
+}
+
+/* The body of a unary op: check a, out = EXPR(xv) elementwise, record vjp
+ * with a as the input, and return out. */
+#define SELI__UNARY_OP(op, a, EXPR, vjp)                                                           \
+    do {                                                                                           \
+        seli_tensor *out_ = seli__unary_out(op, a);                                                \
+        SELI__UNARY_LOOP(out_, a, EXPR);                                                           \
+        seli__record(out_, op, vjp, a, NULL, NULL);                                                \
+        return out_;                                                                               \
+    } while (0)
+
+/* 1 where a > 0, else 0: a constant mask shaped like a, for piecewise vjps. */
+static inline seli_tensor *seli__positive_mask(const seli_tensor *a)
+{
+    seli_tensor *m = seli__alloc_like(a);
+    SELI__UNARY_LOOP(m, a, xv > 0 ? 1.0f : 0.0f);
+    return m;
+}
 
 #endif

@@ -229,11 +229,22 @@ static seli_tensor *mm(const seli_tensor *a, const seli_tensor *b, int ta, int t
     return out;
 }
 
+/* The batch dimensions of a and b (all but the last two) must broadcast. */
+static void check_batch_dims(const seli_tensor *a, const seli_tensor *b)
+{
+    for (int d = 3; d <= a->ndim && d <= b->ndim; d++) {
+        long ea = a->shape[a->ndim - d], eb = b->shape[b->ndim - d];
+        if (ea != eb && ea != 1 && eb != 1)
+            seli_error("seli_matmul: a is %s but b is %s: the batch dimensions %ld and %ld (axis "
+                       "-%d) do not broadcast; each pair must be equal or one of them 1",
+                       seli__shape(a), seli__shape(b), ea, eb, d);
+    }
+}
+
 /* op(a) @ op(b) for operands of at least 2 dimensions, op transposing the
  * last two axes when its flag is set: x @ w^T without copying w^T.  For
- * libseli's own files (declaration requested for internal.h). */
-SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta,
-                                          int tb)
+ * libseli's own files (declared in core/internal.h). */
+seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tensor *b, int ta, int tb)
 {
     seli__check("seli_matmul", a, "a");
     seli__check("seli_matmul", b, "b");
@@ -246,13 +257,7 @@ SELI_INTERNAL seli_tensor *seli__matmul_t(const seli_tensor *a, const seli_tenso
                    "agree",
                    seli__shape(a), ta ? " (transposed)" : "", seli__shape(b),
                    tb ? " (transposed)" : "", op_cols(a, ta), op_rows(b, tb));
-    for (int d = 3; d <= a->ndim && d <= b->ndim; d++) {
-        long ea = a->shape[a->ndim - d], eb = b->shape[b->ndim - d];
-        if (ea != eb && ea != 1 && eb != 1)
-            seli_error("seli_matmul: a is %s but b is %s: the batch dimensions %ld and %ld (axis "
-                       "-%d) do not broadcast; each pair must be equal or one of them 1",
-                       seli__shape(a), seli__shape(b), ea, eb, d);
-    }
+    check_batch_dims(a, b);
     return mm(a, b, ta != 0, tb != 0);
 }
 
@@ -272,13 +277,7 @@ seli_tensor *seli_matmul(const seli_tensor *a, const seli_tensor *b)
                    "seli_transpose?)",
                    seli__shape(a), seli__shape(b), ka, kb,
                    b->ndim == 1 ? "only" : "second-to-last");
-    for (int d = 3; d <= a->ndim && d <= b->ndim; d++) {
-        long ea = a->shape[a->ndim - d], eb = b->shape[b->ndim - d];
-        if (ea != eb && ea != 1 && eb != 1)
-            seli_error("seli_matmul: a is %s but b is %s: the batch dimensions %ld and %ld (axis "
-                       "-%d) do not broadcast; each pair must be equal or one of them 1",
-                       seli__shape(a), seli__shape(b), ea, eb, d);
-    }
+    check_batch_dims(a, b);
     if (a->ndim >= 2 && b->ndim >= 2)
         return mm(a, b, 0, 0);
     /* A vector operand: [k] -> [1, k] on the left, [k, 1] on the right, and

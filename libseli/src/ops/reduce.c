@@ -23,27 +23,32 @@ static int reduced_shape(const seli_tensor *a, int axis, int keepdims, long *s)
     return nd;
 }
 
-static void split_axis(const seli_tensor *a, int axis, long *outer, long *n, long *inner)
-{
-    long o = 1, in = 1;
-    for (int i = 0; i < axis; i++)
-        o *= a->shape[i];
-    for (int i = axis + 1; i < a->ndim; i++)
-        in *= a->shape[i];
-    *outer = o;
-    *n = a->shape[axis];
-    *inner = in;
-}
+/* An axis reduction, a [outer..., n, inner...] -> [outer..., inner...], seen
+ * around its normalised axis. */
+typedef struct reduction {
+    int axis;
+    long outer, n, inner;
+} reduction;
 
-/* Checks shared by the axis reductions; returns the normalised axis. */
-static int reduce_check(const char *op, const seli_tensor *a, int axis)
+/* The start of op(a, axis, keepdims): check a and the axis (and that the
+ * axis is not empty, when `of_nothing` names what an empty one leaves
+ * undefined: "mean"), fill r and return the result, data uninitialised. */
+static seli_tensor *reduce_begin(const char *op, const seli_tensor *a, int axis, int keepdims,
+                                 const char *of_nothing, reduction *r)
 {
     seli__check(op, a, "a");
     if (a->ndim == 0)
         seli_error("%s: a is a scalar [] and has no axis to reduce (a scalar is already "
                    "reduced; use it directly)",
                    op);
-    return seli__axis(op, a, axis);
+    r->axis = seli__axis(op, a, axis);
+    seli__split_axis(a, r->axis, &r->outer, &r->n, &r->inner);
+    if (of_nothing && r->n == 0)
+        seli_error("%s: axis %d of a %s is empty; the %s of nothing is undefined", op, axis,
+                   seli__shape(a), of_nothing);
+    long s[SELI_MAX_DIMS];
+    int nd = reduced_shape(a, r->axis, keepdims, s);
+    return seli__alloc(op, nd, s);
 }
 
 /* g has the reduced shape of in (node fields i[0] = axis, i[1] = keepdims):
@@ -102,13 +107,10 @@ static seli_tensor *sum_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_sum(const seli_tensor *a, int axis, int keepdims)
 {
-    int ax = reduce_check("seli_sum", a, axis);
-    long s[SELI_MAX_DIMS], outer, n, inner;
-    int nd = reduced_shape(a, ax, keepdims, s);
-    split_axis(a, ax, &outer, &n, &inner);
-    seli_tensor *out = seli__alloc("seli_sum", nd, s);
-    sum_data(a->data, outer, n, inner, out->data);
-    note_axis(seli__record(out, "seli_sum", sum_vjp, a, NULL, NULL), ax, keepdims);
+    reduction r;
+    seli_tensor *out = reduce_begin("seli_sum", a, axis, keepdims, NULL, &r);
+    sum_data(a->data, r.outer, r.n, r.inner, out->data);
+    note_axis(seli__record(out, "seli_sum", sum_vjp, a, NULL, NULL), r.axis, keepdims);
     return out;
 }
 
@@ -124,19 +126,13 @@ static seli_tensor *mean_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_mean(const seli_tensor *a, int axis, int keepdims)
 {
-    int ax = reduce_check("seli_mean", a, axis);
-    long s[SELI_MAX_DIMS], outer, n, inner;
-    int nd = reduced_shape(a, ax, keepdims, s);
-    split_axis(a, ax, &outer, &n, &inner);
-    if (n == 0)
-        seli_error("seli_mean: axis %d of a %s is empty; the mean of nothing is undefined", axis,
-                   seli__shape(a));
-    seli_tensor *out = seli__alloc("seli_mean", nd, s);
-    sum_data(a->data, outer, n, inner, out->data);
-    float scale = 1.0f / (float)n;
+    reduction r;
+    seli_tensor *out = reduce_begin("seli_mean", a, axis, keepdims, "mean", &r);
+    sum_data(a->data, r.outer, r.n, r.inner, out->data);
+    float scale = 1.0f / (float)r.n;
     for (long k = 0; k < out->size; k++)
         out->data[k] *= scale;
-    note_axis(seli__record(out, "seli_mean", mean_vjp, a, NULL, NULL), ax, keepdims);
+    note_axis(seli__record(out, "seli_mean", mean_vjp, a, NULL, NULL), r.axis, keepdims);
     return out;
 }
 
@@ -173,28 +169,22 @@ static void max_data(const float *a, long outer, long n, long inner, float *out,
 
 seli_tensor *seli_max(const seli_tensor *a, int axis, int keepdims)
 {
-    int ax = reduce_check("seli_max", a, axis);
-    long s[SELI_MAX_DIMS], outer, n, inner;
-    int nd = reduced_shape(a, ax, keepdims, s);
-    split_axis(a, ax, &outer, &n, &inner);
-    if (n == 0)
-        seli_error("seli_max: axis %d of a %s is empty; the maximum of nothing is undefined", axis,
-                   seli__shape(a));
-    seli_tensor *out = seli__alloc("seli_max", nd, s);
+    reduction r;
+    seli_tensor *out = reduce_begin("seli_max", a, axis, keepdims, "maximum", &r);
     if (!seli__recording(a, NULL, NULL)) {
-        max_data(a->data, outer, n, inner, out->data, NULL);
+        max_data(a->data, r.outer, r.n, r.inner, out->data, NULL);
         return out;
     }
     /* Recording: remember where each maximum was, as a mask shaped like a. */
     seli_tensor *mask = seli__alloc_like(a);
-    long *arg = seli__scope_alloc((size_t)(outer * inner) * sizeof(long));
-    max_data(a->data, outer, n, inner, out->data, arg);
+    long *arg = seli__scope_alloc((size_t)(r.outer * r.inner) * sizeof(long));
+    max_data(a->data, r.outer, r.n, r.inner, out->data, arg);
     memset(mask->data, 0, (size_t)mask->size * sizeof(float));
-    for (long o = 0; o < outer; o++)
-        for (long i = 0; i < inner; i++)
-            mask->data[(o * n + arg[o * inner + i]) * inner + i] = 1.0f;
+    for (long o = 0; o < r.outer; o++)
+        for (long i = 0; i < r.inner; i++)
+            mask->data[(o * r.n + arg[o * r.inner + i]) * r.inner + i] = 1.0f;
     seli_node *node = seli__record(out, "seli_max", max_vjp, a, NULL, NULL);
-    note_axis(node, ax, keepdims);
+    note_axis(node, r.axis, keepdims);
     node->aux = mask;
     return out;
 }
@@ -220,11 +210,9 @@ static seli_tensor *logsumexp_vjp(const seli_node *n, int i, const seli_tensor *
 
 seli_tensor *seli_logsumexp(const seli_tensor *a, int axis, int keepdims)
 {
-    int ax = reduce_check("seli_logsumexp", a, axis);
-    long s[SELI_MAX_DIMS], outer, n, inner;
-    int nd = reduced_shape(a, ax, keepdims, s);
-    split_axis(a, ax, &outer, &n, &inner);
-    seli_tensor *out = seli__alloc("seli_logsumexp", nd, s);
+    reduction red;
+    seli_tensor *out = reduce_begin("seli_logsumexp", a, axis, keepdims, NULL, &red);
+    long outer = red.outer, n = red.n, inner = red.inner;
     for (long o = 0; o < outer; o++)
         for (long i = 0; i < inner; i++) {
             const float *p = a->data + o * n * inner + i;
@@ -243,7 +231,8 @@ seli_tensor *seli_logsumexp(const seli_tensor *a, int axis, int keepdims)
             }
             out->data[o * inner + i] = r;
         }
-    note_axis(seli__record(out, "seli_logsumexp", logsumexp_vjp, a, NULL, NULL), ax, keepdims);
+    note_axis(seli__record(out, "seli_logsumexp", logsumexp_vjp, a, NULL, NULL), red.axis,
+              keepdims);
     return out;
 }
 

@@ -13,29 +13,6 @@
 
 #include "autodiff/tape.h"
 
-/* "[3, -1]" for a shape that is not (yet) a tensor's. */
-static const char *dims_str(char *buf, size_t n, int ndim, const long *shape)
-{
-    size_t used = (size_t)snprintf(buf, n, "[");
-    for (int i = 0; i < ndim && used < n; i++)
-        used += (size_t)snprintf(buf + used, n - used, i ? ", %ld" : "%ld", shape[i]);
-    if (used < n)
-        snprintf(buf + used, n - used, "]");
-    return buf;
-}
-
-/* Split t's shape around axis: [outer..., n, inner...]. */
-static void split_axis(const seli_tensor *t, int axis, long *outer, long *inner)
-{
-    long o = 1, in = 1;
-    for (int i = 0; i < axis; i++)
-        o *= t->shape[i];
-    for (int i = axis + 1; i < t->ndim; i++)
-        in *= t->shape[i];
-    *outer = o;
-    *inner = in;
-}
-
 /* ------------------------------------------------------------------ reshape */
 
 /* a: any -> shape (same number of elements) */
@@ -57,19 +34,18 @@ seli_tensor *seli_reshape(const seli_tensor *a, int ndim, const long *shape)
     long s[SELI_MAX_DIMS];
     long known = 1;
     int infer = -1;
-    char buf[128];
     for (int i = 0; i < ndim; i++) {
         s[i] = shape[i];
         if (shape[i] == -1) {
             if (infer >= 0)
                 seli_error("seli_reshape: the new shape %s has more than one -1; only one "
                            "dimension can be inferred",
-                           dims_str(buf, sizeof buf, ndim, shape));
+                           seli__dims(ndim, shape));
             infer = i;
         } else if (shape[i] < 0) {
             seli_error("seli_reshape: the new shape %s has a negative size; sizes must be >= 0 "
                        "(or -1 once, to infer it)",
-                       dims_str(buf, sizeof buf, ndim, shape));
+                       seli__dims(ndim, shape));
         } else {
             known *= shape[i];
         }
@@ -78,12 +54,12 @@ seli_tensor *seli_reshape(const seli_tensor *a, int ndim, const long *shape)
         if (known == 0 || a->size % known != 0)
             seli_error("seli_reshape: cannot reshape a of shape %s (%ld elements) into %s: no "
                        "size for -1 makes the element counts agree",
-                       seli__shape(a), a->size, dims_str(buf, sizeof buf, ndim, shape));
+                       seli__shape(a), a->size, seli__dims(ndim, shape));
         s[infer] = a->size / known;
     } else if (known != a->size) {
         seli_error("seli_reshape: cannot reshape a of shape %s (%ld elements) into %s (%ld "
                    "elements); the element counts must agree",
-                   seli__shape(a), a->size, dims_str(buf, sizeof buf, ndim, shape), known);
+                   seli__shape(a), a->size, seli__dims(ndim, shape), known);
     }
     seli_tensor *out = seli__alloc("seli_reshape", ndim, s);
     memcpy(out->data, a->data, (size_t)a->size * sizeof(float));
@@ -290,7 +266,7 @@ static seli_tensor *concat_checked(int n, seli_tensor *const *ts, int axis)
         s[axis] += len[k];
     }
     long outer, inner;
-    split_axis(a, axis, &outer, &inner);
+    seli__split_axis(a, axis, &outer, NULL, &inner);
     seli_tensor *out = seli__alloc("seli_concat", a->ndim, s);
     concat_data(n, ts, len, outer, inner, out->data);
     if (record) {
@@ -302,16 +278,22 @@ static seli_tensor *concat_checked(int n, seli_tensor *const *ts, int axis)
     return out;
 }
 
-seli_tensor *seli_concat(int n, seli_tensor *const *ts, int axis)
+/* The list of op(n, ts, axis): n >= 1 live tensors. */
+static void check_list(const char *op, int n, seli_tensor *const *ts)
 {
     if (n < 1 || !ts)
-        seli_error("seli_concat: got %d tensors%s; pass n >= 1 and an array of n tensors", n,
+        seli_error("%s: got %d tensors%s; pass n >= 1 and an array of n tensors", op, n,
                    ts ? "" : " and a NULL array");
     for (int k = 0; k < n; k++) {
         char name[32];
         snprintf(name, sizeof name, "ts[%d]", k);
-        seli__check("seli_concat", ts[k], name);
+        seli__check(op, ts[k], name);
     }
+}
+
+seli_tensor *seli_concat(int n, seli_tensor *const *ts, int axis)
+{
+    check_list("seli_concat", n, ts);
     const seli_tensor *a = ts[0];
     if (a->ndim == 0)
         seli_error("seli_concat: ts[0] is a scalar []; concat joins along an existing axis (use "
@@ -332,14 +314,7 @@ seli_tensor *seli_concat(int n, seli_tensor *const *ts, int axis)
 
 seli_tensor *seli_stack(int n, seli_tensor *const *ts, int axis)
 {
-    if (n < 1 || !ts)
-        seli_error("seli_stack: got %d tensors%s; pass n >= 1 and an array of n tensors", n,
-                   ts ? "" : " and a NULL array");
-    for (int k = 0; k < n; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "ts[%d]", k);
-        seli__check("seli_stack", ts[k], name);
-    }
+    check_list("seli_stack", n, ts);
     const seli_tensor *a = ts[0];
     int ax = axis < 0 ? axis + a->ndim + 1 : axis;
     if (ax < 0 || ax > a->ndim)
@@ -407,11 +382,11 @@ static seli_tensor *unslice_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 static seli_tensor *unslice(const seli_tensor *g, int axis, long n, long start, long step)
 {
-    long s[SELI_MAX_DIMS], outer, inner, len = g->shape[axis];
+    long s[SELI_MAX_DIMS], outer, len, inner;
     for (int i = 0; i < g->ndim; i++)
         s[i] = g->shape[i];
     s[axis] = n;
-    split_axis(g, axis, &outer, &inner);
+    seli__split_axis(g, axis, &outer, &len, &inner);
     seli_tensor *out = seli__alloc("seli_slice", g->ndim, s);
     memset(out->data, 0, (size_t)out->size * sizeof(float));
     for (long o = 0; o < outer; o++)
@@ -428,6 +403,8 @@ static seli_tensor *unslice(const seli_tensor *g, int axis, long n, long start, 
     return out;
 }
 
+/* Shaped like unslice above, its mirror: one copies lines out, the other
+ * back in; each keeps its own plain copy loop. */
 seli_tensor *seli_slice(const seli_tensor *a, int axis, long start, long stop, long step)
 {
     seli__check("seli_slice", a, "a");
@@ -451,7 +428,7 @@ seli_tensor *seli_slice(const seli_tensor *a, int axis, long start, long stop, l
     for (int i = 0; i < a->ndim; i++)
         s[i] = a->shape[i];
     s[ax] = len;
-    split_axis(a, ax, &outer, &inner);
+    seli__split_axis(a, ax, &outer, NULL, &inner);
     seli_tensor *out = seli__alloc("seli_slice", a->ndim, s);
     for (long o = 0; o < outer; o++) {
         if (step == 1) {
@@ -562,7 +539,7 @@ seli_tensor *seli_take(const seli_tensor *a, const seli_tensor *index, int axis)
     }
     long s[SELI_MAX_DIMS], outer, inner, k = index->size;
     int nd = take_shape(a, index, ax, s);
-    split_axis(a, ax, &outer, &inner);
+    seli__split_axis(a, ax, &outer, NULL, &inner);
     seli_tensor *out = seli__alloc("seli_take", nd, s);
     for (long o = 0; o < outer; o++)
         for (long j = 0; j < k; j++) {

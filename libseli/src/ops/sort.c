@@ -93,11 +93,8 @@ static void radix_argsort(uint32_t *keys, uint32_t *perm, long n, uint32_t *tmp_
 /* The stable argsort of every line of a along axis, as floats shaped like a. */
 static seli_tensor *argsort_data(const seli_tensor *a, int axis)
 {
-    long outer = 1, n = a->shape[axis], inner = 1;
-    for (int i = 0; i < axis; i++)
-        outer *= a->shape[i];
-    for (int i = axis + 1; i < a->ndim; i++)
-        inner *= a->shape[i];
+    long outer, n, inner;
+    seli__split_axis(a, axis, &outer, &n, &inner);
     seli_tensor *out = seli__alloc("seli_argsort", a->ndim, a->shape);
     if (a->size == 0)
         return out;
@@ -146,11 +143,8 @@ static seli_tensor *gather_along(const seli_tensor *x, const seli_tensor *perm, 
 /* The inverse of a permutation along axis: inv[perm[j]] = j on every line. */
 static seli_tensor *invert(const seli_tensor *perm, int axis)
 {
-    long outer = 1, n = perm->shape[axis], inner = 1;
-    for (int i = 0; i < axis; i++)
-        outer *= perm->shape[i];
-    for (int i = axis + 1; i < perm->ndim; i++)
-        inner *= perm->shape[i];
+    long outer, n, inner;
+    seli__split_axis(perm, axis, &outer, &n, &inner);
     seli_tensor *inv = seli__alloc_like(perm);
     for (long o = 0; o < outer; o++)
         for (long i = 0; i < inner; i++) {
@@ -171,15 +165,13 @@ static seli_tensor *gather_vjp(const seli_node *n, int i, const seli_tensor *g)
 }
 
 /* out[.., j, ..] = x[.., perm[j], ..] along axis, with perm a permutation of
- * every line (perm shaped like x). */
+ * every line (perm shaped like x).  The same line walk as invert(), a gather
+ * where invert scatters: two plain loops read better than one with a flag. */
 static seli_tensor *gather_along(const seli_tensor *x, const seli_tensor *perm, int axis,
                                  const char *op)
 {
-    long outer = 1, n = x->shape[axis], inner = 1;
-    for (int i = 0; i < axis; i++)
-        outer *= x->shape[i];
-    for (int i = axis + 1; i < x->ndim; i++)
-        inner *= x->shape[i];
+    long outer, n, inner;
+    seli__split_axis(x, axis, &outer, &n, &inner);
     seli_tensor *out = seli__alloc_like(x);
     for (long o = 0; o < outer; o++)
         for (long i = 0; i < inner; i++) {

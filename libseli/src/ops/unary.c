@@ -11,13 +11,6 @@
 #include "autodiff/tape.h"
 #include "ops/activation_grad.h"
 
-/* A unary op's result: a checked, the output shaped like a. */
-static seli_tensor *unary_out(const char *op, const seli_tensor *a)
-{
-    seli__check(op, a, "a");
-    return seli__alloc_like(a);
-}
-
 /* 1 - t, differentiable in t. */
 static seli_tensor *one_minus(const seli_tensor *t) { return seli_add_scalar(seli_neg(t), 1); }
 
@@ -29,10 +22,7 @@ static seli_tensor *sqrt_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_sqrt(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_sqrt", a);
-    SELI__UNARY_LOOP(out, a, sqrtf(xv));
-    seli__record(out, "seli_sqrt", sqrt_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_sqrt", a, sqrtf(xv), sqrt_vjp);
 }
 
 /* d e^a = e^a */
@@ -41,13 +31,7 @@ static seli_tensor *exp_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, n->out);
 }
 
-seli_tensor *seli_exp(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_exp", a);
-    SELI__UNARY_LOOP(out, a, expf(xv));
-    seli__record(out, "seli_exp", exp_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_exp(const seli_tensor *a) { SELI__UNARY_OP("seli_exp", a, expf(xv), exp_vjp); }
 
 /* d log(a) = 1 / a */
 static seli_tensor *log_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -55,13 +39,7 @@ static seli_tensor *log_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_div(g, n->in[0]);
 }
 
-seli_tensor *seli_log(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_log", a);
-    SELI__UNARY_LOOP(out, a, logf(xv));
-    seli__record(out, "seli_log", log_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_log(const seli_tensor *a) { SELI__UNARY_OP("seli_log", a, logf(xv), log_vjp); }
 
 /* d sin(a) = cos(a) */
 static seli_tensor *sin_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -69,13 +47,7 @@ static seli_tensor *sin_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, seli_cos(n->in[0]));
 }
 
-seli_tensor *seli_sin(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_sin", a);
-    SELI__UNARY_LOOP(out, a, sinf(xv));
-    seli__record(out, "seli_sin", sin_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_sin(const seli_tensor *a) { SELI__UNARY_OP("seli_sin", a, sinf(xv), sin_vjp); }
 
 /* d cos(a) = -sin(a) */
 static seli_tensor *cos_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -83,13 +55,7 @@ static seli_tensor *cos_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_neg(seli_mul(g, seli_sin(n->in[0])));
 }
 
-seli_tensor *seli_cos(const seli_tensor *a)
-{
-    seli_tensor *out = unary_out("seli_cos", a);
-    SELI__UNARY_LOOP(out, a, cosf(xv));
-    seli__record(out, "seli_cos", cos_vjp, a, NULL, NULL);
-    return out;
-}
+seli_tensor *seli_cos(const seli_tensor *a) { SELI__UNARY_OP("seli_cos", a, cosf(xv), cos_vjp); }
 
 /* tanh within 2 ulp, about 3x faster than glibc's tanhf: its odd Taylor
  * series for |x| < 0.4 (next term below 1e-8 relative), else
@@ -120,10 +86,7 @@ static seli_tensor *tanh_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_tanh(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_tanh", a);
-    SELI__UNARY_LOOP(out, a, tanh_fast(xv));
-    seli__record(out, "seli_tanh", tanh_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_tanh", a, tanh_fast(xv), tanh_vjp);
 }
 
 /* 1 / (1 + e^-x) without overflow for large |x|. */
@@ -143,10 +106,7 @@ static seli_tensor *sigmoid_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_sigmoid(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_sigmoid", a);
-    SELI__UNARY_LOOP(out, a, sigmoidf(xv));
-    seli__record(out, "seli_sigmoid", sigmoid_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_sigmoid", a, sigmoidf(xv), sigmoid_vjp);
 }
 
 /* d softplus(a) = sigmoid(a) */
@@ -158,39 +118,27 @@ static seli_tensor *softplus_vjp(const seli_node *n, int i, const seli_tensor *g
 /* log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no loss for x << 0. */
 seli_tensor *seli_softplus(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_softplus", a);
-    SELI__UNARY_LOOP(out, a, (xv > 0 ? xv : 0.0f) + log1pf(expf(-fabsf(xv))));
-    seli__record(out, "seli_softplus", softplus_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_softplus", a, (xv > 0 ? xv : 0.0f) + log1pf(expf(-fabsf(xv))),
+                   softplus_vjp);
 }
 
 /* d relu(a) = [a > 0] (a constant mask) */
 static seli_tensor *relu_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
-    seli_tensor *m = seli__alloc_like(n->in[0]);
-    SELI__UNARY_LOOP(m, n->in[0], xv > 0 ? 1.0f : 0.0f);
-    return seli_mul(g, m);
+    return seli_mul(g, seli__positive_mask(n->in[0]));
 }
 
 seli_tensor *seli_relu(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_relu", a);
-    SELI__UNARY_LOOP(out, a, xv < 0 ? 0.0f : xv);
-    seli__record(out, "seli_relu", relu_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_relu", a, xv < 0 ? 0.0f : xv, relu_vjp);
 }
 
-/* d leaky_relu(a) = 1 where a > 0, else slope (a constant mask) */
-static seli_tensor *leaky_relu_vjp(const seli_node *n, int i, const seli_tensor *g)
-{
-    return seli__leaky_relu_bwd(n->in[0], g, n->f[0]);
-}
-
+/* d leaky_relu(a) = 1 where a > 0, else slope (a constant mask): seli__leaky_relu_vjp */
 seli_tensor *seli_leaky_relu(const seli_tensor *a, float slope)
 {
-    seli_tensor *out = unary_out("seli_leaky_relu", a);
+    seli_tensor *out = seli__unary_out("seli_leaky_relu", a);
     seli__leaky_relu_eval(a->data, out->data, a->size, slope);
-    seli_node *node = seli__record(out, "seli_leaky_relu", leaky_relu_vjp, a, NULL, NULL);
+    seli_node *node = seli__record(out, "seli_leaky_relu", seli__leaky_relu_vjp, a, NULL, NULL);
     if (node)
         node->f[0] = slope;
     return out;
@@ -200,16 +148,14 @@ seli_tensor *seli_leaky_relu(const seli_tensor *a, float slope)
  * through out, so the second derivative alpha e^a comes out right). */
 static seli_tensor *elu_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
-    const seli_tensor *a = n->in[0];
-    seli_tensor *pos = seli__alloc_like(a);
-    SELI__UNARY_LOOP(pos, a, xv > 0 ? 1.0f : 0.0f);
+    seli_tensor *pos = seli__positive_mask(n->in[0]);
     seli_tensor *d = seli_where(pos, seli_scalar(1), seli_add_scalar(n->out, n->f[0]));
     return seli_mul(g, d);
 }
 
 seli_tensor *seli_elu(const seli_tensor *a, float alpha)
 {
-    seli_tensor *out = unary_out("seli_elu", a);
+    seli_tensor *out = seli__unary_out("seli_elu", a);
     SELI__UNARY_LOOP(out, a, xv > 0 ? xv : alpha * expm1f(xv));
     seli_node *node = seli__record(out, "seli_elu", elu_vjp, a, NULL, NULL);
     if (node)
@@ -221,17 +167,13 @@ seli_tensor *seli_elu(const seli_tensor *a, float alpha)
 #define GELU_K 0.044715f
 
 /* gelu(a) = a/2 (1 + t), t = tanh(u), u = c (a + k a^3);
- * d gelu = (1 + t)/2 + a/2 (1 - t^2) c (1 + 3k a^2), one fused pass (activation_grad.c) that
- * is itself differentiable. */
-static seli_tensor *gelu_vjp(const seli_node *n, int i, const seli_tensor *g)
-{
-    return seli__gelu_bwd(n->in[0], g);
-}
+ * d gelu = (1 + t)/2 + a/2 (1 - t^2) c (1 + 3k a^2), one fused pass
+ * (seli__gelu_vjp in activation_grad.c) that is itself differentiable. */
 
 seli_tensor *seli_gelu(const seli_tensor *a)
 {
-    seli_tensor *out = unary_out("seli_gelu", a);
+    seli_tensor *out = seli__unary_out("seli_gelu", a);
     seli__gelu_eval(a->data, out->data, a->size);
-    seli__record(out, "seli_gelu", gelu_vjp, a, NULL, NULL);
+    seli__record(out, "seli_gelu", seli__gelu_vjp, a, NULL, NULL);
     return out;
 }

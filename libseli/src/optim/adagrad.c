@@ -14,6 +14,8 @@ static void adagrad_settings(const seli_module *opt, long t, seli__opt_hyper *h)
     h->eps = seli__opt_get(opt, "eps", 0, INFINITY, 0);
 }
 
+/* Shaped like rmsprop_update, on purpose: each rule's loop stays a plain
+ * loop of its own equation, which the compiler vectorises. */
 static void adagrad_update(const seli__opt_hyper *h, long size, float *restrict theta,
                            const float *restrict g, float *const *state)
 {

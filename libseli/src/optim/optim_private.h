@@ -42,11 +42,9 @@ SELI_INTERNAL seli_module *seli__opt_new(const seli__opt_rule *rule);
 /* Check a setting before it is stored or used: finite, within [lo, hi]
  * (hi_open nonzero: below hi).  op and name go into the message. */
 SELI_INTERNAL double seli__opt_check(const char *op, const char *name, double value, double lo,
-                                    double hi, int hi_open);
+                                     double hi, int hi_open);
 /* The float attribute name of opt, checked as above. */
 SELI_INTERNAL double seli__opt_get(const seli_module *opt, const char *name, double lo, double hi,
-                                  int hi_open);
-/* Register every optimizer type, so seli_load can rebuild them. */
-SELI_INTERNAL void seli__opt_register_all(void);
+                                   int hi_open);
 
 #endif

@@ -31,26 +31,17 @@ static const seli__opt_rule *rule_of(const seli_module *m)
 
 int seli_is_optimizer(const seli_module *m) { return m && rule_of(m) != NULL; }
 
-void seli__opt_register_all(void)
-{
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    for (int i = 0; i < NRULES; i++)
-        seli_register(rules[i]->type, NULL);
-}
-
+/* Each rule's type is also in nn/registry.c's table of built-in types, so
+ * a fresh program can load a saved optimizer. */
 seli_module *seli__opt_new(const seli__opt_rule *rule)
 {
-    seli__opt_register_all();
     seli_module *m = seli_module_new(rule->type, NULL);
     seli_set_int(m, "t", 0);
     return m;
 }
 
 double seli__opt_check(const char *op, const char *name, double value, double lo, double hi,
-                      int hi_open)
+                       int hi_open)
 {
     if (!(value >= lo) || (hi_open ? !(value < hi) : !(value <= hi)))
         seli_error("%s: %s = %g is out of range; it must be in [%g, %g%s", op, name, value, lo, hi,

@@ -2,14 +2,16 @@
  *
  * Limits (data range plus 5%, sticky at histogram baselines and image
  * edges), linear, log and symlog scales, axis labels, the title and the
- * despined frame (left and bottom spines only).  Ticks live in ticks.c and
- * the legend in legend.c. */
+ * despined frame (left and bottom spines only).  Ticks live in ticks.c, the
+ * legend in legend.c and the scales in scale.c; each plot draws itself
+ * through the draw function its file handed to seli__axes_add. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plot/plot.h"
+#include "plot/svg.h"
 
 #define FONT 10.0    /* tick labels, axis labels, legend */
 #define TITLE 12.0   /* axes title */
@@ -19,25 +21,9 @@
 
 /* --- small helpers shared by the figure files --- */
 
-void *seli__xmalloc(size_t size)
-{
-    void *p = malloc(size ? size : 1);
-    if (!p)
-        seli_error("seli figure: out of memory (%zu bytes)", size);
-    return p;
-}
-
-char *seli__xstrdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(seli__xmalloc(n), s, n);
-}
-
 double *seli__copy_floats(const float *x, long n)
 {
-    double *d = seli__xmalloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    double *d = seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)(n > 0 ? n : 1));
     for (long i = 0; i < n; i++)
         d[i] = x ? (double)x[i] : (double)i;
     return d;
@@ -57,41 +43,11 @@ static void check_axes(const char *op, const seli_axes *ax)
         seli_error("%s: the axes is NULL; get one with seli_subplot(fig, rows, cols, index)", op);
 }
 
-/* --- the scale transforms --- */
-
-#define SYMLOG_C (1.0 / (1.0 - 0.1)) /* linscale 1, base 10, as matplotlib */
-
-double seli__scale_fwd(seli_scale scale, double lt, double v)
-{
-    if (scale == SELI_LOG)
-        return v > 0 ? log10(v) : NAN;
-    if (scale == SELI_SYMLOG) {
-        double a = fabs(v);
-        double t = a <= lt ? a / lt * SYMLOG_C : SYMLOG_C + log10(a / lt);
-        return v < 0 ? -t : t;
-    }
-    return v;
-}
-
-static double clampc(double v) { return v < -1e5 ? -1e5 : v > 1e5 ? 1e5 : v; }
-
-double seli__px(const seli__frame *f, double x)
-{
-    double t = seli__scale_fwd(f->scale[0], f->linthresh[0], x);
-    return clampc(f->x0 + (t - f->lo[0]) / (f->hi[0] - f->lo[0]) * f->w);
-}
-
-double seli__py(const seli__frame *f, double y)
-{
-    double t = seli__scale_fwd(f->scale[1], f->linthresh[1], y);
-    return clampc(f->y0 + f->h - (t - f->lo[1]) / (f->hi[1] - f->lo[1]) * f->h);
-}
-
 /* --- setters --- */
 
 static void set_text(char **slot, const char *text)
 {
-    char *copy = seli__xstrdup(text);
+    char *copy = seli__xstrdup(SELI__FIGURE_OP, text);
     free(*slot);
     *slot = copy;
 }
@@ -163,7 +119,7 @@ static void set_ticks(const char *op, seli_axes *ax, int a, int n, const double 
         seli_error("%s: at most %d ticks (got %d)", op, SELI__MAX_TICKS, n);
     if (n > 0 && !values)
         seli_error("%s: values is NULL but n = %d", op, n);
-    double *copy = n > 0 ? seli__xmalloc(sizeof(double) * (size_t)n) : NULL;
+    double *copy = n > 0 ? seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)n) : NULL;
     if (n > 0)
         memcpy(copy, values, sizeof(double) * (size_t)n);
     free(ax->axis[a].ticks);
@@ -224,8 +180,8 @@ static void copy_field(char *dst, size_t n, const char *src, const char *def, co
     memcpy(dst, src, strlen(src) + 1);
 }
 
-seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind, const seli_style *style,
-                           int use_cycle, const char *op)
+seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind, seli__draw_fn draw,
+                           const seli_style *style, int use_cycle, const char *op)
 {
     check_axes(op, ax);
     seli_style none;
@@ -262,6 +218,7 @@ seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind, const seli_style
     seli__plot *p = &ax->plots[ax->nplots++];
     memset(p, 0, sizeof *p);
     p->kind = kind;
+    p->draw = draw;
     if (st->color) {
         p->color = color;
         p->has_color = 1;
@@ -276,7 +233,7 @@ seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind, const seli_style
     copy_field(p->marker, sizeof p->marker, st->marker, "", "marker", op);
     copy_field(p->cmap, sizeof p->cmap, st->cmap, "viridis", "cmap", op);
     copy_field(p->align, sizeof p->align, st->align, "left", "align", op);
-    p->label = seli__xstrdup(st->label);
+    p->label = seli__xstrdup(SELI__FIGURE_OP, st->label);
     return p;
 }
 
@@ -405,6 +362,14 @@ static void limits(const seli_axes *ax, int a, double *lo, double *hi)
 
 /* --- prepare: limits, ticks and the room the decorations need --- */
 
+/* The room under the box that the x ticks and their labels take. */
+static double xtick_room(const seli__ticks *T)
+{
+    if (!T->n)
+        return 0;
+    return TICK_LEN + TICK_PAD + FONT * (seli__ticks_have_power(T) ? 1.3 : 1.0);
+}
+
 void seli__axes_prepare(const seli_axes *ax, double w, double h, seli__layout *L)
 {
     memset(L, 0, sizeof *L);
@@ -423,9 +388,7 @@ void seli__axes_prepare(const seli_axes *ax, double w, double h, seli__layout *L
     L->left = 2 + (L->t[1].n ? TICK_LEN + TICK_PAD + ylw : 0);
     if (ax->axis[1].label)
         L->left += 4 + seli__text_lines(ax->axis[1].label) * FONT * LINE_H;
-    L->bottom =
-        2 + (L->t[0].n ? TICK_LEN + TICK_PAD + FONT * (seli__ticks_have_power(&L->t[0]) ? 1.3 : 1.0)
-                       : 0);
+    L->bottom = 2 + xtick_room(&L->t[0]);
     if (ax->axis[0].label)
         L->bottom += 5 + seli__text_lines(ax->axis[0].label) * FONT * LINE_H;
     seli__legend_size(ax, &L->legend_w, &L->legend_h);
@@ -446,8 +409,6 @@ void seli__axes_prepare(const seli_axes *ax, double w, double h, seli__layout *L
 
 /* --- render --- */
 
-/* --- render --- */
-
 static int zorder(enum seli__kind k)
 {
     switch (k) {
@@ -462,9 +423,10 @@ static int zorder(enum seli__kind k)
     }
 }
 
-void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s, const char *id)
+/* The clip rectangle and every plot inside it, images first, lines on top;
+ * then the annotations, which may reach outside the box. */
+static void render_plots(const seli_axes *ax, const seli__frame *f, seli__text *s, const char *id)
 {
-    const seli__frame *f = &L->f;
     seli__text_printf(s, "<g class=\"axes\">\n<defs><clipPath id=\"%s\"><rect x=\"", id);
     seli__svg_num(s, f->x0);
     seli__text_put(s, "\" y=\"");
@@ -477,103 +439,88 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s
     for (int z = 0; z <= 2; z++)
         for (int i = 0; i < ax->nplots; i++) {
             const seli__plot *p = &ax->plots[i];
-            if (zorder(p->kind) != z)
-                continue;
-            switch (p->kind) {
-            case SELI__IMAGE:
-                seli__image_draw(p, f, s);
-                break;
-            case SELI__CONTOUR:
-                seli__contour_draw(p, f, s);
-                break;
-            case SELI__FILL:
-                seli__fill_draw(p, f, s);
-                break;
-            case SELI__HIST:
-                seli__hist_draw(p, f, s);
-                break;
-            case SELI__SCATTER:
-                seli__scatter_draw(p, f, s);
-                break;
-            case SELI__LINE:
-                seli__line_draw(p, f, s);
-                break;
-            case SELI__ANNOTATE:
-                break;
-            }
+            if (zorder(p->kind) == z && p->kind != SELI__ANNOTATE)
+                p->draw(p, f, s);
         }
     seli__text_put(s, "</g>\n");
     for (int i = 0; i < ax->nplots; i++)
         if (ax->plots[i].kind == SELI__ANNOTATE)
-            seli__annotate_draw(&ax->plots[i], f, s);
+            ax->plots[i].draw(&ax->plots[i], f, s);
+}
 
-    /* spines: left and bottom only */
-    double bx = f->x0, by = f->y0 + f->h;
-    seli__text_put(s, "<path d=\"M");
-    seli__svg_num(s, bx);
-    seli__text_put(s, " ");
-    seli__svg_num(s, f->y0);
+/* The spines: left and bottom only. */
+static void render_spines(const seli__frame *f, seli__text *s)
+{
+    seli__text_put(s, "<path d=\"");
+    seli__svg_xy(s, "M", f->x0, f->y0);
     seli__text_put(s, "V");
-    seli__svg_num(s, by);
+    seli__svg_num(s, f->y0 + f->h);
     seli__text_put(s, "H");
     seli__svg_num(s, f->x0 + f->w);
     seli__text_put(s, "\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.8\" "
-                     "stroke-linecap=\"square\"/>\n");
+                      "stroke-linecap=\"square\"/>\n");
+}
 
-    /* ticks */
-    for (int a = 0; a < 2; a++) {
-        const seli__ticks *T = &L->t[a];
-        for (int minor = 0; minor < 2; minor++) {
-            int n = minor ? T->nminor : T->n;
-            if (n == 0)
-                continue;
-            seli__text_put(s, "<path d=\"");
-            for (int i = 0; i < n; i++) {
-                double t = minor ? T->minor[i] : T->v[i];
-                double frac = (t - f->lo[a]) / (f->hi[a] - f->lo[a]);
-                if (frac < -1e-9 || frac > 1 + 1e-9)
-                    continue;
-                double len = minor ? 2 : TICK_LEN;
-                seli__text_put(s, "M");
-                if (a == 0) {
-                    seli__svg_num(s, f->x0 + frac * f->w);
-                    seli__text_put(s, " ");
-                    seli__svg_num(s, by);
-                    seli__text_put(s, "v");
-                    seli__svg_num(s, len);
-                } else {
-                    seli__svg_num(s, bx);
-                    seli__text_put(s, " ");
-                    seli__svg_num(s, f->y0 + (1 - frac) * f->h);
-                    seli__text_put(s, "h");
-                    seli__svg_num(s, -len);
-                }
-            }
-            seli__text_printf(s, "\" stroke=\"#000\" stroke-width=\"%s\"/>\n",
-                             minor ? "0.6" : "0.8");
+/* Where transformed value t falls along axis a of the frame, 0..1 inside. */
+static double axis_fraction(const seli__frame *f, int a, double t)
+{
+    return (t - f->lo[a]) / (f->hi[a] - f->lo[a]);
+}
+
+static int outside(double frac) { return frac < -1e-9 || frac > 1 + 1e-9; }
+
+/* The tick marks of axis a, major or minor, as one path. */
+static void render_tick_marks(const seli__frame *f, const seli__ticks *T, int a, int minor,
+                              seli__text *s)
+{
+    int n = minor ? T->nminor : T->n;
+    if (n == 0)
+        return;
+    double len = minor ? 2 : TICK_LEN;
+    seli__text_put(s, "<path d=\"");
+    for (int i = 0; i < n; i++) {
+        double frac = axis_fraction(f, a, minor ? T->minor[i] : T->v[i]);
+        if (outside(frac))
+            continue;
+        if (a == 0) {
+            seli__svg_xy(s, "M", f->x0 + frac * f->w, f->y0 + f->h);
+            seli__text_put(s, "v");
+            seli__svg_num(s, len);
+        } else {
+            seli__svg_xy(s, "M", f->x0, f->y0 + (1 - frac) * f->h);
+            seli__text_put(s, "h");
+            seli__svg_num(s, -len);
         }
-        seli__text_printf(s, "<g class=\"%s\">\n", a == 0 ? "xticks" : "yticks");
-        for (int i = 0; i < T->n; i++) {
-            double frac = (T->v[i] - f->lo[a]) / (f->hi[a] - f->lo[a]);
-            if (frac < -1e-9 || frac > 1 + 1e-9)
-                continue;
-            if (a == 0)
-                seli__render_tick_label(s, f->x0 + frac * f->w, by + TICK_LEN + TICK_PAD, "middle",
-                                        't', T, i);
-            else
-                seli__render_tick_label(s, bx - TICK_LEN - TICK_PAD, f->y0 + (1 - frac) * f->h,
-                                        "end", 'c', T, i);
-        }
-        seli__text_put(s, "</g>\n");
     }
+    seli__text_printf(s, "\" stroke=\"#000\" stroke-width=\"%s\"/>\n", minor ? "0.6" : "0.8");
+}
 
-    /* axis labels and title */
+/* The ticks of axis a: major and minor marks, then the labels. */
+static void render_ticks(const seli__frame *f, const seli__ticks *T, int a, seli__text *s)
+{
+    render_tick_marks(f, T, a, 0, s);
+    render_tick_marks(f, T, a, 1, s);
+    seli__text_printf(s, "<g class=\"%s\">\n", a == 0 ? "xticks" : "yticks");
+    for (int i = 0; i < T->n; i++) {
+        double frac = axis_fraction(f, a, T->v[i]);
+        if (outside(frac))
+            continue;
+        if (a == 0)
+            seli__render_tick_label(s, f->x0 + frac * f->w, f->y0 + f->h + TICK_LEN + TICK_PAD,
+                                    "middle", 't', T, i);
+        else
+            seli__render_tick_label(s, f->x0 - TICK_LEN - TICK_PAD, f->y0 + (1 - frac) * f->h,
+                                    "end", 'c', T, i);
+    }
+    seli__text_put(s, "</g>\n");
+}
+
+/* The axis labels and the title. */
+static void render_labels(const seli_axes *ax, const seli__layout *L, seli__text *s)
+{
+    const seli__frame *f = &L->f;
     if (ax->axis[0].label) {
-        double y =
-            by +
-            (L->t[0].n ? TICK_LEN + TICK_PAD + FONT * (seli__ticks_have_power(&L->t[0]) ? 1.3 : 1.0)
-                       : 0) +
-            5;
+        double y = f->y0 + f->h + xtick_room(&L->t[0]) + 5;
         seli__svg_text(s, f->x0 + f->w / 2, y, FONT, "middle", 't', 0, ax->axis[0].label);
     }
     if (ax->axis[1].label) {
@@ -583,6 +530,15 @@ void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s
     }
     if (ax->title)
         seli__svg_text(s, f->x0 + f->w / 2, f->y0 - 6, TITLE, "middle", 'b', 0, ax->title);
+}
+
+void seli__axes_render(const seli_axes *ax, const seli__layout *L, seli__text *s, const char *id)
+{
+    render_plots(ax, &L->f, s, id);
+    render_spines(&L->f, s);
+    for (int a = 0; a < 2; a++)
+        render_ticks(&L->f, &L->t[a], a, s);
+    render_labels(ax, L, s);
     seli__legend_render(ax, L, s);
     seli__text_put(s, "</g>\n");
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plot/plot.h"
+#include "plot/colormap.h"
 
 static const seli__rgb tab10[10] = {
     {0x1f, 0x77, 0xb4}, {0xff, 0x7f, 0x0e}, {0x2c, 0xa0, 0x2c}, {0xd6, 0x27, 0x28},
@@ -17,6 +17,7 @@ static const seli__rgb tab10[10] = {
 static const char *const tab10_names[10] = {"blue",  "orange", "green", "red",   "purple",
                                             "brown", "pink",   "gray",  "olive", "cyan"};
 
+/* A table: its rows look alike by design (one name, one colour each). */
 static const struct {
     const char *name;
     seli__rgb rgb;
@@ -145,4 +146,15 @@ seli__rgb seli__cmap(const char *name, double t)
     return (seli__rgb){(unsigned char)lround(a->r + f * (b->r - a->r)),
                        (unsigned char)lround(a->g + f * (b->g - a->g)),
                        (unsigned char)lround(a->b + f * (b->b - a->b))};
+}
+
+void seli__finite_range(const double *v, long n, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (long i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            *lo = v[i] < *lo ? v[i] : *lo;
+            *hi = v[i] > *hi ? v[i] : *hi;
+        }
 }

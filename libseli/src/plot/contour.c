@@ -1,20 +1,18 @@
-/* contour.c: filled contours, contour lines and heatmaps of a grid.
+/* contour.c: filled contours and contour lines of a grid (grids: heatmap.c).
  *
- * Filled contours and heatmaps are drawn as one embedded PNG (libpng):
- * filled contours sample the grid bilinearly at about 1.5 pixels per point
- * and colour each pixel by its band, so band edges are smooth whatever the
- * grid size; a heatmap is the grid itself, averaged down to at most 256 x 256.
- * Contour lines come from marching squares on a grid of at most 160 x 160,
- * with the segments joined into polylines (points closer than 1 pt to the
- * previous one dropped): one <path> per level. */
+ * Filled contours are drawn as one embedded PNG (libpng): they sample the
+ * grid bilinearly at about 1.5 pixels per point and colour each pixel by its
+ * band, so band edges are smooth whatever the grid size.  Contour lines come from marching squares
+ * on a grid of at most 160 x 160, with the segments joined into polylines (points closer than 1 pt
+ * to the previous one dropped): one <path> per level. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plot/plot.h"
+#include "plot/svg.h"
 
 #define MAX_LINE_GRID 160
-#define MAX_HEATMAP 256
 #define MAX_IMAGE 1000
 
 /* --- levels: nice values covering the data (or vmin..vmax) --- */
@@ -23,13 +21,7 @@ static void make_levels(seli__plot *p, int target)
 {
     double lo = p->vmin, hi = p->vmax;
     if (lo == 0 && hi == 0) {
-        lo = INFINITY;
-        hi = -INFINITY;
-        for (long i = 0; i < p->nx * p->ny; i++)
-            if (isfinite(p->z[i])) {
-                lo = p->z[i] < lo ? p->z[i] : lo;
-                hi = p->z[i] > hi ? p->z[i] : hi;
-            }
+        seli__finite_range(p->z, p->nx * p->ny, &lo, &hi);
         if (!(lo <= hi)) {
             lo = 0;
             hi = 1;
@@ -50,7 +42,7 @@ static void make_levels(seli__plot *p, int target)
     int n = (int)llround((last - first) / step) + 1;
     if (n < 2)
         n = 2;
-    p->levels = seli__xmalloc(sizeof(double) * (size_t)n);
+    p->levels = seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)n);
     for (int i = 0; i < n; i++)
         p->levels[i] = first + i * step;
     p->nlevels = n;
@@ -83,93 +75,41 @@ static double bilinear(const seli__plot *p, double gx, double gy)
     return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
 }
 
-static void put_image(const seli__plot *p, const seli__frame *f, seli__text *s,
-                      const unsigned char *rgba, int w, int h, int pixelated)
+/* The band of z: levels[lo] <= z < levels[lo + 1]. */
+static int band_of(const seli__plot *p, double z)
 {
-    double xa = seli__px(f, p->extent[0]), xb = seli__px(f, p->extent[1]);
-    double ya = seli__py(f, p->extent[3]), yb = seli__py(f, p->extent[2]);
-    seli__text_put(s, "<image x=\"");
-    seli__svg_num(s, xa < xb ? xa : xb);
-    seli__text_put(s, "\" y=\"");
-    seli__svg_num(s, ya < yb ? ya : yb);
-    seli__text_put(s, "\" width=\"");
-    seli__svg_num(s, fabs(xb - xa));
-    seli__text_put(s, "\" height=\"");
-    seli__svg_num(s, fabs(yb - ya));
-    seli__text_put(s, "\" preserveAspectRatio=\"none\"");
-    if (pixelated)
-        seli__text_put(s, " style=\"image-rendering:pixelated\"");
-    if (p->alpha < 1) {
-        seli__text_put(s, " opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__text_put(s, "\"");
+    int lo = 0, hi = p->nlevels - 1;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (z >= p->levels[mid])
+            lo = mid;
+        else
+            hi = mid;
     }
-    seli__text_put(s, " xlink:href=\"");
-    seli__svg_png(s, rgba, w, h);
-    seli__text_put(s, "\"/>\n");
+    return lo;
 }
 
-static void set_pixel(unsigned char *px, seli__rgb c, int opaque)
+/* Filled contours: bands sampled at the page's resolution. */
+static void contourf_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
-    px[0] = c.r;
-    px[1] = c.g;
-    px[2] = c.b;
-    px[3] = opaque ? 255 : 0;
-}
-
-void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
-{
-    if (p->levels) { /* filled contours: bands sampled at the page's resolution */
-        double pw = fabs(seli__px(f, p->extent[1]) - seli__px(f, p->extent[0]));
-        double ph = fabs(seli__py(f, p->extent[3]) - seli__py(f, p->extent[2]));
-        int w = (int)fmin(MAX_IMAGE, fmax(2, ceil(pw * 1.5)));
-        int h = (int)fmin(MAX_IMAGE, fmax(2, ceil(ph * 1.5)));
-        unsigned char *rgba = seli__xmalloc((size_t)w * (size_t)h * 4);
-        int nb = p->nlevels - 1;
-        seli__rgb *band = seli__xmalloc(sizeof(seli__rgb) * (size_t)nb);
-        for (int b = 0; b < nb; b++)
-            band[b] = seli__cmap(p->cmap, nb > 1 ? (b + 0.5) / nb : 0.5);
-        for (int v = 0; v < h; v++)
-            for (int u = 0; u < w; u++) {
-                double gx = (u + 0.5) / w * (p->nx - 1), gy = (1 - (v + 0.5) / h) * (p->ny - 1);
-                double z = bilinear(p, gx, gy);
-                int lo = 0, hi = p->nlevels - 1; /* band: levels[lo] <= z < levels[lo + 1] */
-                while (hi - lo > 1) {
-                    int mid = (lo + hi) / 2;
-                    if (z >= p->levels[mid])
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-                set_pixel(rgba + ((size_t)v * (size_t)w + (size_t)u) * 4, band[lo], isfinite(z));
-            }
-        put_image(p, f, s, rgba, w, h, 0);
-        free(band);
-        free(rgba);
-        return;
-    }
-    /* heatmap: the grid (block-averaged when large), row 0 at the bottom */
-    int w = (int)(p->nx < MAX_HEATMAP ? p->nx : MAX_HEATMAP);
-    int h = (int)(p->ny < MAX_HEATMAP ? p->ny : MAX_HEATMAP);
-    unsigned char *rgba = seli__xmalloc((size_t)w * (size_t)h * 4);
-    double lo = p->vmin, hi = p->vmax;
+    double pw = fabs(seli__px(f, p->extent[1]) - seli__px(f, p->extent[0]));
+    double ph = fabs(seli__py(f, p->extent[3]) - seli__py(f, p->extent[2]));
+    int w = (int)fmin(MAX_IMAGE, fmax(2, ceil(pw * 1.5)));
+    int h = (int)fmin(MAX_IMAGE, fmax(2, ceil(ph * 1.5)));
+    unsigned char *rgba = seli__xmalloc(SELI__FIGURE_OP, (size_t)w * (size_t)h * 4);
+    int nb = p->nlevels - 1;
+    seli__rgb *band = seli__xmalloc(SELI__FIGURE_OP, sizeof(seli__rgb) * (size_t)nb);
+    for (int b = 0; b < nb; b++)
+        band[b] = seli__cmap(p->cmap, nb > 1 ? (b + 0.5) / nb : 0.5);
     for (int v = 0; v < h; v++)
         for (int u = 0; u < w; u++) {
-            long i0 = (long)(h - 1 - v) * p->ny / h, i1 = (long)(h - v) * p->ny / h;
-            long j0 = (long)u * p->nx / w, j1 = (long)(u + 1) * p->nx / w;
-            double sum = 0;
-            long cnt = 0;
-            for (long i = i0; i < i1; i++)
-                for (long j = j0; j < j1; j++)
-                    if (isfinite(p->z[i * p->nx + j])) {
-                        sum += p->z[i * p->nx + j];
-                        cnt++;
-                    }
-            double t = cnt ? (sum / cnt - lo) / (hi - lo) : 0;
-            set_pixel(rgba + ((size_t)v * (size_t)w + (size_t)u) * 4, seli__cmap(p->cmap, t),
-                      cnt > 0);
+            double gx = (u + 0.5) / w * (p->nx - 1), gy = (1 - (v + 0.5) / h) * (p->ny - 1);
+            double z = bilinear(p, gx, gy);
+            seli__rgba_pixel(rgba + ((size_t)v * (size_t)w + (size_t)u) * 4, band[band_of(p, z)],
+                             isfinite(z));
         }
-    put_image(p, f, s, rgba, w, h, p->nx <= 64 && p->ny <= 64);
+    seli__grid_image(p, f, s, rgba, w, h, 0);
+    free(band);
     free(rgba);
 }
 
@@ -216,6 +156,77 @@ static void link_edges(long *nb, long p, long q)
         nb[2 * q + 1] = p;
 }
 
+/* The edges a level crosses in each of the 16 cases of a cell (corners a, b,
+ * c, d above the level give bits 0..3), linked as pairs of edge numbers
+ * 0 (bottom), 1 (right), 2 (top), 3 (left); -1 ends the list.  The saddles
+ * 5 and 10 are resolved by the cell's centre (link_cell). */
+static const signed char cell_links[16][4] = {
+    {-1},       {3, 0, -1}, {0, 1, -1}, {3, 1, -1}, {1, 2, -1}, {-1},       {0, 2, -1}, {3, 2, -1},
+    {3, 2, -1}, {0, 2, -1}, {-1},       {1, 2, -1}, {3, 1, -1}, {0, 1, -1}, {3, 0, -1}, {-1},
+};
+static const signed char saddle_high[4] = {0, 1, 2, 3}; /* bottom-right, top-left */
+static const signed char saddle_low[4] = {3, 0, 1, 2};  /* left-bottom, right-top */
+
+/* Link the level's crossings in cell (i, j) into the neighbour lists nb. */
+static void link_cell(const grid *g, long nh, double level, long i, long j, long *nb)
+{
+    long nx = g->nx;
+    const double *z = g->z;
+    double a = z[i * nx + j], b = z[i * nx + j + 1], c = z[(i + 1) * nx + j + 1],
+           d = z[(i + 1) * nx + j];
+    if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d))
+        return;
+    int k = (a > level) | (b > level) << 1 | (c > level) << 2 | (d > level) << 3;
+    long e[4] = {i * (nx - 1) + j, nh + i * nx + j + 1, (i + 1) * (nx - 1) + j, nh + i * nx + j};
+    const signed char *links = cell_links[k];
+    if (k == 5 || k == 10) {
+        int centre = (a + b + c + d) / 4 > level;
+        links = (k == 5) == centre ? saddle_high : saddle_low;
+        link_edges(nb, e[links[0]], e[links[1]]);
+        link_edges(nb, e[links[2]], e[links[3]]);
+        return;
+    }
+    if (links[0] >= 0)
+        link_edges(nb, e[links[0]], e[links[1]]);
+}
+
+/* Follow the chain of linked edges from `start`, writing its points (those
+ * closer than 1 pt to the previous one dropped); returns the edge it ended
+ * at (-1 or an edge already seen: start itself for a loop). */
+static long trace_chain(const seli__plot *p, const grid *g, const seli__frame *f, double level,
+                        const long *nb, unsigned char *seen, long start, seli__text *s)
+{
+    long nh = g->ny * (g->nx - 1), prev = -1, e = start;
+    double sx = (p->extent[1] - p->extent[0]) / (g->nx - 1),
+           sy = (p->extent[3] - p->extent[2]) / (g->ny - 1);
+    int count = 0;
+    double lx = 0, ly = 0;
+    while (e >= 0 && !seen[e]) {
+        seen[e] = 1;
+        double gx, gy;
+        edge_point(g, nh, e, level, &gx, &gy);
+        double x = seli__px(f, p->extent[0] + gx * sx);
+        double y = seli__py(f, p->extent[2] + gy * sy);
+        long next = nb[2 * e] != prev ? nb[2 * e] : nb[2 * e + 1];
+        int last = next < 0 || seen[next];
+        if (count == 0 || last || fabs(x - lx) + fabs(y - ly) >= 1.0) {
+            seli__text_put(s, count == 0 ? "M" : count == 1 ? "L" : " ");
+            seli__svg_num1(s, x);
+            seli__text_put(s, " ");
+            seli__svg_num1(s, y);
+            lx = x;
+            ly = y;
+            count++;
+        }
+        prev = e;
+        e = next;
+    }
+    return e;
+}
+
+/* The path data of one level: marching squares over the grid, then the
+ * chains, open ones first (they start at an edge with one neighbour), then
+ * loops.  nb (2 per edge) and seen (1 per edge) are scratch. */
 static void level_path(const seli__plot *p, const grid *g, const seli__frame *f, double level,
                        long *nb, unsigned char *seen, seli__text *s)
 {
@@ -224,133 +235,56 @@ static void level_path(const seli__plot *p, const grid *g, const seli__frame *f,
         nb[e] = -1;
     memset(seen, 0, (size_t)ne);
     for (long i = 0; i + 1 < ny; i++)
-        for (long j = 0; j + 1 < nx; j++) {
-            const double *z = g->z;
-            double a = z[i * nx + j], b = z[i * nx + j + 1], c = z[(i + 1) * nx + j + 1],
-                   d = z[(i + 1) * nx + j];
-            if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !isfinite(d))
-                continue;
-            int k = (a > level) | (b > level) << 1 | (c > level) << 2 | (d > level) << 3;
-            long e0 = i * (nx - 1) + j, e2 = (i + 1) * (nx - 1) + j;
-            long e3 = nh + i * nx + j, e1 = e3 + 1;
-            int centre = (a + b + c + d) / 4 > level;
-            switch (k) {
-            case 1:
-            case 14:
-                link_edges(nb, e3, e0);
-                break;
-            case 2:
-            case 13:
-                link_edges(nb, e0, e1);
-                break;
-            case 3:
-            case 12:
-                link_edges(nb, e3, e1);
-                break;
-            case 4:
-            case 11:
-                link_edges(nb, e1, e2);
-                break;
-            case 6:
-            case 9:
-                link_edges(nb, e0, e2);
-                break;
-            case 7:
-            case 8:
-                link_edges(nb, e3, e2);
-                break;
-            case 5:
-                if (centre) {
-                    link_edges(nb, e0, e1);
-                    link_edges(nb, e2, e3);
-                } else {
-                    link_edges(nb, e3, e0);
-                    link_edges(nb, e1, e2);
-                }
-                break;
-            case 10:
-                if (centre) {
-                    link_edges(nb, e3, e0);
-                    link_edges(nb, e1, e2);
-                } else {
-                    link_edges(nb, e0, e1);
-                    link_edges(nb, e2, e3);
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    double sx = (p->extent[1] - p->extent[0]) / (nx - 1),
-           sy = (p->extent[3] - p->extent[2]) / (ny - 1);
-    /* open chains first (they start at an edge with one neighbour), then loops */
+        for (long j = 0; j + 1 < nx; j++)
+            link_cell(g, nh, level, i, j, nb);
     for (int pass = 0; pass < 2; pass++)
         for (long start = 0; start < ne; start++) {
             if (seen[start] || nb[2 * start] < 0 || (pass == 0 && nb[2 * start + 1] >= 0))
                 continue;
-            long prev = -1, e = start;
-            int count = 0;
-            double lx = 0, ly = 0;
-            while (e >= 0 && !seen[e]) {
-                seen[e] = 1;
-                double gx, gy;
-                edge_point(g, nh, e, level, &gx, &gy);
-                double x = seli__px(f, p->extent[0] + gx * sx);
-                double y = seli__py(f, p->extent[2] + gy * sy);
-                long next = nb[2 * e] != prev ? nb[2 * e] : nb[2 * e + 1];
-                int last = next < 0 || seen[next];
-                if (count == 0 || last || fabs(x - lx) + fabs(y - ly) >= 1.0) {
-                    seli__text_put(s, count == 0 ? "M" : count == 1 ? "L" : " ");
-                    seli__svg_num1(s, x);
-                    seli__text_put(s, " ");
-                    seli__svg_num1(s, y);
-                    lx = x;
-                    ly = y;
-                    count++;
-                }
-                prev = e;
-                e = next;
-            }
-            if (pass == 1 && e == start)
+            long end = trace_chain(p, g, f, level, nb, seen, start, s);
+            if (pass == 1 && end == start)
                 seli__text_put(s, "Z");
         }
 }
 
-void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+/* A grid of at most MAX_LINE_GRID x MAX_LINE_GRID: p's own, or every k-th
+ * value of a larger one in *sub (malloc'd; the caller frees), with q's
+ * extent ending at the last sampled row and column. */
+static grid line_grid(const seli__plot *p, seli__plot *q, double **sub)
 {
-    if (p->nx < 2 || p->ny < 2)
-        return;
-    /* subsample a large grid */
     long kx = (p->nx + MAX_LINE_GRID - 1) / MAX_LINE_GRID,
          ky = (p->ny + MAX_LINE_GRID - 1) / MAX_LINE_GRID;
     grid g = {p->z, p->nx, p->ny};
-    double *sub = NULL;
-    seli__plot q = *p;
-    if (kx > 1 || ky > 1) {
-        g.nx = (p->nx - 1) / kx + 1;
-        g.ny = (p->ny - 1) / ky + 1;
-        sub = seli__xmalloc(sizeof(double) * (size_t)(g.nx * g.ny));
-        for (long i = 0; i < g.ny; i++)
-            for (long j = 0; j < g.nx; j++)
-                sub[i * g.nx + j] = p->z[(i * ky) * p->nx + j * kx];
-        g.z = sub;
-        /* the subsampled grid ends at the last sampled row/column */
-        q.extent[1] =
-            p->extent[0] + (p->extent[1] - p->extent[0]) * ((g.nx - 1) * kx) / (p->nx - 1);
-        q.extent[3] =
-            p->extent[2] + (p->extent[3] - p->extent[2]) * ((g.ny - 1) * ky) / (p->ny - 1);
-    }
+    *q = *p;
+    *sub = NULL;
+    if (kx == 1 && ky == 1)
+        return g;
+    g.nx = (p->nx - 1) / kx + 1;
+    g.ny = (p->ny - 1) / ky + 1;
+    double *z = seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)(g.nx * g.ny));
+    for (long i = 0; i < g.ny; i++)
+        for (long j = 0; j < g.nx; j++)
+            z[i * g.nx + j] = p->z[(i * ky) * p->nx + j * kx];
+    g.z = *sub = z;
+    q->extent[1] = p->extent[0] + (p->extent[1] - p->extent[0]) * ((g.nx - 1) * kx) / (p->nx - 1);
+    q->extent[3] = p->extent[2] + (p->extent[3] - p->extent[2]) * ((g.ny - 1) * ky) / (p->ny - 1);
+    return g;
+}
+
+static void contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+{
+    if (p->nx < 2 || p->ny < 2)
+        return;
+    seli__plot q;
+    double *sub;
+    grid g = line_grid(p, &q, &sub);
     long ne = g.ny * (g.nx - 1) + (g.ny - 1) * g.nx;
-    long *nb = seli__xmalloc(sizeof(long) * (size_t)(2 * ne));
-    unsigned char *seen = seli__xmalloc((size_t)ne);
+    long *nb = seli__xmalloc(SELI__FIGURE_OP, sizeof(long) * (size_t)(2 * ne));
+    unsigned char *seen = seli__xmalloc(SELI__FIGURE_OP, (size_t)ne);
     seli__text_put(s, "<g class=\"contour\" fill=\"none\" stroke-width=\"");
     seli__svg_num(s, p->width);
     seli__text_put(s, "\"");
-    if (p->alpha < 1) {
-        seli__text_put(s, " stroke-opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__text_put(s, "\"");
-    }
+    seli__svg_alpha(s, "stroke-opacity", p->alpha);
     seli__text_put(s, ">\n");
     for (int l = 0; l < p->nlevels; l++) {
         size_t mark = s->len;
@@ -373,89 +307,36 @@ void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s
     free(sub);
 }
 
-/* --- adding grids --- */
-
-static void add_grid(seli_axes *ax, enum seli__kind kind, int filled, long ny, long nx,
-                     const float *z, double x0, double x1, double y0, double y1,
-                     const seli_style *style, const char *op)
-{
-    if (ny < 1 || nx < 1 || !z)
-        seli_error("%s: z must be a non-empty [ny, nx] grid (got %ld x %ld%s)", op, ny, nx,
-                   z ? "" : ", z NULL");
-    if ((kind == SELI__CONTOUR || filled) && (ny < 2 || nx < 2))
-        seli_error("%s: contours need a grid of at least 2 x 2 (got %ld x %ld)", op, ny, nx);
-    if (nx * ny > 64L * 1024 * 1024)
-        seli_error("%s: a %ld x %ld grid is too large (at most 64M values)", op, ny, nx);
-    if (!(x0 != x1 && y0 != y1) || !isfinite(x0 + x1 + y0 + y1))
-        seli_error("%s: the extent x0, x1, y0, y1 must be finite with x0 != x1 and y0 != y1 "
-                   "(got %g, %g, %g, %g)",
-                   op, x0, x1, y0, y1);
-    seli__plot *p = seli__axes_add(ax, kind, style, 0, op);
-    p->nx = nx;
-    p->ny = ny;
-    p->z = seli__copy_floats(z, nx * ny);
-    p->extent[0] = x0;
-    p->extent[1] = x1;
-    p->extent[2] = y0;
-    p->extent[3] = y1;
-    if (kind == SELI__CONTOUR && !(style && style->width > 0))
-        p->width = 0.8;
-    if (kind == SELI__CONTOUR || filled) {
-        make_levels(p, style && style->levels > 0 ? style->levels : 10);
-    } else if (p->vmin == 0 && p->vmax == 0) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (long i = 0; i < nx * ny; i++)
-            if (isfinite(p->z[i])) {
-                lo = p->z[i] < lo ? p->z[i] : lo;
-                hi = p->z[i] > hi ? p->z[i] : hi;
-            }
-        p->vmin = lo <= hi ? lo : 0;
-        p->vmax = lo < hi ? hi : p->vmin + 1;
-    }
-}
+/* --- adding contours --- */
 
 void seli_contourf_array(seli_axes *ax, long ny, long nx, const float *z, double x0, double x1,
                          double y0, double y1, const seli_style *style)
 {
-    add_grid(ax, SELI__IMAGE, 1, ny, nx, z, x0, x1, y0, y1, style, "seli_contourf");
+    seli__plot *p = seli__grid_add(ax, SELI__IMAGE, contourf_draw, 2, ny, nx, z, x0, x1, y0, y1,
+                                   style, "seli_contourf");
+    make_levels(p, style && style->levels > 0 ? style->levels : 10);
 }
 
 void seli_contour_array(seli_axes *ax, long ny, long nx, const float *z, double x0, double x1,
                         double y0, double y1, const seli_style *style)
 {
-    add_grid(ax, SELI__CONTOUR, 0, ny, nx, z, x0, x1, y0, y1, style, "seli_contour");
-}
-
-void seli_heatmap_array(seli_axes *ax, long ny, long nx, const float *z, double x0, double x1,
-                        double y0, double y1, const seli_style *style)
-{
-    add_grid(ax, SELI__IMAGE, 0, ny, nx, z, x0, x1, y0, y1, style, "seli_heatmap");
-}
-
-static void check_grid(const char *op, const seli_tensor *z)
-{
-    seli__check_data(op, z, "z");
-    if (z->ndim != 2)
-        seli_error("%s: z must be a 2-D grid [ny, nx] (got %d dimensions)", op, z->ndim);
+    seli__plot *p = seli__grid_add(ax, SELI__CONTOUR, contour_draw, 2, ny, nx, z, x0, x1, y0, y1,
+                                   style, "seli_contour");
+    if (!(style && style->width > 0))
+        p->width = 0.8;
+    make_levels(p, style && style->levels > 0 ? style->levels : 10);
 }
 
 void seli_contourf(seli_axes *ax, const seli_tensor *z, double x0, double x1, double y0, double y1,
                    const seli_style *style)
 {
-    check_grid("seli_contourf", z);
+    seli__check_grid("seli_contourf", z);
     seli_contourf_array(ax, z->shape[0], z->shape[1], z->data, x0, x1, y0, y1, style);
 }
 
 void seli_contour(seli_axes *ax, const seli_tensor *z, double x0, double x1, double y0, double y1,
                   const seli_style *style)
 {
-    check_grid("seli_contour", z);
+    seli__check_grid("seli_contour", z);
     seli_contour_array(ax, z->shape[0], z->shape[1], z->data, x0, x1, y0, y1, style);
-}
-
-void seli_heatmap(seli_axes *ax, const seli_tensor *z, double x0, double x1, double y0, double y1,
-                  const seli_style *style)
-{
-    check_grid("seli_heatmap", z);
-    seli_heatmap_array(ax, z->shape[0], z->shape[1], z->data, x0, x1, y0, y1, style);
 }

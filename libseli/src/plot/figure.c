@@ -12,6 +12,7 @@
 
 #include "core/interrupt.h"
 #include "plot/plot.h"
+#include "plot/svg.h"
 
 #define PT_PER_INCH 72.0
 #define OUTER_PAD 4.0
@@ -27,7 +28,7 @@ seli_figure *seli_figure_new(double width, double height)
         seli_error("seli_figure_new: width and height are in inches and must be in (0, 100] "
                    "(got %g x %g); 0, 0 gives 6.4 x 4.8",
                    width, height);
-    seli_figure *fig = seli__xmalloc(sizeof *fig);
+    seli_figure *fig = seli__xmalloc(SELI__FIGURE_OP, sizeof *fig);
     memset(fig, 0, sizeof *fig);
     fig->width = width * PT_PER_INCH;
     fig->height = height * PT_PER_INCH;
@@ -74,7 +75,7 @@ seli_axes *seli_subplot_span(seli_figure *fig, int rows, int cols, int row, int 
         fig->axes = p;
         fig->cap = cap;
     }
-    seli_axes *ax = seli__xmalloc(sizeof *ax);
+    seli_axes *ax = seli__xmalloc(SELI__FIGURE_OP, sizeof *ax);
     memset(ax, 0, sizeof *ax);
     ax->fig = fig;
     ax->rows = rows;
@@ -106,7 +107,7 @@ void seli_suptitle(seli_figure *fig, const char *title)
 {
     if (!fig)
         seli_error("seli_suptitle: the figure is NULL");
-    char *copy = seli__xstrdup(title);
+    char *copy = seli__xstrdup(SELI__FIGURE_OP, title);
     free(fig->title);
     fig->title = copy;
 }
@@ -127,7 +128,7 @@ static void layout(const seli_figure *fig, seli__layout *L)
         top += 4 + seli__text_lines(fig->title) * SUPTITLE * 1.2;
     double W = fig->width - 2 * OUTER_PAD, H = fig->height - top - OUTER_PAD;
     int n = fig->naxes;
-    cell *c = seli__xmalloc(sizeof *c * (size_t)(n ? n : 1));
+    cell *c = seli__xmalloc(SELI__FIGURE_OP, sizeof *c * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
         const seli_axes *a = fig->axes[i];
         c[i].fl = (double)a->col / a->cols;
@@ -180,13 +181,14 @@ char *seli_figure_svg(const seli_figure *fig)
 {
     if (!fig)
         seli_error("seli_figure_svg: the figure is NULL");
-    seli__layout *L = seli__xmalloc(sizeof *L * (size_t)(fig->naxes ? fig->naxes : 1));
+    seli__layout *L =
+        seli__xmalloc(SELI__FIGURE_OP, sizeof *L * (size_t)(fig->naxes ? fig->naxes : 1));
     layout(fig, L);
     seli__text s = {NULL, 0, 0};
     /* No <?xml ...?> declaration: SVG is UTF-8 by default, and nbconvert's
      * HTML export rejects inline SVG that declares its encoding. */
     seli__text_put(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                      "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"");
+                       "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"");
     seli__svg_num(&s, fig->width);
     seli__text_put(&s, "pt\" height=\"");
     seli__svg_num(&s, fig->height);
@@ -195,11 +197,11 @@ char *seli_figure_svg(const seli_figure *fig)
     seli__text_put(&s, " ");
     seli__svg_num(&s, fig->height);
     seli__text_put(&s, "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-                      "<g font-family=\"DejaVu Sans, Bitstream Vera Sans, Arial, Helvetica, "
-                      "sans-serif\" font-size=\"10\" fill=\"#000\">\n");
+                       "<g font-family=\"DejaVu Sans, Bitstream Vera Sans, Arial, Helvetica, "
+                       "sans-serif\" font-size=\"10\" fill=\"#000\">\n");
     if (fig->title)
         seli__svg_text(&s, fig->width / 2, OUTER_PAD + 2, SUPTITLE, "middle", 't', 0, fig->title);
-    unsigned long serial = seli__svg_serial();
+    unsigned long serial = seli__serial();
     for (int i = 0; i < fig->naxes; i++) {
         char id[40];
         snprintf(id, sizeof id, "seli%lx-%d", serial, i);

@@ -2,11 +2,11 @@
 #include <math.h>
 
 #include "plot/plot.h"
+#include "plot/style.h"
+#include "plot/svg.h"
 
-void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+static void fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
-    char hex[8];
-    seli__rgb_hex(p->color, hex);
     seli__text_put(s, "<path class=\"fill\" d=\"");
     long emitted = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -15,17 +15,12 @@ void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
             double x = seli__px(f, p->x[i]), y = seli__py(f, pass ? p->y2[i] : p->y[i]);
             if (!isfinite(x) || !isfinite(y))
                 continue;
-            seli__text_put(s, emitted == 0 ? "M" : emitted == 1 ? "L" : " ");
-            seli__svg_num(s, x);
-            seli__text_put(s, " ");
-            seli__svg_num(s, y);
+            seli__svg_xy(s, emitted == 0 ? "M" : emitted == 1 ? "L" : " ", x, y);
             emitted++;
         }
-    seli__text_printf(s, "Z\" fill=\"%s\" fill-opacity=\"", hex);
-    seli__svg_num(s, p->alpha);
-    seli__text_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
-    seli__svg_num(s, p->alpha);
-    seli__text_put(s, "\" stroke-width=\"0.8\"/>\n");
+    seli__text_put(s, "Z\"");
+    seli__band_attrs(s, p->color, p->alpha);
+    seli__text_put(s, "/>\n");
 }
 
 void seli_fill_between_array(seli_axes *ax, long n, const float *x, const float *y1,
@@ -35,7 +30,7 @@ void seli_fill_between_array(seli_axes *ax, long n, const float *x, const float 
         seli_error("seli_fill_between: n must be >= 0 (got %ld)", n);
     if (n > 0 && (!y1 || !y2))
         seli_error("seli_fill_between: y1 and y2 must not be NULL");
-    seli__plot *p = seli__axes_add(ax, SELI__FILL, style, 1, "seli_fill_between");
+    seli__plot *p = seli__axes_add(ax, SELI__FILL, fill_draw, style, 1, "seli_fill_between");
     if (!(style && style->alpha > 0))
         p->alpha = 0.25;
     p->n = n;

@@ -7,16 +7,16 @@
 #include <stdlib.h>
 
 #include "plot/plot.h"
+#include "plot/style.h"
+#include "plot/svg.h"
 
-void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+static void hist_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     double base = seli__py(f, 0);
     if (!isfinite(base) || base > f->y0 + f->h)
         base = f->y0 + f->h + 1; /* log axis: the baseline is under the box */
-    seli__text_put(s, "<path class=\"hist\" d=\"M");
-    seli__svg_num(s, seli__px(f, p->x[0]));
-    seli__text_put(s, " ");
-    seli__svg_num(s, base);
+    seli__text_put(s, "<path class=\"hist\" d=\"");
+    seli__svg_xy(s, "M", seli__px(f, p->x[0]), base);
     for (long i = 0; i < p->n; i++) {
         double y = seli__py(f, p->y[i]);
         if (!isfinite(y) || y > base)
@@ -63,10 +63,10 @@ void seli_hist_array(seli_axes *ax, long n, const float *x, const seli_style *st
             hi += 0.5;
         }
     }
-    seli__plot *p = seli__axes_add(ax, SELI__HIST, style, 1, op);
+    seli__plot *p = seli__axes_add(ax, SELI__HIST, hist_draw, style, 1, op);
     p->n = bins;
-    p->x = seli__xmalloc(sizeof(double) * (size_t)(bins + 1));
-    p->y = seli__xmalloc(sizeof(double) * (size_t)bins);
+    p->x = seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)(bins + 1));
+    p->y = seli__xmalloc(SELI__FIGURE_OP, sizeof(double) * (size_t)bins);
     for (int b = 0; b <= bins; b++)
         p->x[b] = lo + (hi - lo) * b / bins;
     for (int b = 0; b < bins; b++)

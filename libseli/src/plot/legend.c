@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "plot/plot.h"
+#include "plot/style.h"
+#include "plot/svg.h"
 
 #define FONT 10.0
 #define LINE_H 1.2
@@ -62,23 +64,6 @@ void seli__legend_size(const seli_axes *ax, double *w, double *h)
     *h += 2 * LEGEND_PAD;
 }
 
-static void stroke_attrs(seli__text *s, seli__rgb c, double width, double alpha, const char *dash)
-{
-    char hex[8], da[64];
-    seli__rgb_hex(c, hex);
-    seli__text_printf(s, " fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
-    seli__svg_num(s, width);
-    seli__text_put(s, "\"");
-    if (alpha < 1) {
-        seli__text_put(s, " stroke-opacity=\"");
-        seli__svg_num(s, alpha);
-        seli__text_put(s, "\"");
-    }
-    seli__dash_array(dash, width, da, sizeof da);
-    if (da[0])
-        seli__text_printf(s, " stroke-dasharray=\"%s\"", da);
-}
-
 static void legend_handle(seli__text *s, const seli__plot *p, double x, double y)
 {
     char hex[8];
@@ -92,13 +77,9 @@ static void legend_handle(seli__text *s, const seli__plot *p, double x, double y
         seli__svg_num(s, y - 3.5);
         seli__text_put(s, "\" width=\"20\" height=\"7\"");
         if (p->kind == SELI__HIST) {
-            stroke_attrs(s, p->color, p->width, p->alpha, p->dash);
+            seli__stroke_attrs(s, p->color, p->width, p->alpha, p->dash, NULL);
         } else {
-            seli__text_printf(s, " fill=\"%s\" fill-opacity=\"", hex);
-            seli__svg_num(s, p->alpha);
-            seli__text_printf(s, "\" stroke=\"%s\" stroke-opacity=\"", hex);
-            seli__svg_num(s, p->alpha);
-            seli__text_put(s, "\" stroke-width=\"0.8\"");
+            seli__band_attrs(s, p->color, p->alpha);
         }
         seli__text_put(s, "/>\n");
         break;
@@ -111,32 +92,21 @@ static void legend_handle(seli__text *s, const seli__plot *p, double x, double y
             d = 9;
         seli__text_put(s, "<path d=\"");
         seli__marker_path(s, p->marker[0] ? p->marker : "o", x + HANDLE_W / 2, y, d);
-        if (seli__marker_stroked(p->marker))
-            seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
-        else
-            seli__text_printf(s, "\" fill=\"%s\"", hex);
-        if (p->alpha < 1) {
-            seli__text_put(s, " opacity=\"");
-            seli__svg_num(s, p->alpha);
-            seli__text_put(s, "\"");
-        }
-        seli__text_put(s, "/>\n");
+        seli__marker_end(s, p->marker, hex, "1.5", p->alpha);
         break;
     }
     default: {
         seli__rgb c =
             p->kind == SELI__CONTOUR && !p->has_color ? seli__cmap(p->cmap, 0.85) : p->color;
-        seli__text_put(s, "<path d=\"M");
-        seli__svg_num(s, x);
-        seli__text_put(s, " ");
-        seli__svg_num(s, y);
+        seli__text_put(s, "<path d=\"");
+        seli__svg_xy(s, "M", x, y);
         seli__text_put(s, "h20\"");
-        stroke_attrs(s, c, p->width, p->alpha, p->dash);
+        seli__stroke_attrs(s, c, p->width, p->alpha, p->dash, NULL);
         seli__text_put(s, "/>\n");
         if (p->kind == SELI__LINE && p->marker[0]) {
             seli__text_put(s, "<path d=\"");
             seli__marker_path(s, p->marker, x + 10, y, p->size > 0 ? p->size : 6);
-            seli__text_printf(s, "\" fill=\"%s\"/>\n", hex);
+            seli__text_printf(s, "\" fill=\"%s\"/>\n", hex); /* filled, whatever the marker */
         }
     }
     }

@@ -8,54 +8,12 @@
 #include <string.h>
 
 #include "plot/plot.h"
-
-void seli__dash_array(const char *dash, double width, char *out, size_t n)
-{
-    static const struct {
-        const char *name;
-        double d[4];
-        int k;
-    } styles[] = {{"--", {3.7, 1.6}, 2}, {":", {1, 1.65}, 2}, {"-.", {6.4, 1.6, 1, 1.6}, 4}};
-    out[0] = '\0';
-    if (!dash || !*dash || strcmp(dash, "-") == 0)
-        return;
-    for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++)
-        if (strcmp(dash, styles[i].name) == 0) {
-            size_t len = 0;
-            for (int j = 0; j < styles[i].k && len < n; j++)
-                len += (size_t)snprintf(out + len, n - len, "%s%.2g", j ? "," : "",
-                                        styles[i].d[j] * (width > 1 ? width : 1));
-            return;
-        }
-    /* numbers such as "4,2": checked to hold only digits, dots, commas, spaces */
-    if (strspn(dash, "0123456789., ") == strlen(dash))
-        snprintf(out, n, "%s", dash);
-}
-
-void seli__stroke_end(seli__text *s, const seli__plot *p, const char *join)
-{
-    char hex[8], da[64];
-    seli__rgb_hex(p->color, hex);
-    seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"", hex);
-    seli__svg_num(s, p->width);
-    seli__text_printf(s, "\" %s", join);
-    if (p->alpha < 1) {
-        seli__text_put(s, " stroke-opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__text_put(s, "\"");
-    }
-    seli__dash_array(p->dash, p->width, da, sizeof da);
-    if (da[0])
-        seli__text_printf(s, " stroke-dasharray=\"%s\"", da);
-    seli__text_put(s, "/>\n");
-}
+#include "plot/style.h"
+#include "plot/svg.h"
 
 static void put_point(seli__text *s, double x, double y, int *pen)
 {
-    seli__text_put(s, *pen ? " " : "M");
-    seli__svg_num(s, x);
-    seli__text_put(s, " ");
-    seli__svg_num(s, y);
+    seli__svg_xy(s, *pen ? " " : "M", x, y);
     (*pen)++; /* pairs after the first continue as an implicit lineto */
 }
 
@@ -67,7 +25,7 @@ static int increasing(const double *x, long n)
     return 1;
 }
 
-void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+static void line_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     seli__text_put(s, "<path class=\"line\" d=\"");
     int pen = 0;
@@ -122,10 +80,7 @@ void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
             if (isfinite(x) && isfinite(y))
                 seli__marker_path(s, p->marker, x, y, d);
         }
-        if (seli__marker_stroked(p->marker))
-            seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\"/>\n", hex);
-        else
-            seli__text_printf(s, "\" fill=\"%s\"/>\n", hex);
+        seli__marker_end(s, p->marker, hex, NULL, 1);
     }
 }
 
@@ -136,7 +91,7 @@ static void add_line(seli_axes *ax, long n, const float *x, const float *y, cons
         seli_error("%s: n must be >= 0 (got %ld)", op, n);
     if (n > 0 && !y)
         seli_error("%s: y is NULL", op);
-    seli__plot *p = seli__axes_add(ax, SELI__LINE, style, 1, op);
+    seli__plot *p = seli__axes_add(ax, SELI__LINE, line_draw, style, 1, op);
     p->n = n;
     p->x = seli__copy_floats(x, n);
     p->y = seli__copy_floats(y, n);

@@ -1,59 +1,26 @@
-/* plot.h: what the figure files share (svg.c, colormap.c, png.c, figure.c,
- * axes.c and one file per plot type).  Not part of the public API. */
+/* plot.h: the figure's model (a figure, its axes, their plots) and what the
+ * figure files share about it.  Not part of the public API.
+ *
+ * The files of plot/ call downwards only:
+ *   figure.c -> axes.c -> ticks.c, legend.c
+ *   line.c, scatter.c, hist.c, fill.c, annotate.c, heatmap.c -> axes.c
+ *       (only seli__axes_add and the argument checks); contour.c -> heatmap.c (grids)
+ *   all of them -> style.c, scale.c -> svg.c, png.c, colormap.c
+ * axes.c draws the plots without knowing their files: each plot carries its
+ * draw function (seli__draw_fn), handed in when the plot is added. */
 #ifndef SELI_PLOT_H
 #define SELI_PLOT_H
 
 #include <stddef.h>
 
+#include "core/alloc.h"
 #include "core/internal.h"
 #include "core/text.h"
+#include "plot/colormap.h"
 #include "seli/figure.h"
 
-/* --- svg.c: SVG text, written into a seli__text (text.h) --- */
-/* text with & < > " ' escaped (safe in element content and attributes). */
-SELI_INTERNAL void seli__svg_escape(seli__text *s, const char *text);
-/* A coordinate: at most 2 decimals, no trailing zeros ("12.5", "-3", "0.07"). */
-SELI_INTERNAL void seli__svg_num(seli__text *s, double v);
-/* The same with at most 1 decimal (dense contour lines). */
-SELI_INTERNAL void seli__svg_num1(seli__text *s, double v);
-/* One line of a label, escaped, with x_1, x^2, x_{ij} and $...$ rendered as
- * <tspan baseline-shift> sub/superscripts. */
-SELI_INTERNAL void seli__svg_label(seli__text *s, const char *line, size_t n);
-/* A <text> element at (x, y) (y is the middle of the first line when
- * valign is 'c', its baseline when 'b', its top when 't'); anchor is "start",
- * "middle" or "end"; rotate is -90 for a y label.  '\n' breaks lines. */
-SELI_INTERNAL void seli__svg_text(seli__text *s, double x, double y, double size, const char *anchor,
-                                  char valign, double rotate, const char *text);
-/* Estimated width in pt of the widest line of text at font size `size`. */
-SELI_INTERNAL double seli__text_width(const char *text, double size);
-/* Number of lines in text (1 + number of '\n'). */
-SELI_INTERNAL int seli__text_lines(const char *text);
-/* A fresh id prefix for clip paths, unique across the figures of a page. */
-SELI_INTERNAL unsigned long seli__svg_serial(void);
-
-/* --- colormap.c --- */
-
-typedef struct seli__rgb {
-    unsigned char r, g, b;
-} seli__rgb;
-
-/* Parse "C0".."C9", "#rrggbb", "#rgb", "tab:blue", or a name ("red", "k").
- * Returns 0 if the colour is unknown. */
-SELI_INTERNAL int seli__parse_color(const char *spec, seli__rgb *out);
-/* Colour i of the tab10 cycle. */
-SELI_INTERNAL seli__rgb seli__tab10(int i);
-/* Nonzero if name is a known colormap (viridis, turbo, bwr, ...). */
-SELI_INTERNAL int seli__cmap_known(const char *name);
-/* The colormap at t in [0, 1] (clamped); NULL name means viridis. */
-SELI_INTERNAL seli__rgb seli__cmap(const char *name, double t);
-/* "#rrggbb" into out[8]. */
-SELI_INTERNAL void seli__rgb_hex(seli__rgb c, char out[8]);
-
-/* --- png.c --- */
-
-/* Encode an RGBA image (w*h*4 bytes, rows top first) as PNG and append
- * "data:image/png;base64,..." to s. */
-SELI_INTERNAL void seli__svg_png(seli__text *s, const unsigned char *rgba, int w, int h);
+/* What out-of-memory errors of the figure files name as the operation. */
+#define SELI__FIGURE_OP "seli figure"
 
 /* --- the figure and its axes --- */
 
@@ -67,16 +34,29 @@ enum seli__kind {
     SELI__ANNOTATE
 };
 
+/* The axes' coordinate frame: its box on the page and its data ranges. */
+typedef struct seli__frame {
+    double x0, y0, w, h; /* box in pt, y0 at the top */
+    double lo[2], hi[2]; /* data limits per axis, in transformed space */
+    seli_scale scale[2];
+    double linthresh[2];
+} seli__frame;
+
+struct seli__plot;
+/* Draw one plot inside the frame into s (the clip is already set). */
+typedef void (*seli__draw_fn)(const struct seli__plot *p, const seli__frame *f, seli__text *s);
+
 typedef struct seli__plot {
     enum seli__kind kind;
-    long n;           /* points; bins for a histogram */
-    double *x, *y;    /* owned; histogram: x = n+1 edges, y = n heights */
-    double *y2;       /* fill_between: the lower curve */
-    double *c;        /* scatter: values through the colormap, or NULL */
-    long nx, ny;      /* image/contour grid */
-    double *z;        /* [ny * nx], row 0 at extent[2] */
-    double extent[4]; /* x0, x1, y0, y1 */
-    double *levels;   /* contour levels (nlevels) */
+    seli__draw_fn draw; /* the plot type's drawing, set by its file */
+    long n;             /* points; bins for a histogram */
+    double *x, *y;      /* owned; histogram: x = n+1 edges, y = n heights */
+    double *y2;         /* fill_between: the lower curve */
+    double *c;          /* scatter: values through the colormap, or NULL */
+    long nx, ny;        /* image/contour grid */
+    double *z;          /* [ny * nx], row 0 at extent[2] */
+    double extent[4];   /* x0, x1, y0, y1 */
+    double *levels;     /* contour levels (nlevels) */
     int nlevels;
     seli__rgb color;
     int has_color; /* the style named a colour */
@@ -117,13 +97,7 @@ struct seli_figure {
     int naxes, cap;
 };
 
-/* The axes' coordinate frame: its box on the page and its data ranges. */
-typedef struct seli__frame {
-    double x0, y0, w, h; /* box in pt, y0 at the top */
-    double lo[2], hi[2]; /* data limits per axis, in transformed space */
-    seli_scale scale[2];
-    double linthresh[2];
-} seli__frame;
+/* --- scale.c: data to page --- */
 
 /* Transform a data value to the scale's linear space (log10 for SELI_LOG). */
 SELI_INTERNAL double seli__scale_fwd(seli_scale scale, double linthresh, double v);
@@ -131,17 +105,34 @@ SELI_INTERNAL double seli__scale_fwd(seli_scale scale, double linthresh, double 
 SELI_INTERNAL double seli__px(const seli__frame *f, double x);
 SELI_INTERNAL double seli__py(const seli__frame *f, double y);
 
-/* Append a new plot of the given kind to ax (zeroed, style applied: colour
- * from style or the cycle when use_cycle, width, alpha, dash, label ...). */
-SELI_INTERNAL seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind,
+/* --- axes.c: adding plots --- */
+
+/* Append a new plot of the given kind, drawn by draw, to ax (zeroed, style
+ * applied: colour from style or the cycle when use_cycle, width, alpha, dash,
+ * label ...). */
+SELI_INTERNAL seli__plot *seli__axes_add(seli_axes *ax, enum seli__kind kind, seli__draw_fn draw,
                                          const seli_style *style, int use_cycle, const char *op);
 /* A malloc'd copy of n floats as doubles (n may be 0); NULL x gives 0..n-1. */
 SELI_INTERNAL double *seli__copy_floats(const float *x, long n);
 /* Check a tensor argument of a figure function (not NULL, has data). */
 SELI_INTERNAL void seli__check_data(const char *op, const seli_tensor *t, const char *name);
-/* malloc that never returns NULL (reports through seli_error). */
-SELI_INTERNAL void *seli__xmalloc(size_t size);
-SELI_INTERNAL char *seli__xstrdup(const char *s);
+
+/* --- heatmap.c: grids over an extent, shared with contour.c --- */
+
+/* Check the grid arguments (at least min x min values, a finite extent) and
+ * add a plot holding a copy of z and the extent. */
+SELI_INTERNAL seli__plot *seli__grid_add(seli_axes *ax, enum seli__kind kind, seli__draw_fn draw,
+                                         long min, long ny, long nx, const float *z, double x0,
+                                         double x1, double y0, double y1, const seli_style *style,
+                                         const char *op);
+/* Check a tensor grid argument: live, and 2-D [ny, nx]. */
+SELI_INTERNAL void seli__check_grid(const char *op, const seli_tensor *z);
+/* Pixel px (4 bytes) of an RGBA image: colour c, opaque or transparent. */
+SELI_INTERNAL void seli__rgba_pixel(unsigned char *px, seli__rgb c, int opaque);
+/* An <image> of the w x h RGBA pixels over the plot's extent (pixelated:
+ * no smoothing), with the plot's opacity. */
+SELI_INTERNAL void seli__grid_image(const seli__plot *p, const seli__frame *f, seli__text *s,
+                                    const unsigned char *rgba, int w, int h, int pixelated);
 
 /* --- layout (axes.c computes, figure.c places, axes.c renders) --- */
 
@@ -171,8 +162,6 @@ SELI_INTERNAL void seli__make_ticks(const seli_axes *ax, int a, double lo, doubl
 SELI_INTERNAL double seli__tick_label_width(const seli__ticks *T, int i);
 /* Nonzero if some label has an exponent (10^k): the labels are taller. */
 SELI_INTERNAL int seli__ticks_have_power(const seli__ticks *T);
-/* v formatted with the decimals that step needs, minus sign U+2212. */
-SELI_INTERNAL void seli__fmt_number(char *out, size_t n, double v, double step);
 /* Tick label i as a <text> at (x, y). */
 SELI_INTERNAL void seli__render_tick_label(seli__text *s, double x, double y, const char *anchor,
                                            char valign, const seli__ticks *T, int i);
@@ -187,26 +176,5 @@ SELI_INTERNAL void seli__axes_render(const seli_axes *ax, const seli__layout *L,
                                      const char *id);
 /* Free what an axes owns (not the struct). */
 SELI_INTERNAL void seli__axes_destroy(seli_axes *ax);
-
-/* Draw one plot inside the frame (clip is already set). */
-SELI_INTERNAL void seli__line_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__hist_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__fill_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__image_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__contour_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-SELI_INTERNAL void seli__annotate_draw(const seli__plot *p, const seli__frame *f, seli__text *s);
-/* A marker of the given kind ("o", "s", "^", "x", "X", "+", ".", "D", "v")
- * of diameter d at (x, y), as path data (filled markers) into s. */
-SELI_INTERNAL void seli__marker_path(seli__text *s, const char *marker, double x, double y,
-                                     double d);
-/* Nonzero when the marker is drawn with a stroke (x, +) rather than a fill. */
-SELI_INTERNAL int seli__marker_stroked(const char *marker);
-/* stroke-dasharray for a dash spec ("--", ":", "-.", or numbers) scaled by
- * the line width, or "" for a solid line. */
-SELI_INTERNAL void seli__dash_array(const char *dash, double width, char *out, size_t n);
-/* Close a stroked, unfilled <path d="...: colour, width, the join/cap
- * attributes given, opacity and dashes of p, then "/>". */
-SELI_INTERNAL void seli__stroke_end(seli__text *s, const seli__plot *p, const char *join);
 
 #endif

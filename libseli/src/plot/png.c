@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot/plot.h"
+#include "plot/svg.h"
 
 typedef struct {
     unsigned char *data;

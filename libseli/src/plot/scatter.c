@@ -1,4 +1,4 @@
-/* scatter.c: scatter plots and the marker shapes.
+/* scatter.c: scatter plots (the marker shapes are in style.c).
  *
  * Round and square markers of one colour are one <path> of zero-length
  * segments with round or square caps (about 14 bytes a point); values
@@ -8,110 +8,10 @@
 #include <string.h>
 
 #include "plot/plot.h"
+#include "plot/style.h"
+#include "plot/svg.h"
 
 #define CMAP_BINS 64
-
-int seli__marker_stroked(const char *marker) { return marker[0] == 'x' || marker[0] == '+'; }
-
-static void move(seli__text *s, double x, double y)
-{
-    seli__text_put(s, "M");
-    seli__svg_num(s, x);
-    seli__text_put(s, " ");
-    seli__svg_num(s, y);
-}
-
-static void rel(seli__text *s, const char *cmd, double dx, double dy)
-{
-    seli__text_put(s, cmd);
-    seli__svg_num(s, dx);
-    seli__text_put(s, " ");
-    seli__svg_num(s, dy);
-}
-
-void seli__marker_path(seli__text *s, const char *marker, double x, double y, double d)
-{
-    double r = d / 2;
-    switch (marker[0]) {
-    case 's':
-        move(s, x - r, y - r);
-        seli__text_put(s, "h");
-        seli__svg_num(s, d);
-        seli__text_put(s, "v");
-        seli__svg_num(s, d);
-        seli__text_put(s, "h");
-        seli__svg_num(s, -d);
-        seli__text_put(s, "z");
-        break;
-    case '^':
-        move(s, x, y - r);
-        rel(s, "l", r, 1.5 * r);
-        seli__text_put(s, "h");
-        seli__svg_num(s, -2 * r);
-        seli__text_put(s, "z");
-        break;
-    case 'v':
-        move(s, x, y + r);
-        rel(s, "l", r, -1.5 * r);
-        seli__text_put(s, "h");
-        seli__svg_num(s, -2 * r);
-        seli__text_put(s, "z");
-        break;
-    case 'D':
-        move(s, x, y - r);
-        rel(s, "l", r, r);
-        rel(s, "l", -r, r);
-        rel(s, "l", -r, -r);
-        seli__text_put(s, "z");
-        break;
-    case 'x':
-    case '+':
-        if (marker[0] == 'x') {
-            move(s, x - r, y - r);
-            rel(s, "l", d, d);
-            move(s, x - r, y + r);
-            rel(s, "l", d, -d);
-        } else {
-            move(s, x - r, y);
-            rel(s, "l", d, 0);
-            move(s, x, y - r);
-            rel(s, "l", 0, d);
-        }
-        break;
-    case 'X': { /* a filled, thick x: 12 outline vertices */
-        double a = r * 0.36, b = r;
-        double vx[12] = {x - b + a, x, x + b - a, x + b, x + a, x + b,
-                         x + b - a, x, x - b + a, x - b, x - a, x - b};
-        double vy[12] = {y - b, y - a, y - b, y - b + a, y, y + b - a,
-                         y + b, y + a, y + b, y + b - a, y, y - b + a};
-        for (int i = 0; i < 12; i++) {
-            seli__text_put(s, i ? "L" : "M");
-            seli__svg_num(s, vx[i]);
-            seli__text_put(s, " ");
-            seli__svg_num(s, vy[i]);
-        }
-        seli__text_put(s, "z");
-        break;
-    }
-    default: /* "o" and ".": a circle of two arcs */
-        if (marker[0] == '.')
-            r *= 0.5;
-        move(s, x - r, y);
-        seli__text_put(s, "a");
-        seli__svg_num(s, r);
-        seli__text_put(s, " ");
-        seli__svg_num(s, r);
-        seli__text_put(s, " 0 1 0 ");
-        seli__svg_num(s, 2 * r);
-        seli__text_put(s, " 0a");
-        seli__svg_num(s, r);
-        seli__text_put(s, " ");
-        seli__svg_num(s, r);
-        seli__text_put(s, " 0 1 0 ");
-        seli__svg_num(s, -2 * r);
-        seli__text_put(s, " 0z");
-    }
-}
 
 /* Points of one colour: round or square dots as zero-length capped segments. */
 static void dots(const seli__plot *p, const seli__frame *f, seli__text *s, seli__rgb color, int bin,
@@ -136,7 +36,7 @@ static void dots(const seli__plot *p, const seli__frame *f, seli__text *s, seli_
         if (x < f->x0 - d || x > f->x0 + f->w + d || y < f->y0 - d || y > f->y0 + f->h + d)
             continue; /* outside the box: clipped anyway */
         if (capped) {
-            move(s, x, y);
+            seli__svg_xy(s, "M", x, y);
             seli__text_put(s, "h0");
         } else {
             seli__marker_path(s, m, x, y, d);
@@ -147,44 +47,30 @@ static void dots(const seli__plot *p, const seli__frame *f, seli__text *s, seli_
         s->data[start] = '\0';
         return;
     }
-    if (capped) {
-        seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-linecap=\"%s\" stroke-width=\"",
-                         hex, m[0] == 's' ? "square" : "round");
-        seli__svg_num(s, m[0] == 's' ? d * 0.886 : d); /* a square of the circle's area */
-        seli__text_put(s, "\"");
-    } else if (seli__marker_stroked(m)) {
-        seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"", hex);
-    } else {
-        seli__text_printf(s, "\" fill=\"%s\"", hex);
+    if (!capped) {
+        seli__marker_end(s, m, hex, "1.5", p->alpha);
+        return;
     }
-    if (p->alpha < 1) {
-        seli__text_put(s, " opacity=\"");
-        seli__svg_num(s, p->alpha);
-        seli__text_put(s, "\"");
-    }
+    seli__text_printf(s, "\" fill=\"none\" stroke=\"%s\" stroke-linecap=\"%s\" stroke-width=\"",
+                      hex, m[0] == 's' ? "square" : "round");
+    seli__svg_num(s, m[0] == 's' ? d * 0.886 : d); /* a square of the circle's area */
+    seli__text_put(s, "\"");
+    seli__svg_alpha(s, "opacity", p->alpha);
     seli__text_put(s, "/>\n");
 }
 
-void seli__scatter_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
+static void scatter_draw(const seli__plot *p, const seli__frame *f, seli__text *s)
 {
     seli__text_put(s, "<g class=\"scatter\">\n");
     if (!p->c) {
         dots(p, f, s, p->color, 0, NULL);
     } else {
         double lo = p->vmin, hi = p->vmax;
-        if (lo == 0 && hi == 0) {
-            lo = INFINITY;
-            hi = -INFINITY;
-            for (long i = 0; i < p->n; i++)
-                if (isfinite(p->c[i])) {
-                    lo = p->c[i] < lo ? p->c[i] : lo;
-                    hi = p->c[i] > hi ? p->c[i] : hi;
-                }
-        }
-        if (!(hi > lo)) {
+        if (lo == 0 && hi == 0)
+            seli__finite_range(p->c, p->n, &lo, &hi);
+        if (!(hi > lo))
             hi = lo + 1;
-        }
-        unsigned char *bins = seli__xmalloc((size_t)(p->n > 0 ? p->n : 1));
+        unsigned char *bins = seli__xmalloc(SELI__FIGURE_OP, (size_t)(p->n > 0 ? p->n : 1));
         for (long i = 0; i < p->n; i++) {
             double t = (p->c[i] - lo) / (hi - lo);
             int b = (int)floor((t > 0 ? t : 0) * CMAP_BINS);
@@ -204,7 +90,7 @@ void seli_scatter_array(seli_axes *ax, long n, const float *x, const float *y, c
         seli_error("seli_scatter: n must be >= 0 (got %ld)", n);
     if (n > 0 && (!x || !y))
         seli_error("seli_scatter: x and y must not be NULL");
-    seli__plot *p = seli__axes_add(ax, SELI__SCATTER, style, !c, "seli_scatter");
+    seli__plot *p = seli__axes_add(ax, SELI__SCATTER, scatter_draw, style, !c, "seli_scatter");
     p->n = n;
     p->x = seli__copy_floats(x, n);
     p->y = seli__copy_floats(y, n);

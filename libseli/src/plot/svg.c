@@ -1,6 +1,6 @@
 /* svg.c: writing SVG text (into a seli__text, text.h).
  *
- * Escaping (& < > " '), compact numbers, labels with simple sub- and
+ * Compact numbers (escaping is core/text.c's), labels with simple sub- and
  * superscripts (x_1, x^2, x_{ij}, $...$), multi-line <text> elements and an
  * estimate of text width (DejaVu Sans metrics) for the layout. */
 #include <math.h>
@@ -8,47 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "plot/plot.h"
-
-static void escape_n(seli__text *s, const char *text, size_t n)
-{
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (text[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&apos;";
-            break;
-        default:
-            /* control characters are not allowed in XML 1.0 */
-            if ((unsigned char)text[i] < 0x20 && text[i] != '\t')
-                rep = " ";
-        }
-        if (rep) {
-            seli__text_putn(s, text + start, i - start);
-            seli__text_put(s, rep);
-            start = i + 1;
-        }
-    }
-    seli__text_putn(s, text + start, n - start);
-}
-
-void seli__svg_escape(seli__text *s, const char *text) { escape_n(s, text, strlen(text)); }
+#include "plot/svg.h"
 
 static void put_num(seli__text *s, double v, int decimals)
 {
@@ -84,6 +45,23 @@ static void put_num(seli__text *s, double v, int decimals)
 void seli__svg_num(seli__text *s, double v) { put_num(s, v, 2); }
 
 void seli__svg_num1(seli__text *s, double v) { put_num(s, v, 1); }
+
+void seli__svg_xy(seli__text *s, const char *cmd, double x, double y)
+{
+    seli__text_put(s, cmd);
+    seli__svg_num(s, x);
+    seli__text_put(s, " ");
+    seli__svg_num(s, y);
+}
+
+void seli__svg_alpha(seli__text *s, const char *name, double alpha)
+{
+    if (!(alpha < 1))
+        return;
+    seli__text_printf(s, " %s=\"", name);
+    seli__svg_num(s, alpha);
+    seli__text_put(s, "\"");
+}
 
 /* --- labels: runs of text, each at a baseline shift (-1 sub, 0, +1 super) --- */
 
@@ -185,17 +163,19 @@ static void render_run(void *ctx, const char *text, size_t n, int shift, int ita
         seli__text_put(s, "<tspan");
         if (shift)
             seli__text_put(s, shift > 0 ? " baseline-shift=\"super\" font-size=\"70%\""
-                                       : " baseline-shift=\"sub\" font-size=\"70%\"");
+                                        : " baseline-shift=\"sub\" font-size=\"70%\"");
         if (italic)
             seli__text_put(s, " font-style=\"italic\"");
         seli__text_put(s, ">");
     }
-    escape_n(s, text, n);
+    seli__text_putn_escaped(s, text, n);
     if (shift || italic)
         seli__text_put(s, "</tspan>");
 }
 
-void seli__svg_label(seli__text *s, const char *line, size_t n) { walk(line, n, render_run, s); }
+/* One line of a label, escaped, with x_1, x^2, x_{ij} and $...$ rendered as
+ * <tspan baseline-shift> sub/superscripts. */
+static void svg_label(seli__text *s, const char *line, size_t n) { walk(line, n, render_run, s); }
 
 /* DejaVu Sans advance widths, in 1/2048 em, for ASCII 32..126. */
 static const unsigned short advance[95] = {
@@ -301,7 +281,7 @@ void seli__svg_text(seli__text *s, double x, double y, double size, const char *
             }
             seli__text_put(s, ">");
         }
-        seli__svg_label(s, p, n);
+        svg_label(s, p, n);
         if (lines > 1)
             seli__text_put(s, "</tspan>");
         if (!e)
@@ -309,12 +289,4 @@ void seli__svg_text(seli__text *s, double x, double y, double size, const char *
         p = e + 1;
     }
     seli__text_put(s, "</text>\n");
-}
-
-unsigned long seli__svg_serial(void)
-{
-    static unsigned long base, count;
-    if (!base)
-        base = (((unsigned long)time(NULL) ^ ((unsigned long)getpid() << 7)) & 0xfffff) | 1;
-    return base * 4096 + (count++ % 4096);
 }

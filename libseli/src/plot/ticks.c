@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "plot/plot.h"
+#include "plot/svg.h"
 
 #define FONT 10.0 /* tick labels */
 
-void seli__fmt_number(char *out, size_t n, double v, double step)
+/* v formatted with the decimals that step needs, minus sign U+2212. */
+static void fmt_number(char *out, size_t n, double v, double step)
 {
     int dec = 0;
     if (step > 0)
@@ -65,7 +67,7 @@ static void linear_ticks(seli__ticks *T, seli_scale sc, double lt, double lo, do
     char label[32];
     for (double v = first; v <= hi + step * 1e-9 && T->n < SELI__MAX_TICKS; v += step) {
         double val = fabs(v) < step * 1e-9 ? 0 : v;
-        seli__fmt_number(label, sizeof label, val, step);
+        fmt_number(label, sizeof label, val, step);
         add_tick(T, seli__scale_fwd(sc, lt, val), label, "");
     }
 }
@@ -78,66 +80,79 @@ static void power_label(char *power, int k)
         snprintf(power, 16, "%d", k);
 }
 
-void seli__make_ticks(const seli_axes *ax, int a, double lo, double hi, double len, seli__ticks *T)
+/* The user's ticks (seli_xticks), labelled with the decimals their smallest
+ * spacing needs. */
+static void user_ticks(seli__ticks *T, const seli__axisinfo *A)
 {
-    const seli__axisinfo *A = &ax->axis[a];
-    memset(T, 0, sizeof *T);
-    int target = (int)lround(len / (a == 0 ? 36.0 : 30.0));
-    if (target < 3)
-        target = 3;
-    if (target > 9)
-        target = 9;
+    char label[32];
+    double span = 0;
+    for (int i = 1; i < A->nticks; i++)
+        if (span == 0 || fabs(A->ticks[i] - A->ticks[i - 1]) < span)
+            span = fabs(A->ticks[i] - A->ticks[i - 1]);
+    for (int i = 0; i < A->nticks; i++) {
+        fmt_number(label, sizeof label, A->ticks[i], span > 0 ? span : 1);
+        double t = seli__scale_fwd(A->scale, A->linthresh, A->ticks[i]);
+        if (isfinite(t))
+            add_tick(T, t, label, "");
+    }
+}
+
+/* Log ticks over [lo, hi] (decades): 10^k, or 1, 2, 5 x 10^k within about a
+ * decade, or 1-2-5 steps within a fraction of one; minor ticks at 2..9 x 10^k. */
+static void log_ticks(seli__ticks *T, double lo, double hi, int target)
+{
     char label[32], power[16];
-    if (A->nticks >= 0) { /* the user's ticks */
-        double span = 0;
-        for (int i = 1; i < A->nticks; i++)
-            if (span == 0 || fabs(A->ticks[i] - A->ticks[i - 1]) < span)
-                span = fabs(A->ticks[i] - A->ticks[i - 1]);
-        for (int i = 0; i < A->nticks; i++) {
-            seli__fmt_number(label, sizeof label, A->ticks[i], span > 0 ? span : 1);
-            double t = seli__scale_fwd(A->scale, A->linthresh, A->ticks[i]);
-            if (isfinite(t))
-                add_tick(T, t, label, "");
+    int k0 = (int)ceil(lo - 1e-9), k1 = (int)floor(hi + 1e-9);
+    if (k1 - k0 + 1 < 2 && hi - lo > 0.45) { /* about a decade: 1, 2, 5 x 10^k */
+        for (int k = (int)floor(lo); k <= (int)ceil(hi); k++)
+            for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+                double t = k + log10(m);
+                if (t >= lo - 1e-9 && t <= hi + 1e-9) {
+                    fmt_number(label, sizeof label, m * pow(10, k), pow(10, k));
+                    add_tick(T, t, label, "");
+                }
+            }
+    } else if (k1 - k0 + 1 < 2) { /* a fraction of a decade: 1-2-5 steps */
+        linear_ticks(T, SELI_LOG, 1, pow(10, lo), pow(10, hi), target);
+    } else {
+        int stride = (k1 - k0) / target + 1;
+        for (int k = k0; k <= k1; k++)
+            if ((k - k0) % stride == 0) {
+                power_label(power, k);
+                add_tick(T, k, "10", power);
+            }
+    }
+    if (k1 - k0 < 8) /* minor ticks at 2..9 x 10^k */
+        for (int k = k0 - 1; k <= k1; k++)
+            for (int m = 2; m <= 9 && T->nminor < SELI__MAX_TICKS * 4; m++) {
+                double t = k + log10(m);
+                if (t >= lo && t <= hi)
+                    T->minor[T->nminor++] = t;
+            }
+}
+
+/* Sort the ticks by position (insertion sort, labels moved along). */
+static void sort_ticks(seli__ticks *T)
+{
+    for (int i = 1; i < T->n; i++)
+        for (int j = i; j > 0 && T->v[j] < T->v[j - 1]; j--) {
+            double tv = T->v[j];
+            char tl[32], tp[16];
+            memcpy(tl, T->label[j], sizeof tl);
+            memcpy(tp, T->power[j], sizeof tp);
+            T->v[j] = T->v[j - 1];
+            memcpy(T->label[j], T->label[j - 1], sizeof tl);
+            memcpy(T->power[j], T->power[j - 1], sizeof tp);
+            T->v[j - 1] = tv;
+            memcpy(T->label[j - 1], tl, sizeof tl);
+            memcpy(T->power[j - 1], tp, sizeof tp);
         }
-        return;
-    }
-    if (A->scale == SELI_LINEAR) {
-        linear_ticks(T, SELI_LINEAR, 1, lo, hi, target);
-        return;
-    }
-    if (A->scale == SELI_LOG) {
-        int k0 = (int)ceil(lo - 1e-9), k1 = (int)floor(hi + 1e-9);
-        if (k1 - k0 + 1 < 2 && hi - lo > 0.45) { /* about a decade: 1, 2, 5 x 10^k */
-            char label[32];
-            for (int k = (int)floor(lo); k <= (int)ceil(hi); k++)
-                for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
-                    double t = k + log10(m);
-                    if (t >= lo - 1e-9 && t <= hi + 1e-9) {
-                        seli__fmt_number(label, sizeof label, m * pow(10, k), pow(10, k));
-                        add_tick(T, t, label, "");
-                    }
-                }
-        } else if (k1 - k0 + 1 < 2) { /* a fraction of a decade: 1-2-5 steps */
-            linear_ticks(T, SELI_LOG, 1, pow(10, lo), pow(10, hi), target);
-        } else {
-            int stride = (k1 - k0) / target + 1;
-            for (int k = k0; k <= k1; k++)
-                if ((k - k0) % stride == 0) {
-                    power_label(power, k);
-                    add_tick(T, k, "10", power);
-                }
-        }
-        if (k1 - k0 < 8) /* minor ticks at 2..9 x 10^k */
-            for (int k = k0 - 1; k <= k1; k++)
-                for (int m = 2; m <= 9 && T->nminor < SELI__MAX_TICKS * 4; m++) {
-                    double t = k + log10(m);
-                    if (t >= lo && t <= hi)
-                        T->minor[T->nminor++] = t;
-                }
-        return;
-    }
-    /* symlog: 0 and +-10^k outside the linear range */
-    double lt = A->linthresh;
+}
+
+/* Symlog ticks: 0 and +-10^k outside the linear range +-lt. */
+static void symlog_ticks(seli__ticks *T, double lt, double lo, double hi)
+{
+    char power[16];
     int kmin = (int)ceil(log10(lt) - 1e-9);
     for (int sign = -1; sign <= 1; sign += 2) {
         for (int k = kmin; k < kmin + 40; k++) {
@@ -157,20 +172,26 @@ void seli__make_ticks(const seli_axes *ax, int a, double lo, double hi, double l
         if (sign < 0 && lo <= 0 && hi >= 0)
             add_tick(T, 0, "0", "");
     }
-    /* sort (negative decades were added from 10^kmin outwards) */
-    for (int i = 1; i < T->n; i++)
-        for (int j = i; j > 0 && T->v[j] < T->v[j - 1]; j--) {
-            double tv = T->v[j];
-            char tl[32], tp[16];
-            memcpy(tl, T->label[j], sizeof tl);
-            memcpy(tp, T->power[j], sizeof tp);
-            T->v[j] = T->v[j - 1];
-            memcpy(T->label[j], T->label[j - 1], sizeof tl);
-            memcpy(T->power[j], T->power[j - 1], sizeof tp);
-            T->v[j - 1] = tv;
-            memcpy(T->label[j - 1], tl, sizeof tl);
-            memcpy(T->power[j - 1], tp, sizeof tp);
-        }
+    sort_ticks(T); /* negative decades were added from 10^kmin outwards */
+}
+
+void seli__make_ticks(const seli_axes *ax, int a, double lo, double hi, double len, seli__ticks *T)
+{
+    const seli__axisinfo *A = &ax->axis[a];
+    memset(T, 0, sizeof *T);
+    int target = (int)lround(len / (a == 0 ? 36.0 : 30.0));
+    if (target < 3)
+        target = 3;
+    if (target > 9)
+        target = 9;
+    if (A->nticks >= 0)
+        user_ticks(T, A);
+    else if (A->scale == SELI_LINEAR)
+        linear_ticks(T, SELI_LINEAR, 1, lo, hi, target);
+    else if (A->scale == SELI_LOG)
+        log_ticks(T, lo, hi, target);
+    else
+        symlog_ticks(T, A->linthresh, lo, hi);
 }
 
 double seli__tick_label_width(const seli__ticks *T, int i)
@@ -202,8 +223,8 @@ void seli__render_tick_label(seli__text *s, double x, double y, const char *anch
     seli__text_put(s, "\" y=\"");
     seli__svg_num(s, y + base);
     seli__text_printf(s, "\" text-anchor=\"%s\">", anchor);
-    seli__svg_escape(s, T->label[i]);
+    seli__text_put_escaped(s, T->label[i]);
     seli__text_put(s, "<tspan baseline-shift=\"super\" font-size=\"70%\">");
-    seli__svg_escape(s, T->power[i]);
+    seli__text_put_escaped(s, T->power[i]);
     seli__text_put(s, "</tspan></text>\n");
 }
