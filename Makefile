@@ -45,13 +45,34 @@ LIBTCC      := /usr/lib/$(MULTIARCH)/libtcc.a
 TCC_RUNTIME := $(foreach f,__fixdfdi __fixsfdi __fixunsdfdi __fixunssfdi __fixunsxfdi __fixxfdi \
                  __floatundidf __floatundisf __floatundixf alloca __va_arg,-Wl,--undefined=$(f)) \
                $(TCC_DIR)/libtcc1.a -Wl,-z,noexecstack
+# The tcc program that flattens the implicit headers (runtime/jit.c); the
+# header cache's key hashes the same file (session/headers.c).
+TCC_BIN     := /usr/bin/tcc
+# The engine (a cell's way from text to running code) needs libtcc alone; the
+# protocol adds ZeroMQ, uuid and libsodium.
+ENGINE_LIBS := $(LIBTCC) -ldl $(TCC_RUNTIME)
 KERNEL_LIBS := $(LIBTCC) -lzmq -luuid -lsodium -ldl $(TCC_RUNTIME)
+# Cells reach the process by name (dlsym), so the kernel exports only what
+# they may call: libseli's API (its objects keep default visibility; its
+# internals are SELI_INTERNAL) and libtcc1.a's helpers (TCC_RUNTIME).  The
+# kernel's own objects are compiled hidden and libtcc.a's symbols are kept
+# out of the dynamic table; tests/kernel/test_exported_symbols.py checks it.
+KERNEL_CFLAGS  := -fvisibility=hidden
+KERNEL_LDFLAGS := -rdynamic -Wl,--exclude-libs,$(notdir $(LIBTCC))
 
 LIB_SRC    := $(wildcard libseli/src/*/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
-KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/*/*.c)
+# The kernel's rooms (STYLE.md), from the top: main.c, protocol, io, then
+# the engine: introspection, session, frontend and runtime, util.  The engine
+# links without ZeroMQ: the cell tests, the cell fuzzer and the API dumper
+# use KERNEL_ENGINE_OBJ alone.
+KERNEL_ENGINE_DIRS := frontend session runtime introspection util
+KERNEL_ENGINE_SRC  := $(wildcard $(KERNEL_ENGINE_DIRS:%=kernel/src/%/*.c))
+KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/protocol/*.c kernel/src/io/*.c) \
+              $(KERNEL_ENGINE_SRC)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
+KERNEL_ENGINE_OBJ := $(KERNEL_ENGINE_SRC:%.c=$(BUILD)/%.o)
 
 # The version is written once, in seli/version.h; the shared library is
 # libseli.so.MAJOR.MINOR.PATCH with soname libseli.so.MAJOR.
@@ -69,7 +90,8 @@ LIBSELI_SO_FILE := $(BUILD)/libseli.so.$(SELI_VERSION)
 # listening sockets and runs seli-kernel-core, the kernel, from its directory.
 KERNEL_BIN  := $(BUILD)/seli-kernel
 KERNEL_CORE := $(BUILD)/seli-kernel-core
-LAUNCHER_OBJ := $(BUILD)/kernel/launcher/launcher.o $(BUILD)/kernel/src/protocol/connection.o
+LAUNCHER_OBJ := $(BUILD)/kernel/launcher/launcher.o $(BUILD)/kernel/src/protocol/connection.o \
+                $(BUILD)/kernel/src/util/fail.o $(BUILD)/kernel/src/util/file.o
 
 LIB_TESTS    := $(patsubst tests/libseli/%.c,$(BUILD)/tests/libseli/%,$(wildcard tests/libseli/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(BUILD)/tests/kernel/%,$(wildcard tests/kernel/test_*.c))
@@ -78,7 +100,7 @@ UNIT_TESTS   := $(LIB_TESTS) $(KERNEL_TESTS)
 SELI_HEADER_DIR := $(CURDIR)/libseli/include
 
 .PHONY: all deps venv test check unit python-tests demo lab notebook bench install \
-        install-kernel uninstall clean asan
+        install-kernel uninstall clean asan FORCE
 
 all: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(UNIT_TESTS)
 ifeq ($(BUILD),build)
@@ -113,7 +135,17 @@ $(BUILD)/libseli/src/%.o: CFLAGS += -fvect-cost-model=cheap -fno-math-errno
 $(BUILD)/libseli/src/%.o: CPPFLAGS += -Ilibseli/src
 
 $(BUILD)/kernel/src/%.o: CPPFLAGS += -Ikernel/src -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"' \
-                                     -DSELI_TCC_DIR='"$(TCC_DIR)"'
+                                     -DSELI_TCC_DIR='"$(TCC_DIR)"' -DSELI_TCC='"$(TCC_BIN)"'
+$(BUILD)/kernel/src/%.o: CFLAGS += $(KERNEL_CFLAGS)
+
+# Rewritten only when the kernel's own flags change, so that objects built
+# with other flags (default visibility) are rebuilt, and unchanged ones not.
+KERNEL_FLAGS_STAMP := $(BUILD)/kernel/flags
+$(KERNEL_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(KERNEL_CFLAGS) $(TCC_BIN)' | cmp -s - $@ || echo '$(KERNEL_CFLAGS) $(TCC_BIN)' > $@
+$(KERNEL_OBJ): $(KERNEL_FLAGS_STAMP)
+FORCE:
 
 $(LIBSELI_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -127,7 +159,7 @@ $(LIBSELI_SO): $(LIBSELI_SO_FILE)
 	ln -sf $(notdir $<) $@
 
 $(KERNEL_CORE): $(KERNEL_OBJ) $(LIBSELI_A) $(LIBTCC)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(KERNEL_OBJ) \
+	$(CC) $(LDFLAGS) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
 
 # Building the launcher builds the kernel next to it: one is no use alone.
@@ -141,9 +173,18 @@ $(BUILD)/tests/libseli/%: tests/libseli/%.c $(LIBSELI_A)
 	$(CC) $(CPPFLAGS) -Itests/libseli -Ilibseli/src $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(LIBSELI_A) -lcmocka $(SELI_LIBS)
 
+# The engine's tests (cells compiled and run) link the engine alone, without
+# ZeroMQ; the protocol's tests link the rest of the kernel.
+KERNEL_ENGINE_TESTS := $(BUILD)/tests/kernel/test_cell $(BUILD)/tests/kernel/test_jit
+$(KERNEL_ENGINE_TESTS): $(BUILD)/tests/kernel/%: tests/kernel/%.c $(KERNEL_ENGINE_OBJ) $(LIBSELI_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) $(KERNEL_LDFLAGS) -o $@ $< \
+	    $(KERNEL_ENGINE_OBJ) -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive -lcmocka \
+	    $(ENGINE_LIBS) $(SELI_LIBS)
+
 $(BUILD)/tests/kernel/%: tests/kernel/%.c $(KERNEL_LIB_OBJ) $(LIBSELI_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(KERNEL_LIB_OBJ) \
+	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) $(KERNEL_LDFLAGS) -o $@ $< $(KERNEL_LIB_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive -lcmocka $(KERNEL_LIBS) $(SELI_LIBS)
 
 # Unit tests (cmocka) of this build tree.

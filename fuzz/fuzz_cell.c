@@ -11,10 +11,9 @@
  *     variable's declaration and type);
  *   - only the last item can be the trailing expression;
  *   - cell_normalize is idempotent on complete cells;
- *   - cell_completeness answers one of its three words, depth >= 0, and
- *     session_is_complete agrees with it. */
+ *   - cell_is_complete answers one of its three words, depth >= 0, and
+ *     cell_indent gives four spaces a bracket (eight at the most). */
 #include "frontend/cell.h"
-#include "session/session.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -95,15 +94,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cell_identifiers(code, count_id, &ids);
 
     int depth = -1;
-    const char *status = cell_completeness(code, &depth);
+    const char *status = cell_is_complete(code, &depth);
     assert(status && depth >= 0);
     int complete = !strcmp(status, "complete");
     assert(complete || !strcmp(status, "incomplete") || !strcmp(status, "invalid"));
-    char *indent = NULL;
-    assert(session_is_complete(code, &indent) == status);
+    char *indent = cell_indent(depth);
     assert(indent != NULL);
-    if (strcmp(status, "incomplete") != 0)
-        assert(indent[0] == 0);
+    assert(strlen(indent) == (size_t)(4 * (depth > 8 ? 8 : depth)));
+    assert(strspn(indent, " ") == strlen(indent));
     free(indent);
 
     char *norm = cell_normalize(code);

@@ -6,10 +6,12 @@ API_DUMP := $(BUILD)/tools/api_dump
 
 .PHONY: docs docs-check
 
-$(API_DUMP): scripts/api_dump.c $(KERNEL_LIB_OBJ) $(LIBSELI_A)
+# The engine alone (no ZeroMQ): a session that reads the headers.
+$(API_DUMP): scripts/api_dump.c $(KERNEL_ENGINE_OBJ) $(LIBSELI_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(KERNEL_LIB_OBJ) \
-	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
+	$(CC) $(CPPFLAGS) -Ikernel/src $(CFLAGS) $(LDFLAGS) $(KERNEL_LDFLAGS) -o $@ $< \
+	    $(KERNEL_ENGINE_OBJ) -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive \
+	    $(ENGINE_LIBS) $(SELI_LIBS)
 
 docs: $(API_DUMP)
 	$(PYTHON) scripts/gen_api_docs.py --build $(BUILD)

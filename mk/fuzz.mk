@@ -28,6 +28,8 @@ FUZZ_CPPFLAGS := -Ilibseli/include -Ilibseli/src -Ikernel/src -D_GNU_SOURCE \
                  -DSELI_HEADER_DIR='"$(SELI_HEADER_DIR)"' $(BLAS_CFLAGS)
 FUZZ_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter $(FUZZ_SAN)
 
+# The cell fuzzer's objects are engine objects only (no ZeroMQ); the others
+# are the protocol's parsers.
 # Code under test: instrumented for coverage (fuzzer-no-link) and sanitizers.
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -41,11 +43,13 @@ $(FUZZ_LIBSELI): $(FUZZ_LIB_OBJ)
 	ar rcs $@ $^
 
 FUZZ_KOBJ := $(FUZZ_BUILD)/obj/kernel/src
-FUZZ_OBJ_message    := $(FUZZ_KOBJ)/protocol/message.o $(FUZZ_KOBJ)/protocol/hmac.o $(FUZZ_KOBJ)/util/log.o
+FUZZ_OBJ_message    := $(FUZZ_KOBJ)/protocol/message.o $(FUZZ_KOBJ)/protocol/hmac.o \
+                       $(FUZZ_KOBJ)/util/log.o $(FUZZ_KOBJ)/util/fail.o
 FUZZ_OBJ_cell       := $(FUZZ_KOBJ)/frontend/cell.o $(FUZZ_KOBJ)/frontend/lexer.o \
                        $(FUZZ_KOBJ)/frontend/conditional.o $(FUZZ_KOBJ)/util/text.o \
                        $(FUZZ_KOBJ)/frontend/is_complete.o
-FUZZ_OBJ_connection := $(FUZZ_KOBJ)/protocol/connection.o
+FUZZ_OBJ_connection := $(FUZZ_KOBJ)/protocol/connection.o $(FUZZ_KOBJ)/util/fail.o \
+                       $(FUZZ_KOBJ)/util/file.o
 FUZZ_OBJ_npz        := $(FUZZ_LIBSELI)
 FUZZ_LIBS_message    := -ljansson -lzmq -luuid -lsodium -lpthread
 FUZZ_LIBS_cell       :=

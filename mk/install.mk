@@ -65,10 +65,10 @@ install-force:
 $(INSTALL_BUILD)/kernel/src/%.o: kernel/src/%.c $(INSTALL_BUILD)/header-dir
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Ikernel/src -DSELI_HEADER_DIR='"$(INCLUDEDIR)"' -DSELI_TCC_DIR='"$(TCC_DIR)"' \
-	    $(CFLAGS) -MMD -MP -c $< -o $@
+	    -DSELI_TCC='"$(TCC_BIN)"' $(CFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(INSTALL_KERNEL_BIN): $(INSTALL_KERNEL_OBJ) $(LIBSELI_A) $(LIBTCC)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(INSTALL_KERNEL_OBJ) \
+	$(CC) $(LDFLAGS) $(KERNEL_LDFLAGS) -o $@ $(INSTALL_KERNEL_OBJ) \
 	    -Wl,--whole-archive $(LIBSELI_A) -Wl,--no-whole-archive $(KERNEL_LIBS) $(SELI_LIBS)
 
 # The launcher looks for the core only at ../libexec/seli/ from bin/: refuse

@@ -48,8 +48,8 @@ static const char *connection_arg(int argc, char **argv)
 static int listen_on(struct in_addr addr, int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
-                             .sin_addr = addr};
+    struct sockaddr_in sa = {
+        .sin_family = AF_INET, .sin_port = htons((unsigned short)port), .sin_addr = addr};
     if (fd < 0)
         return -1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||

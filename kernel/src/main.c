@@ -4,18 +4,20 @@
  * the sockets the launcher opened, socket_activation.c), starts
  * the heartbeat, control and iopub threads, captures stdout and stderr, and
  * serves the shell channel on the main thread, which also runs the cells. */
-#include "protocol/socket_activation.h"
 #include "io/capture.h"
+#include "io/stdin.h"
 #include "protocol/connection.h"
 #include "protocol/control.h"
+#include "protocol/display.h"
 #include "protocol/handlers.h"
 #include "protocol/heartbeat.h"
 #include "protocol/hmac.h"
+#include "protocol/input.h"
 #include "protocol/iopub.h"
-#include "kernel.h"
+#include "protocol/kernel.h"
+#include "protocol/socket_activation.h"
 #include "util/log.h"
-#include "io/sink.h"
-#include "io/stdin.h"
+#include "util/thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,10 +28,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <zmq.h>
-
-#ifndef SELI_HEADER_DIR
-#define SELI_HEADER_DIR "/usr/local/include"
-#endif
 
 static kernel K;
 
@@ -53,16 +51,7 @@ static void on_sigint(int sig)
 
 static void *bind_router(channel_id c)
 {
-    void *sock = zmq_socket(K.zctx, ZMQ_ROUTER);
-    int linger = 1000;
-    if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        activation_bind(sock, c, K.endpoint[c]) != 0) {
-        kernel_log("%s: cannot bind %s: %s", channel_name(c), K.endpoint[c], zmq_strerror(errno));
-        if (sock)
-            zmq_close(sock);
-        return NULL;
-    }
-    return sock;
+    return activation_socket(K.zctx, ZMQ_ROUTER, 1000, c, K.endpoint[c]);
 }
 
 /* While the session starts (it compiles its preamble, which takes a while),
@@ -79,9 +68,7 @@ typedef struct early_shell {
 static void *early_shell_main(void *arg)
 {
     early_shell *e = arg;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals are for the main thread */
+    thread_block_signals(); /* signals are for the main thread */
     while (!atomic_load(&e->stop)) {
         zmq_pollitem_t item = {K.shell, 0, ZMQ_POLLIN, 0};
         int rc = zmq_poll(&item, 1, 2);
@@ -141,15 +128,17 @@ static void serve_shell(void)
     }
 }
 
-int main(int argc, char **argv)
+/* The connection file of -f FILE or --connection-file=FILE in *path.
+ * Returns -1 to go on, else the exit status (--help, --version, a bad
+ * argument). */
+static int parse_args(int argc, char **argv, const char **path)
 {
-    K.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); /* -1: the loop polls the socket alone */
-    const char *path = NULL;
+    *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
-            path = argv[++i];
+            *path = argv[++i];
         } else if (strncmp(argv[i], "--connection-file=", 18) == 0) {
-            path = argv[i] + 18;
+            *path = argv[i] + 18;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
@@ -162,83 +151,78 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!path) {
+    if (!*path) {
         usage(stderr);
         return 2;
     }
+    return -1;
+}
 
-    /* Our own diagnostics keep going to the real stderr after capture. */
-    log_set_fd(fcntl(2, F_DUPFD_CLOEXEC, 3));
-    signal(SIGPIPE, SIG_IGN);
+/* libsodium, the connection file, the wire and the five endpoints.  0 or -1
+ * (logged). */
+static int load_connection(const char *path)
+{
     if (hmac_init() < 0) {
         kernel_log("cannot initialise libsodium");
-        return 1;
+        return -1;
     }
     char err[512];
     if (connection_load(path, &K.conn, err, sizeof err) < 0) {
         kernel_log("%s", err);
-        return 1;
+        return -1;
     }
     wire_init(&K.w, K.conn.key, K.conn.key_len);
     activation_init(&K.conn);
     for (int c = 0; c < CHANNEL_COUNT; c++) {
         if (connection_endpoint(&K.conn, (channel_id)c, K.endpoint[c], sizeof K.endpoint[c]) < 0) {
             kernel_log("connection file: the address is too long");
-            return 1;
+            return -1;
         }
     }
+    return 0;
+}
 
-    int status = 1;
-    early_shell early;
-    memset(&early, 0, sizeof early);
-    K.zctx = zmq_ctx_new();
-    if (!K.zctx) {
-        kernel_log("cannot create a ZeroMQ context");
-        return 1;
-    }
-    K.shell = bind_router(CHANNEL_SHELL);
-    K.stdin_sock = K.shell ? bind_router(CHANNEL_STDIN) : NULL;
-    if (!K.stdin_sock || iopub_start(K.zctx, K.endpoint[CHANNEL_IOPUB], &K.w) < 0 ||
-        heartbeat_start(&K) < 0)
-        goto out;
-
-    int early_started = pthread_create(&early.thread, NULL, early_shell_main, &early) == 0;
-    const char *headers = getenv("SELI_HEADER_DIR");
-    K.sess = session_new(headers && headers[0] ? headers : SELI_HEADER_DIR);
+/* The C session, made while early (if it started) answers kernel_info. */
+static session *start_session(early_shell *early)
+{
+    int early_started = pthread_create(&early->thread, NULL, early_shell_main, early) == 0;
+    session *s = session_new(NULL); /* SELI_HEADER_DIR, or the directory built in */
     if (early_started) {
-        atomic_store(&early.stop, 1);
-        pthread_join(early.thread, NULL);
+        atomic_store(&early->stop, 1);
+        pthread_join(early->thread, NULL);
     }
-    if (!K.sess) {
+    if (!s)
         kernel_log("cannot create the C session");
-        goto out;
-    }
+    return s;
+}
+
+/* History, the parent watch, captured output, stdin, the display sink,
+ * SIGINT and the control thread.  0 or -1. */
+static int start_services(void)
+{
     K.hist = history_new(getenv("SELI_HISTORY_FILE"));
     if (!K.hist)
-        goto out;
+        return -1;
     if (getenv("JPY_PARENT_PID"))
         K.parent_pid = (int)getppid(); /* started by Jupyter: leave with it */
-    if (capture_start() < 0 || stdin_install(&K) < 0)
-        goto out;
-    sink_install(&K);
+    capture_outlet out = {.stream = iopub_stream, .wait_below = iopub_wait_below};
+    if (capture_start(&out) < 0 || stdin_install(input_ask, &K) < 0)
+        return -1;
+    display_install(&K);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    if (control_start(&K) < 0)
-        goto out;
+    return control_start(&K);
+}
 
-    for (int i = 0; i < early.nkept; i++)
-        if (!atomic_load(&K.quit))
-            handlers_dispatch(&K, K.shell, CHANNEL_SHELL, &early.kept[i]);
-    serve_shell();
-    status = 0;
-
-out:
-    for (int i = 0; i < early.nkept; i++)
-        message_clear(&early.kept[i]);
-    free(early.kept);
+/* Stop the threads in order and free what the kernel holds. */
+static void shut_down(early_shell *early)
+{
+    for (int i = 0; i < early->nkept; i++)
+        message_clear(&early->kept[i]);
+    free(early->kept);
     control_main_done();
     capture_stop();
     iopub_drain();
@@ -258,5 +242,46 @@ out:
     history_free(K.hist);
     free(K.result_text);
     connection_clear(&K.conn);
+}
+
+int main(int argc, char **argv)
+{
+    K.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); /* -1: the loop polls the socket alone */
+    const char *path;
+    int done = parse_args(argc, argv, &path);
+    if (done >= 0)
+        return done;
+
+    /* Our own diagnostics keep going to the real stderr after capture. */
+    log_set_fd(fcntl(2, F_DUPFD_CLOEXEC, 3));
+    signal(SIGPIPE, SIG_IGN);
+    if (load_connection(path) < 0)
+        return 1;
+
+    int status = 1;
+    early_shell early;
+    memset(&early, 0, sizeof early);
+    K.zctx = zmq_ctx_new();
+    if (!K.zctx) {
+        kernel_log("cannot create a ZeroMQ context");
+        return 1;
+    }
+    K.shell = bind_router(CHANNEL_SHELL);
+    K.stdin_sock = K.shell ? bind_router(CHANNEL_STDIN) : NULL;
+    if (!K.stdin_sock || iopub_start(K.zctx, K.endpoint[CHANNEL_IOPUB], &K.w) < 0 ||
+        heartbeat_start(&K) < 0)
+        goto out;
+    K.sess = start_session(&early);
+    if (!K.sess || start_services() < 0)
+        goto out;
+
+    for (int i = 0; i < early.nkept; i++)
+        if (!atomic_load(&K.quit))
+            handlers_dispatch(&K, K.shell, CHANNEL_SHELL, &early.kept[i]);
+    serve_shell();
+    status = 0;
+
+out:
+    shut_down(&early);
     return status;
 }

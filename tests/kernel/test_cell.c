@@ -323,7 +323,7 @@ static void test_is_complete_cases(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int depth = -1;
-        const char *st = cell_completeness(cases[i].code, &depth);
+        const char *st = cell_is_complete(cases[i].code, &depth);
         if (strcmp(st, cases[i].status))
             fprintf(stderr, "is_complete(%s) = %s\n", cases[i].code, st);
         assert_string_equal(st, cases[i].status);

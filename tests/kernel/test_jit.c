@@ -573,24 +573,24 @@ static void test_complete_offers_keywords_libseli_and_user_names(void **state)
     char **m;
     int start, end;
     const char *code = "x = seli_ad";
-    int n = session_complete(S, code, (int)strlen(code), &m, &start, &end);
+    int n = session_complete_name(S, code, (int)strlen(code), &m, &start, &end);
     assert_true(has(m, n, "seli_add"));
     assert_int_equal(start, 4);
     assert_int_equal(end, (int)strlen(code));
     for (int i = 0; i < n; i++)
         assert_true(strncmp(m[i], "seli_ad", 7) == 0);
     free_matches(m, n);
-    n = session_complete(S, "my_", 3, &m, &start, &end);
+    n = session_complete_name(S, "my_", 3, &m, &start, &end);
     assert_true(has(m, n, "my_counter") && has(m, n, "my_func"));
     assert_int_equal(start, 0);
     free_matches(m, n);
-    n = session_complete(S, "whi", 3, &m, &start, &end);
+    n = session_complete_name(S, "whi", 3, &m, &start, &end);
     assert_true(has(m, n, "while"));
     free_matches(m, n);
-    n = session_complete(S, "MY_M", 4, &m, &start, &end);
+    n = session_complete_name(S, "MY_M", 4, &m, &start, &end);
     assert_true(has(m, n, "MY_MACRO"));
     free_matches(m, n);
-    n = session_complete(S, "prin", 4, &m, &start, &end);
+    n = session_complete_name(S, "prin", 4, &m, &start, &end);
     assert_true(has(m, n, "printf"));
     free_matches(m, n);
 }

@@ -7,7 +7,7 @@
   signed raw message sent the same way does run, so the test would notice if
   the kernel ran everything.
 - Signatures are compared in constant time: a source-level check that
-  kernel/src/hmac.c compares with sodium_memcmp (or crypto_auth_*_verify) and
+  kernel/src/protocol/hmac.c compares with sodium_memcmp (or crypto_auth_*_verify) and
   that no kernel file handling signatures compares one with memcmp/strcmp.
 - The kernel listens only on the address of the connection file: every TCP
   socket it has in LISTEN state (found through /proc/<pid>/fd and
@@ -173,7 +173,7 @@ def test_correctly_signed_raw_message_runs(kernel):
 
 
 def _kernel_sources():
-    return {p.name: p.read_text() for p in (ROOT / "kernel" / "src").glob("*.[ch]")}
+    return {p.name: p.read_text() for p in (ROOT / "kernel" / "src").rglob("*.[ch]")}
 
 
 def _strip_comments(text):
@@ -188,7 +188,7 @@ def test_signatures_are_compared_in_constant_time():
     # In the files that handle signatures (hmac.c and those including hmac.h),
     # no variable-time comparison touches one.
     signing = {k: v for k, v in src.items()
-               if k == "hmac.c" or re.search(r'#include\s+"hmac\.h"', v)}
+               if k == "hmac.c" or re.search(r'#include\s+"(protocol/)?hmac\.h"', v)}
     assert "message.c" in signing
     for name, text in signing.items():
         for m in re.finditer(r"\b(memcmp|strcmp|strncmp|strcasecmp|bcmp)\s*\(([^;]*)", text):

@@ -240,3 +240,13 @@ def test_complete_and_inspect_know_session_names(kernel):
         reply = kc.get_shell_msg(timeout=10)
     assert reply["content"]["found"]
     assert "double my_session_fn(double x)" in reply["content"]["data"]["text/plain"]
+
+
+def test_inspect_shows_a_comment_beside_a_declaration_with_a_semicolon_in_it(kernel):
+    # net.h: seli_net_leaky_relu(float slope); /* net.LeakyReLU: x or slope*x; "slope" */
+    # The ';' inside the comment is not where the declaration ends.
+    _, kc = kernel
+    ex = ok(kc, "?seli_net_leaky_relu")
+    pages = [p for p in ex.reply.get("payload", []) if p.get("source") == "page"]
+    assert pages, ex.reply
+    assert "net.LeakyReLU: x or slope*x" in pages[0]["data"]["text/plain"]

@@ -76,9 +76,14 @@ static int known_type(parser *ps, const tok *t)
     return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len) > 0;
 }
 
-static void add_type_name(parser *ps, const char *name)
+static void add_type_name(parser *ps, const char *name) { strlist_add(&ps->types, name); }
+
+/* The identifier t names a type from now on. */
+static void add_type_token(parser *ps, const tok *t)
 {
-    sl_add(&ps->types, name);
+    char *name = xstrndup(t->p, (size_t)t->len);
+    add_type_name(ps, name);
+    free(name);
 }
 
 static int is_keyword(const tok *t)
@@ -97,8 +102,8 @@ static int guessed_type(parser *ps, int i, int n)
         return 0;
     /* Not a macro ("#define forever for (;;)" then "forever x++;"), nor
      * another name the session knows. */
-    char *name = sx_strndup(t[i].p, (size_t)t[i].len);
-    int known = sl_has(&ps->macros, name);
+    char *name = xstrndup(t[i].p, (size_t)t[i].len);
+    int known = strlist_has(&ps->macros, name);
     free(name);
     if (known || (ps->is_type && ps->is_type(ps->ctx, t[i].p, (size_t)t[i].len) < 0))
         return 0;
@@ -124,7 +129,7 @@ static int decl_start(parser *ps, int i, int n)
 static cell_item *new_item(parser *ps, cell_item_kind kind, int line)
 {
     cell *c = ps->out;
-    sx_grow(&c->items, c->nitems, sizeof *c->items);
+    array_grow(&c->items, c->nitems, sizeof *c->items);
     cell_item *it = &c->items[c->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -138,8 +143,8 @@ static void add_name(cell_item *it, const char *s, size_t n)
     for (int i = 0; i < it->nnames; i++)
         if (strlen(it->names[i]) == n && !memcmp(it->names[i], s, n))
             return;
-    sx_grow(&it->names, it->nnames, sizeof *it->names);
-    it->names[it->nnames++] = sx_strndup(s, n);
+    array_grow(&it->names, it->nnames, sizeof *it->names);
+    it->names[it->nnames++] = xstrndup(s, n);
 }
 
 static void add_namef(cell_item *it, const char *fmt, ...)
@@ -158,9 +163,9 @@ static char *slice(parser *ps, int a, int b, const int *blank, int nblank)
 {
     const tok *t = ps->lx.t;
     if (a >= b)
-        return sx_strndup("", 0);
+        return xstrndup("", 0);
     const char *s = t[a].p, *e = t[b - 1].p + t[b - 1].len;
-    char *r = sx_strndup(s, (size_t)(e - s));
+    char *r = xstrndup(s, (size_t)(e - s));
     for (int k = 0; k < nblank; k++)
         memset(r + (t[blank[k]].p - s), ' ', (size_t)t[blank[k]].len);
     return r;
@@ -185,14 +190,10 @@ static void directive_item(parser *ps, int i)
 {
     const tok *t = &ps->lx.t[i];
     cell_item *it = new_item(ps, ITEM_DIRECTIVE, t->line);
-    it->text = sx_strndup(t->p, (size_t)t->len);
-    const char *p = t->p + 1;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    const char *w = p;
-    while (ident_char(*p))
-        p++;
-    size_t wl = (size_t)(p - w);
+    it->text = xstrndup(t->p, (size_t)t->len);
+    size_t wl;
+    const char *w = directive_word(t, &wl);
+    const char *p = w + wl;
     if ((wl == 6 && !strncmp(w, "define", 6)) || (wl == 5 && !strncmp(w, "undef", 5))) {
         while (*p == ' ' || *p == '\t')
             p++;
@@ -207,11 +208,11 @@ static void directive_item(parser *ps, int i)
             it->first_typedef = 0;
             add_type_name(ps, key + 1);
         } else if (wl == 6) {
-            sl_add(&ps->macros, key + 1);
+            strlist_add(&ps->macros, key + 1);
         }
     } else {
         /* The text with each run of blanks made one space. */
-        char *key = sx_strndup(it->text, strlen(it->text));
+        char *key = xstrndup(it->text, strlen(it->text));
         size_t o = 0;
         for (const char *q = it->text; *q; q++) {
             if (isspace((unsigned char)*q) || (*q == '\\' && q[1] == '\n')) {
@@ -313,23 +314,46 @@ static void parse_declarator(parser *ps, int a, int n, declarator *d)
     d->end = i;
 }
 
-/* A declaration (or function definition) t[a..b); b excludes the final ';'. */
-static void declaration(parser *ps, int a, int b, int ends_with_body)
+/* What the declaration specifiers of a declaration t[a..b) say. */
+typedef struct specifiers {
+    int is_typedef, is_extern;
+    int blank[64], nblank; /* storage words to drop (not typedef) */
+    int tag_kw, tag_name;  /* struct/union/enum and its tag, or -1 */
+    int body_a, body_b;    /* its body t[body_a..body_b), or -1 */
+    int end;               /* the first token after the specifiers */
+    char anon[64];         /* the name given to an anonymous body, or "" */
+} specifiers;
+
+/* After a struct/union/enum keyword at t[i - 1]: its attributes, tag and
+ * body.  Returns the index after them. */
+static int tag_specifier(parser *ps, int i, int b, specifiers *sp)
 {
     const tok *t = ps->lx.t;
-    int is_typedef = 0, is_extern = 0, seen_type = 0;
-    int blank[64], nblank = 0; /* storage words to drop */
-    int tag_kw = -1, tag_name = -1, body_a = -1, body_b = -1;
-    int i = a;
+    sp->tag_kw = i - 1;
+    while (i + 1 < b && is_group_word(&t[i]) && tok_is(&t[i + 1], "("))
+        i = tok_skip_group(t, i + 1, b);
+    if (i < b && t[i].kind == T_IDENT)
+        sp->tag_name = i++;
+    if (i < b && tok_is(&t[i], "{")) {
+        sp->body_a = i;
+        i = sp->body_b = tok_skip_group(t, i, b);
+    }
+    return i;
+}
+
+static void parse_specifiers(parser *ps, int a, int b, specifiers *sp)
+{
+    const tok *t = ps->lx.t;
+    memset(sp, 0, sizeof *sp);
+    sp->tag_kw = sp->tag_name = sp->body_a = sp->body_b = -1;
+    int seen_type = 0, i = a;
     while (i < b) {
         const tok *u = &t[i];
         if (in_list(u, storage_words)) {
-            if (tok_is(u, "typedef"))
-                is_typedef = 1;
-            else if (tok_is(u, "extern"))
-                is_extern = 1;
-            if (!tok_is(u, "typedef") && nblank < 64)
-                blank[nblank++] = i;
+            sp->is_typedef |= tok_is(u, "typedef");
+            sp->is_extern |= tok_is(u, "extern");
+            if (!tok_is(u, "typedef") && sp->nblank < 64)
+                sp->blank[sp->nblank++] = i;
             i++;
         } else if (in_list(u, type_words)) {
             seen_type = 1;
@@ -337,186 +361,230 @@ static void declaration(parser *ps, int a, int b, int ends_with_body)
         } else if (in_list(u, qual_words)) {
             i++;
         } else if ((is_typeof_word(u) || is_group_word(u)) && i + 1 < b && tok_is(&t[i + 1], "(")) {
-            if (is_typeof_word(u))
-                seen_type = 1;
+            seen_type |= is_typeof_word(u);
             i = tok_skip_group(t, i + 1, b);
         } else if (is_tag_word(u)) {
             seen_type = 1;
-            tag_kw = i++;
-            while (i + 1 < b && is_group_word(&t[i]) && tok_is(&t[i + 1], "("))
-                i = tok_skip_group(t, i + 1, b);
-            if (i < b && t[i].kind == T_IDENT)
-                tag_name = i++;
-            if (i < b && tok_is(&t[i], "{")) {
-                body_a = i;
-                i = body_b = tok_skip_group(t, i, b);
-            }
+            i = tag_specifier(ps, i + 1, b, sp);
         } else if (!seen_type && (known_type(ps, u) || guessed_type(ps, i, b))) {
-            if (!known_type(ps, u)) {
-                char *nm = sx_strndup(u->p, (size_t)u->len);
-                add_type_name(ps, nm);
-                free(nm);
-            }
+            if (!known_type(ps, u))
+                add_type_token(ps, u);
             seen_type = 1;
             i++;
         } else {
             break;
         }
     }
-    int spec_end = i;
-    int line = t[a].line;
+    sp->end = i;
+    if (sp->body_a >= 0 && sp->tag_name < 0)
+        snprintf(sp->anon, sizeof sp->anon, "__seli_anon_%08x",
+                 hash_text(t[sp->body_a].p, (size_t)(t[sp->body_b - 1].p - t[sp->body_a].p)));
+}
 
-    /* The specifiers as text for the variables: without storage words, and
-     * with a struct body replaced by its tag. */
-    char anon[64] = "";
-    sbuf spec = {0};
-    for (int k = a; k < spec_end; k++) {
+/* The specifiers as text for the variables: without storage words, and
+ * with a struct body replaced by its tag (malloc'd). */
+static char *specifier_text(parser *ps, int a, const specifiers *sp)
+{
+    const tok *t = ps->lx.t;
+    text_buf spec = {0};
+    for (int k = a; k < sp->end; k++) {
         int skip = 0;
-        for (int m = 0; m < nblank; m++)
-            skip |= blank[m] == k;
+        for (int m = 0; m < sp->nblank; m++)
+            skip |= sp->blank[m] == k;
         if (skip)
             continue;
-        if (body_a >= 0 && k == body_a) {
-            if (tag_name < 0) {
-                snprintf(anon, sizeof anon, "__seli_anon_%08x",
-                         hash_text(t[body_a].p, (size_t)(t[body_b - 1].p - t[body_a].p)));
-                tok fake = {T_IDENT, anon, (int)strlen(anon), 0};
+        if (k == sp->body_a) {
+            if (sp->tag_name < 0) {
+                tok fake = {T_IDENT, sp->anon, (int)strlen(sp->anon), 0};
                 tok_join(&spec, &fake);
             }
-            k = body_b - 1;
+            k = sp->body_b - 1;
             continue;
         }
         tok_join(&spec, &t[k]);
     }
-    char *spec_text = sb_take(&spec);
+    return text_take(&spec);
+}
 
-    if (is_typedef) {
-        cell_item *it = new_item(ps, ITEM_TYPE, line);
-        it->text = slice(ps, a, b, NULL, 0);
-        it->text = sx_realloc(it->text, strlen(it->text) + 2);
-        strcat(it->text, ";");
-        if (tag_kw >= 0 && tag_name >= 0 && body_a >= 0)
-            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
-        if (tag_kw >= 0 && tok_is(&t[tag_kw], "enum") && body_a >= 0)
-            add_enumerators(ps, it, body_a, body_b);
-        it->first_typedef = it->nnames;
-        for (int k = spec_end; k < b;) {
-            declarator d;
-            parse_declarator(ps, k, b, &d);
-            if (d.name >= 0) {
-                add_name(it, t[d.name].p, (size_t)t[d.name].len);
-                char *nm = sx_strndup(t[d.name].p, (size_t)t[d.name].len);
-                add_type_name(ps, nm);
-                free(nm);
-            }
-            k = d.end + 1;
-        }
-        free(spec_text);
-        return;
-    }
+/* The key of the tag: "struct s". */
+static void add_tag_key(parser *ps, cell_item *it, const specifiers *sp)
+{
+    const tok *kw = &ps->lx.t[sp->tag_kw];
+    if (sp->tag_name >= 0)
+        add_namef(it, "%.*s %.*s", kw->len, kw->p, ps->lx.t[sp->tag_name].len,
+                  ps->lx.t[sp->tag_name].p);
+    else
+        add_namef(it, "%.*s %s", kw->len, kw->p, sp->anon);
+}
 
-    /* A struct/union/enum body defines a type of its own. */
-    if (body_a >= 0) {
-        cell_item *it = new_item(ps, ITEM_TYPE, t[tag_kw].line);
-        sbuf s = {0};
-        sb_add(&s, t[tag_kw].p, (size_t)t[tag_kw].len);
-        sb_str(&s, " ");
-        if (tag_name >= 0)
-            sb_add(&s, t[tag_name].p, (size_t)t[tag_name].len);
-        else
-            sb_str(&s, anon);
-        sb_str(&s, " ");
-        char *body = slice(ps, body_a, body_b, NULL, 0);
-        sb_str(&s, body);
-        free(body);
-        sb_str(&s, ";");
-        it->text = sb_take(&s);
-        if (tag_name >= 0)
-            add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
-        else
-            add_namef(it, "%.*s %s", t[tag_kw].len, t[tag_kw].p, anon);
-        if (tok_is(&t[tag_kw], "enum"))
-            add_enumerators(ps, it, body_a, body_b);
-    } else if (spec_end >= b && tag_kw >= 0 && tag_name >= 0) {
-        /* "struct s;": a forward declaration. */
-        cell_item *it = new_item(ps, ITEM_TYPE, line);
-        it->text = slice(ps, a, b, NULL, 0);
-        it->text = sx_realloc(it->text, strlen(it->text) + 2);
-        strcat(it->text, ";");
-        add_namef(it, "%.*s %.*s", t[tag_kw].len, t[tag_kw].p, t[tag_name].len, t[tag_name].p);
-    }
+/* An item of kind whose text is t[a..b) and a ';'. */
+static cell_item *item_with_semicolon(parser *ps, cell_item_kind kind, int a, int b, int line)
+{
+    cell_item *it = new_item(ps, kind, line);
+    it->text = slice(ps, a, b, NULL, 0);
+    it->text = xrealloc(it->text, strlen(it->text) + 2);
+    strcat(it->text, ";");
+    return it;
+}
 
-    for (int k = spec_end; k < b;) {
+/* "typedef ... a, *b;": one TYPE item, keyed by its tag, its enumerators
+ * and its typedef names. */
+static void typedef_item(parser *ps, int a, int b, const specifiers *sp)
+{
+    const tok *t = ps->lx.t;
+    cell_item *it = item_with_semicolon(ps, ITEM_TYPE, a, b, t[a].line);
+    if (sp->tag_kw >= 0 && sp->tag_name >= 0 && sp->body_a >= 0)
+        add_tag_key(ps, it, sp);
+    if (sp->tag_kw >= 0 && tok_is(&t[sp->tag_kw], "enum") && sp->body_a >= 0)
+        add_enumerators(ps, it, sp->body_a, sp->body_b);
+    it->first_typedef = it->nnames;
+    for (int k = sp->end; k < b;) {
         declarator d;
         parse_declarator(ps, k, b, &d);
-        if (d.name < 0) {
-            k = d.end + 1;
-            continue;
-        }
-        const tok *nm = &t[d.name];
-        if (d.function && ends_with_body && d.end < b && tok_is(&t[d.end], "{")) {
-            /* A function definition: the rest of the chunk is its body. */
-            cell_item *it = new_item(ps, ITEM_FUNCTION, t[a].line);
-            it->text = slice(ps, a, b + 1, blank, nblank);
-            it->name_off = (int)(nm->p - t[a].p);
-            add_name(it, nm->p, (size_t)nm->len);
-            sbuf p = {0};
-            sb_str(&p, spec_text);
-            char *dtext = tok_join_range(t, d.a, d.b, -1);
-            if (p.n && spec_text[0])
-                sb_str(&p, " ");
-            sb_str(&p, dtext);
-            sb_str(&p, ";");
-            free(dtext);
-            it->proto = sb_take(&p);
-            break;
-        }
-        if (d.function || is_extern) {
-            cell_item *it = new_item(ps, ITEM_DECLARATION, nm->line);
-            sbuf p = {0};
-            if (is_extern && !d.function)
-                sb_str(&p, "extern ");
-            sb_str(&p, spec_text);
-            sb_str(&p, " ");
-            char *dtext = tok_join_range(t, d.a, d.b, -1);
-            sb_str(&p, dtext);
-            free(dtext);
-            sb_str(&p, ";");
-            it->text = sb_take(&p);
-            it->declares_function = d.function;
-            add_name(it, nm->p, (size_t)nm->len);
-        } else {
-            cell_item *it = new_item(ps, ITEM_VARIABLE, nm->line);
-            add_name(it, nm->p, (size_t)nm->len);
-            char *dtext = tok_join_range(t, d.a, d.b, -1);
-            char *ttext = tok_join_range(t, d.a, d.b, d.name);
-            sbuf s = {0};
-            sb_str(&s, spec_text);
-            sb_str(&s, " ");
-            sb_str(&s, dtext);
-            it->decl = sb_take(&s);
-            sbuf ty = {0};
-            sb_str(&ty, spec_text);
-            if (ttext[0]) {
-                sb_str(&ty, " ");
-                sb_str(&ty, ttext);
-            }
-            it->type = sb_take(&ty);
-            free(dtext);
-            free(ttext);
-            for (int m = d.a; m + 1 < d.b; m++)
-                if (tok_is(&t[m], "[") && tok_is(&t[m + 1], "]"))
-                    it->unsized = 1;
-            if (d.eq >= 0) {
-                /* An empty initialiser stays, for the compiler to report. */
-                it->init = slice(ps, d.eq + 1, d.end, NULL, 0);
-                it->init_line = d.eq + 1 < d.end ? t[d.eq + 1].line : t[d.eq].line;
-            }
-            it->text = slice(ps, d.a, d.end, NULL, 0);
+        if (d.name >= 0) {
+            add_name(it, t[d.name].p, (size_t)t[d.name].len);
+            add_type_token(ps, &t[d.name]);
         }
         k = d.end + 1;
     }
-    free(spec_text);
+}
+
+/* A struct/union/enum body defines a type of its own; "struct s;" declares
+ * one ahead. */
+static void tag_item(parser *ps, int a, int b, const specifiers *sp)
+{
+    const tok *t = ps->lx.t;
+    if (sp->body_a >= 0) {
+        const tok *kw = &t[sp->tag_kw];
+        cell_item *it = new_item(ps, ITEM_TYPE, kw->line);
+        text_buf s = {0};
+        text_putn(&s, kw->p, (size_t)kw->len);
+        text_put(&s, " ");
+        if (sp->tag_name >= 0)
+            text_putn(&s, t[sp->tag_name].p, (size_t)t[sp->tag_name].len);
+        else
+            text_put(&s, sp->anon);
+        text_put(&s, " ");
+        char *body = slice(ps, sp->body_a, sp->body_b, NULL, 0);
+        text_put(&s, body);
+        free(body);
+        text_put(&s, ";");
+        it->text = text_take(&s);
+        add_tag_key(ps, it, sp);
+        if (tok_is(kw, "enum"))
+            add_enumerators(ps, it, sp->body_a, sp->body_b);
+    } else if (sp->end >= b && sp->tag_kw >= 0 && sp->tag_name >= 0) {
+        cell_item *it = item_with_semicolon(ps, ITEM_TYPE, a, b, t[a].line);
+        add_tag_key(ps, it, sp);
+    }
+}
+
+/* A function definition t[a..b] (b at the body's '}'), declarator d. */
+static void function_item(parser *ps, int a, int b, const specifiers *sp, const char *spec,
+                          const declarator *d)
+{
+    const tok *t = ps->lx.t;
+    const tok *nm = &t[d->name];
+    cell_item *it = new_item(ps, ITEM_FUNCTION, t[a].line);
+    it->text = slice(ps, a, b + 1, sp->blank, sp->nblank);
+    it->name_off = (int)(nm->p - t[a].p);
+    add_name(it, nm->p, (size_t)nm->len);
+    text_buf p = {0};
+    text_put(&p, spec);
+    char *dtext = tok_join_range(t, d->a, d->b, -1);
+    if (p.len && spec[0])
+        text_put(&p, " ");
+    text_put(&p, dtext);
+    text_put(&p, ";");
+    free(dtext);
+    it->proto = text_take(&p);
+}
+
+/* A prototype, or an extern declaration: no storage. */
+static void declaration_item(parser *ps, const specifiers *sp, const char *spec,
+                             const declarator *d)
+{
+    const tok *t = ps->lx.t;
+    const tok *nm = &t[d->name];
+    cell_item *it = new_item(ps, ITEM_DECLARATION, nm->line);
+    text_buf p = {0};
+    if (sp->is_extern && !d->function)
+        text_put(&p, "extern ");
+    text_put(&p, spec);
+    text_put(&p, " ");
+    char *dtext = tok_join_range(t, d->a, d->b, -1);
+    text_put(&p, dtext);
+    free(dtext);
+    text_put(&p, ";");
+    it->text = text_take(&p);
+    it->declares_function = d->function;
+    add_name(it, nm->p, (size_t)nm->len);
+}
+
+/* One global variable: its declaration, type and initialiser. */
+static void variable_item(parser *ps, const char *spec, const declarator *d)
+{
+    const tok *t = ps->lx.t;
+    const tok *nm = &t[d->name];
+    cell_item *it = new_item(ps, ITEM_VARIABLE, nm->line);
+    add_name(it, nm->p, (size_t)nm->len);
+    char *dtext = tok_join_range(t, d->a, d->b, -1);
+    char *ttext = tok_join_range(t, d->a, d->b, d->name);
+    text_buf s = {0};
+    text_put(&s, spec);
+    text_put(&s, " ");
+    text_put(&s, dtext);
+    it->decl = text_take(&s);
+    text_buf ty = {0};
+    text_put(&ty, spec);
+    if (ttext[0]) {
+        text_put(&ty, " ");
+        text_put(&ty, ttext);
+    }
+    it->type = text_take(&ty);
+    free(dtext);
+    free(ttext);
+    for (int m = d->a; m + 1 < d->b; m++)
+        if (tok_is(&t[m], "[") && tok_is(&t[m + 1], "]"))
+            it->unsized = 1;
+    if (d->eq >= 0) {
+        /* An empty initialiser stays, for the compiler to report. */
+        it->init = slice(ps, d->eq + 1, d->end, NULL, 0);
+        it->init_line = d->eq + 1 < d->end ? t[d->eq + 1].line : t[d->eq].line;
+    }
+    it->text = slice(ps, d->a, d->end, NULL, 0);
+}
+
+/* A declaration (or function definition) t[a..b); b excludes the final ';'
+ * (or is the '}' of a function body when ends_with_body). */
+static void declaration(parser *ps, int a, int b, int ends_with_body)
+{
+    const tok *t = ps->lx.t;
+    specifiers sp;
+    parse_specifiers(ps, a, b, &sp);
+    if (sp.is_typedef) {
+        typedef_item(ps, a, b, &sp);
+        return;
+    }
+    tag_item(ps, a, b, &sp);
+    char *spec = specifier_text(ps, a, &sp);
+    for (int k = sp.end; k < b;) {
+        declarator d;
+        parse_declarator(ps, k, b, &d);
+        if (d.name >= 0) {
+            if (d.function && ends_with_body && d.end < b && tok_is(&t[d.end], "{")) {
+                /* A function definition: the rest of the chunk is its body. */
+                function_item(ps, a, b, &sp, spec, &d);
+                break;
+            }
+            if (d.function || sp.is_extern)
+                declaration_item(ps, &sp, spec, &d);
+            else
+                variable_item(ps, spec, &d);
+        }
+        k = d.end + 1;
+    }
+    free(spec);
 }
 
 static void statement_item(parser *ps, cell_item_kind kind, int a, int b)
@@ -553,7 +621,63 @@ static char *page_request(const char *code)
         p++;
     if (*p || (!lead && !trail))
         return NULL;
-    return sx_strndup(s, (size_t)(e - s));
+    return xstrndup(s, (size_t)(e - s));
+}
+
+/* How a chunk of top-level tokens starting at t[a] begins. */
+typedef struct chunk {
+    int a;
+    int control; /* a statement keyword or a label */
+    int block;   /* a compound statement */
+    int decl;    /* a declaration or a function definition */
+} chunk;
+
+/* The index of the token that ends chunk c (';' or the '}' of a body), or
+ * -1 when the cell ends first.  *body_end: the '}' ends a function body. */
+static int chunk_end(parser *ps, const chunk *c, int n, int *body_end)
+{
+    const tok *t = ps->lx.t;
+    int is_do = tok_is(&t[c->a], "do");
+    int saw_while = 0, saw_eq = 0, depth = 0;
+    *body_end = 0;
+    for (int k = c->a; k < n; k++) {
+        const tok *u = &t[k];
+        if (u->kind == T_DIRECTIVE)
+            continue;
+        if (depth == 0) {
+            if (tok_is(u, "="))
+                saw_eq = 1;
+            if (is_do && k > c->a && tok_is(u, "while"))
+                saw_while = 1;
+            if (tok_is(u, ";")) {
+                int more_else = c->control && k + 1 < n && tok_is(&t[k + 1], "else");
+                if (!more_else && (!is_do || saw_while))
+                    return k;
+                continue;
+            }
+            if (tok_is(u, "{")) {
+                /* After a declarator's ')' a '{' opens a function body. */
+                int fn = c->decl && !saw_eq && k > c->a && tok_is(&t[k - 1], ")");
+                int close = tok_skip_group(t, k, n);
+                if (fn || c->block) {
+                    *body_end = fn;
+                    return close - 1;
+                }
+                if (c->control) {
+                    int more = close < n && (tok_is(&t[close], "else") || (is_do && !saw_while));
+                    if (!more)
+                        return close - 1;
+                }
+                k = close - 1;
+                continue;
+            }
+        }
+        if (tok_open(u))
+            depth++;
+        else if (tok_close(u))
+            depth = depth > 0 ? depth - 1 : 0;
+    }
+    return -1;
 }
 
 void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
@@ -578,79 +702,33 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
             continue;
         }
         int a = i;
-        int control =
+        chunk c = {a, 0, 0, 0};
+        c.control =
             in_list(&t[a], stmt_words) ||
             (t[a].kind == T_IDENT && a + 1 < n && tok_is(&t[a + 1], ":") && !decl_start(&ps, a, n));
-        int block = tok_is(&t[a], "{");
-        int decl = !control && !block && decl_start(&ps, a, n);
-        int is_do = tok_is(&t[a], "do");
-        int saw_while = 0;
-        int saw_eq = 0;
-        int end = -1;     /* index of the terminating token */
-        int body_end = 0; /* terminated by a function body's '}' */
-        int depth = 0;
-        for (int k = a; k < n; k++) {
-            const tok *u = &t[k];
-            if (u->kind == T_DIRECTIVE)
-                continue;
-            if (depth == 0) {
-                if (tok_is(u, "="))
-                    saw_eq = 1;
-                if (is_do && k > a && tok_is(u, "while"))
-                    saw_while = 1;
-                if (tok_is(u, ";")) {
-                    int more_else = control && k + 1 < n && tok_is(&t[k + 1], "else");
-                    if (!more_else && (!is_do || saw_while)) {
-                        end = k;
-                        break;
-                    }
-                    continue;
-                }
-                if (tok_is(u, "{")) {
-                    /* After a declarator's ')' a '{' opens a function body. */
-                    int fn = decl && !saw_eq && k > a && tok_is(&t[k - 1], ")");
-                    int close = tok_skip_group(t, k, n);
-                    if (fn || block) {
-                        end = close - 1;
-                        body_end = fn;
-                        break;
-                    }
-                    if (control) {
-                        int more =
-                            close < n && (tok_is(&t[close], "else") || (is_do && !saw_while));
-                        if (!more) {
-                            end = close - 1;
-                            break;
-                        }
-                    }
-                    k = close - 1;
-                    continue;
-                }
-            }
-            if (tok_open(u))
-                depth++;
-            else if (tok_close(u))
-                depth = depth > 0 ? depth - 1 : 0;
-        }
+        c.block = tok_is(&t[a], "{");
+        c.decl = !c.control && !c.block && decl_start(&ps, a, n);
+        int body_end;
+        int end = chunk_end(&ps, &c, n, &body_end);
         if (end < 0) {
             /* Reached the end of the cell without ';': a trailing expression,
              * or a declaration or statement that forgot its ';'. */
-            if (decl)
+            if (c.decl)
                 declaration(&ps, a, n, 0);
-            else if (control || block)
+            else if (c.control || c.block)
                 statement_item(&ps, ITEM_STATEMENT, a, n);
             else
                 statement_item(&ps, ITEM_EXPRESSION, a, n);
             break;
         }
-        if (block || control || !decl)
+        if (c.block || c.control || !c.decl)
             statement_item(&ps, ITEM_STATEMENT, a, end + 1);
         else
             declaration(&ps, a, end, body_end);
         i = end + 1;
     }
-    sl_free(&ps.types);
-    sl_free(&ps.macros);
+    strlist_free(&ps.types);
+    strlist_free(&ps.macros);
     free(ps.lx.t);
 }
 
@@ -659,9 +737,7 @@ void cell_free(cell *c)
     for (int i = 0; i < c->nitems; i++) {
         cell_item *it = &c->items[i];
         free(it->text);
-        for (int k = 0; k < it->nnames; k++)
-            free(it->names[k]);
-        free(it->names);
+        strings_free(it->names, it->nnames);
         free(it->proto);
         free(it->decl);
         free(it->type);

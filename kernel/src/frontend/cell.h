@@ -91,7 +91,11 @@ char *cell_select_branches(const char *code, const int *taken, int nbranches);
 
 /* Is code a complete cell?  "complete", "incomplete" (unbalanced brackets,
  * an open comment or string) or "invalid" (a closing bracket without its
- * opening one).  *depth gets the number of open brackets. */
-const char *cell_completeness(const char *code, int *depth);
+ * opening one); static strings.  *depth gets the number of open brackets. */
+const char *cell_is_complete(const char *code, int *depth);
+/* The indent to suggest for the next line inside depth open brackets: four
+ * spaces a bracket, eight brackets at the most ("" for depth <= 0).
+ * malloc'd; NULL when out of memory. */
+char *cell_indent(int depth);
 
 #endif

@@ -14,13 +14,8 @@ static cond_kind conditional(const tok *t)
 {
     if (t->kind != T_DIRECTIVE)
         return COND_NONE;
-    const char *p = t->p + 1;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    const char *w = p;
-    while (ident_char(*p))
-        p++;
-    size_t n = (size_t)(p - w);
+    size_t n;
+    const char *w = directive_word(t, &n);
 #define WORD(s) (n == sizeof s - 1 && !strncmp(w, s, n))
     if (WORD("if") || WORD("ifdef") || WORD("ifndef"))
         return COND_IF;
@@ -36,7 +31,7 @@ char *cell_conditional_probe(const char *code, int *nbranches)
 {
     lexer lx;
     tokenize(code, &lx);
-    sbuf b = {0};
+    text_buf b = {0};
     int k = 0;
     for (int i = 0; i < lx.n; i++) {
         const tok *t = &lx.t[i];
@@ -44,29 +39,29 @@ char *cell_conditional_probe(const char *code, int *nbranches)
             continue;
         char line[64];
         snprintf(line, sizeof line, "#line %d \"cell\"\n", t->line);
-        sb_str(&b, line);
-        sb_add(&b, t->p, (size_t)t->len);
-        sb_str(&b, "\n");
+        text_put(&b, line);
+        text_putn(&b, t->p, (size_t)t->len);
+        text_put(&b, "\n");
         cond_kind ck = conditional(t);
         if (ck == COND_IF || ck == COND_ELSE) {
             snprintf(line, sizeof line, "char __seli_branch_%d = 1;\n", k++);
-            sb_str(&b, line);
+            text_put(&b, line);
         }
     }
     free(lx.t);
     *nbranches = k;
     if (!k) {
-        free(b.s);
+        free(b.data);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }
 
 char *cell_select_branches(const char *code, const int *taken, int nbranches)
 {
     lexer lx;
     tokenize(code, &lx);
-    char *r = sx_strndup(code, strlen(code));
+    char *r = xstrndup(code, strlen(code));
     int stack[64], sp = 0, k = 0;
     for (int i = 0; i < lx.n; i++) {
         const tok *t = &lx.t[i];

@@ -1,5 +1,6 @@
 /* lexer.c: the tokens of C text (see lexer.h), and what the cell front end
- * answers from tokens alone: normalised text, identifiers, completeness. */
+ * answers from tokens alone: normalised text and identifiers (is_complete.c
+ * reads completeness from them). */
 #include "frontend/cell.h"
 #include "frontend/lexer.h"
 
@@ -11,7 +12,7 @@ static void push_tok(lexer *lx, tok_kind k, const char *p, int len, int line)
 {
     if (lx->n == lx->cap) {
         lx->cap = lx->cap ? 2 * lx->cap : 64;
-        lx->t = sx_realloc(lx->t, (size_t)lx->cap * sizeof *lx->t);
+        lx->t = xrealloc(lx->t, (size_t)lx->cap * sizeof *lx->t);
     }
     lx->t[lx->n++] = (tok){k, p, len, line};
 }
@@ -164,26 +165,40 @@ int tok_skip_group(const tok *t, int i, int n)
 
 int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '$'; }
 
-/* Does b end with a number (or a part of one, such as "1.")? */
-static int ends_in_number(const sbuf *b)
+int word_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+const char *directive_word(const tok *t, size_t *len)
 {
-    size_t i = b->n;
-    while (i > 0 && (ident_char(b->s[i - 1]) || b->s[i - 1] == '.'))
+    const char *p = t->p + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *w = p;
+    while (ident_char(*p))
+        p++;
+    *len = (size_t)(p - w);
+    return w;
+}
+
+/* Does b end with a number (or a part of one, such as "1.")? */
+static int ends_in_number(const text_buf *b)
+{
+    size_t i = b->len;
+    while (i > 0 && (ident_char(b->data[i - 1]) || b->data[i - 1] == '.'))
         i--;
-    return i < b->n && isdigit((unsigned char)b->s[i]);
+    return i < b->len && isdigit((unsigned char)b->data[i]);
 }
 
 /* Append token text with the spacing rules of cell_normalize. */
-void tok_join(sbuf *b, const tok *t)
+void tok_join(text_buf *b, const tok *t)
 {
     if (t->kind == T_DIRECTIVE)
         return;
-    if (b->n) {
-        char prev = b->s[b->n - 1];
+    if (b->len) {
+        char prev = b->data[b->len - 1];
         char c = t->p[0];
         int space = 1;
         if (prev == '(' || prev == '[' || prev == '.' ||
-            (prev == '>' && b->n >= 2 && b->s[b->n - 2] == '-'))
+            (prev == '>' && b->len >= 2 && b->data[b->len - 2] == '-'))
             space = 0;
         if (strchr(")],;[.", c) || (c == '(' && (ident_char(prev) || prev == ')' || prev == ']')))
             space = 0;
@@ -201,21 +216,21 @@ void tok_join(sbuf *b, const tok *t)
             space = 1;
         if (prev == '.' && t->kind == T_NUMBER)
             space = 1;
-        if (prev == '#' && b->n == 1)
+        if (prev == '#' && b->len == 1)
             space = 0;
         if (space)
-            sb_add(b, " ", 1);
+            text_putn(b, " ", 1);
     }
-    sb_add(b, t->p, (size_t)t->len);
+    text_putn(b, t->p, (size_t)t->len);
 }
 
 char *tok_join_range(const tok *t, int a, int b, int skip)
 {
-    sbuf s = {0};
+    text_buf s = {0};
     for (int i = a; i < b; i++)
         if (i != skip)
             tok_join(&s, &t[i]);
-    return sb_take(&s);
+    return text_take(&s);
 }
 
 char *cell_normalize(const char *text)
@@ -243,42 +258,10 @@ void cell_identifiers(const char *text, void (*fn)(void *ctx, const char *id, si
                 p++;
             while (p < end && ident_char(*p))
                 p++;
-            char *body = sx_strndup(p, (size_t)(end - p));
+            char *body = xstrndup(p, (size_t)(end - p));
             cell_identifiers(body, fn, ctx);
             free(body);
         }
     }
     free(lx.t);
-}
-
-/* ------------------------------------------------------- completeness */
-
-const char *cell_completeness(const char *code, int *depth)
-{
-    lexer lx;
-    tokenize(code, &lx);
-    char stack[256];
-    int sp = 0, invalid = 0;
-    for (int i = 0; i < lx.n && !invalid; i++) {
-        const tok *t = &lx.t[i];
-        if (tok_open(t)) {
-            if (sp < (int)sizeof stack)
-                stack[sp] = t->p[0];
-            sp++;
-        } else if (tok_close(t)) {
-            char want = t->p[0] == ')' ? '(' : t->p[0] == ']' ? '[' : '{';
-            if (sp == 0 || (sp <= (int)sizeof stack && stack[sp - 1] != want))
-                invalid = 1;
-            else
-                sp--;
-        }
-    }
-    int open = lx.open_comment || lx.open_string;
-    free(lx.t);
-    *depth = sp;
-    if (invalid)
-        return "invalid";
-    if (sp > 0 || open)
-        return "incomplete";
-    return "complete";
 }

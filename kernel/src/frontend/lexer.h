@@ -1,6 +1,6 @@
 /* lexer.h: the tokens of C text, for the cell front end (cell.c,
- * conditional.c).  The lexer knows comments, strings, character constants,
- * punctuators and directives (a directive is one token, continuation lines
+ * conditional.c, is_complete.c, visible.c) and introspection/.  The lexer knows comments, strings,
+ * character constants, punctuators and directives (a directive is one token, continuation lines
  * included); it never fails. */
 #ifndef SELI_KERNEL_LEXER_H
 #define SELI_KERNEL_LEXER_H
@@ -24,22 +24,28 @@ typedef struct lexer {
 } lexer;
 
 /* Split src into tokens (lx is overwritten; free lx->t). */
-SX_INTERNAL void tokenize(const char *src, lexer *lx);
+KERNEL_INTERNAL void tokenize(const char *src, lexer *lx);
 
 /* Is t the token s? */
-SX_INTERNAL int tok_is(const tok *t, const char *s);
+KERNEL_INTERNAL int tok_is(const tok *t, const char *s);
 /* Is t one of ( { [ ?  One of ) } ] ? */
-SX_INTERNAL int tok_open(const tok *t);
-SX_INTERNAL int tok_close(const tok *t);
+KERNEL_INTERNAL int tok_open(const tok *t);
+KERNEL_INTERNAL int tok_close(const tok *t);
 /* Index after the bracket group that opens at t[i] (or n if unbalanced). */
-SX_INTERNAL int tok_skip_group(const tok *t, int i, int n);
+KERNEL_INTERNAL int tok_skip_group(const tok *t, int i, int n);
 /* Can c be part of an identifier? */
-SX_INTERNAL int ident_char(char c);
+KERNEL_INTERNAL int ident_char(char c);
+/* Can c be part of the name that completion and inspection look for at
+ * the cursor (introspection/)?  As ident_char, without '$'. */
+KERNEL_INTERNAL int word_char(char c);
+/* The first word of the directive t ("define" in "#  define x"): where it
+ * starts; *len gets its length (0 for a null directive). */
+KERNEL_INTERNAL const char *directive_word(const tok *t, size_t *len);
 
 /* Append t's text to b with the spacing of cell_normalize (directives are
  * skipped). */
-SX_INTERNAL void tok_join(sbuf *b, const tok *t);
+KERNEL_INTERNAL void tok_join(text_buf *b, const tok *t);
 /* The tokens t[a..b) joined that way, without t[skip] (-1: none).  malloc'd. */
-SX_INTERNAL char *tok_join_range(const tok *t, int a, int b, int skip);
+KERNEL_INTERNAL char *tok_join_range(const tok *t, int a, int b, int skip);
 
 #endif

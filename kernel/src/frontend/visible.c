@@ -57,9 +57,9 @@ static void declare(visible *sc, const char *text)
         if (it->kind == ITEM_DIRECTIVE) {
             /* "#define N 3": the key is "#N". */
             if (it->nnames == 1 && it->names[0][0] == '#' && is_define(it->text)) {
-                sl_add(sc->out, it->names[0] + 1);
+                strlist_add(sc->out, it->names[0] + 1);
                 if (it->first_typedef == 0)
-                    sl_add(&sc->types, it->names[0] + 1);
+                    strlist_add(&sc->types, it->names[0] + 1);
             }
             continue;
         }
@@ -68,9 +68,9 @@ static void declare(visible *sc, const char *text)
         for (int k = 0; k < it->nnames; k++) {
             if (!plain_name(it->names[k]))
                 continue;
-            sl_add(sc->out, it->names[k]);
+            strlist_add(sc->out, it->names[k]);
             if (it->kind == ITEM_TYPE && it->first_typedef >= 0 && k >= it->first_typedef)
-                sl_add(&sc->types, it->names[k]);
+                strlist_add(&sc->types, it->names[k]);
         }
     }
     cell_free(&c);
@@ -82,7 +82,7 @@ static void declare_tokens(visible *sc, const tok *t, int a, int b)
     if (a >= b)
         return;
     size_t len = (size_t)(t[b - 1].p + t[b - 1].len - t[a].p);
-    char *text = sx_realloc(NULL, len + 2);
+    char *text = xrealloc(NULL, len + 2);
     memcpy(text, t[a].p, len);
     memcpy(text + len, ";", 2);
     declare(sc, text);
@@ -161,7 +161,7 @@ static block_kind block_at(const tok *t, int o, int *paren)
 
 void visible_names(const char *code, size_t end, cell_is_type_fn is_type, void *ctx, strlist *out)
 {
-    char *text = sx_strndup(code, strnlen(code, end));
+    char *text = xstrndup(code, strnlen(code, end));
     visible sc = {.is_type = is_type, .ctx = ctx, .out = out};
     declare(&sc, text);
 
@@ -171,7 +171,7 @@ void visible_names(const char *code, size_t end, cell_is_type_fn is_type, void *
     int *open = NULL, nopen = 0;
     for (int i = 0; i < lx.n; i++) {
         if (tok_open(&t[i])) {
-            sx_grow(&open, nopen, sizeof *open);
+            array_grow(&open, nopen, sizeof *open);
             open[nopen++] = i;
         } else if (tok_close(&t[i]) && nopen > 0) {
             nopen--;
@@ -199,6 +199,6 @@ void visible_names(const char *code, size_t end, cell_is_type_fn is_type, void *
     }
     free(open);
     free(lx.t);
-    sl_free(&sc.types);
+    strlist_free(&sc.types);
     free(text);
 }

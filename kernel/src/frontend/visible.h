@@ -19,7 +19,7 @@
 /* Add to out (duplicates possible) the names that code[0..end) declares and
  * that are in scope at code[end].  is_type (may be NULL) and ctx tell the
  * front end which other identifiers name types (see cell_parse). */
-SX_INTERNAL void visible_names(const char *code, size_t end, cell_is_type_fn is_type, void *ctx,
-                               strlist *out);
+KERNEL_INTERNAL void visible_names(const char *code, size_t end, cell_is_type_fn is_type, void *ctx,
+                                   strlist *out);
 
 #endif

@@ -5,6 +5,7 @@
  * every name that earlier cells declared, and the names that the cell being
  * written declares before the cursor and that are in scope there (visible.c):
  * its globals, and the locals and parameters of the blocks the cursor is in. */
+#include "frontend/lexer.h"
 #include "frontend/visible.h"
 #include "session/session_internal.h"
 
@@ -33,9 +34,9 @@ static void add(names *l, const char *s, size_t n, const char *prefix, size_t pl
         return;
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
-        l->v = sx_realloc(l->v, (size_t)l->cap * sizeof *l->v);
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = sx_strndup(s, n);
+    l->v[l->n++] = xstrndup(s, n);
 }
 
 static int cmp(const void *a, const void *b)
@@ -43,24 +44,22 @@ static int cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int word(char c) { return isalnum((unsigned char)c) || c == '_'; }
-
-int session_complete(session *s, const char *code, int cursor, char ***matches, int *start,
-                     int *end)
+int session_complete_name(session *s, const char *code, int cursor, char ***matches, int *start,
+                          int *end)
 {
     *matches = NULL;
     int len = code ? (int)strlen(code) : 0;
     if (cursor < 0 || cursor > len)
         cursor = len;
     int a = cursor;
-    while (a > 0 && word(code[a - 1]))
+    while (a > 0 && word_char(code[a - 1]))
         a--;
     *start = a;
     *end = cursor;
     size_t plen = (size_t)(cursor - a);
     if (plen == 0 || isdigit((unsigned char)code[a]))
         return 0;
-    char *prefix = sx_strndup(code + a, plen);
+    char *prefix = xstrndup(code + a, plen);
     names l = {0};
     for (int i = 0; keywords[i]; i++)
         add(&l, keywords[i], strlen(keywords[i]), prefix, plen);
@@ -87,7 +86,7 @@ int session_complete(session *s, const char *code, int cursor, char ***matches, 
     visible_names(code, (size_t)a, session_is_type, s, &local);
     for (int i = 0; i < local.n; i++)
         add(&l, local.v[i], strlen(local.v[i]), prefix, plen);
-    sl_free(&local);
+    strlist_free(&local);
     free(prefix);
     if (l.n > 0) /* qsort must not get NULL, even for no element */
         qsort(l.v, (size_t)l.n, sizeof *l.v, cmp);

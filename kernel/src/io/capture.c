@@ -7,7 +7,6 @@
  * stream every COALESCE_MS (or per CHUNK bytes), not one per write(). */
 #include "io/capture.h"
 
-#include "protocol/iopub.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -47,6 +46,7 @@ static pipe_reader readers[2] = {
     {.name = "stdout", .fd = 1, .read_end = -1, .lock = PTHREAD_MUTEX_INITIALIZER},
     {.name = "stderr", .fd = 2, .read_end = -1, .lock = PTHREAD_MUTEX_INITIALIZER},
 };
+static capture_outlet outlet;
 static atomic_int stopping;
 static int started;
 static int wake_fd = -1; /* an eventfd the readers poll: capture_stop writes it */
@@ -75,7 +75,7 @@ static void drain_locked(pipe_reader *r, int final)
         r->npending = have - used;
         memcpy(r->pending, r->raw + used, r->npending);
         if (n) {
-            iopub_stream(r->name, r->text, n);
+            outlet.stream(r->name, r->text, n);
             clock_gettime(CLOCK_MONOTONIC, &r->last);
         }
         if (!more)
@@ -102,7 +102,8 @@ static void await_turn(pipe_reader *r)
 static void *reader_main(void *arg)
 {
     pipe_reader *r = arg;
-    struct pollfd ps[2] = {{.fd = r->read_end, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+    struct pollfd ps[2] = {{.fd = r->read_end, .events = POLLIN},
+                           {.fd = wake_fd, .events = POLLIN}};
     struct pollfd p = ps[0];
     while (!atomic_load(&stopping)) {
         int rc = poll(ps, wake_fd >= 0 ? 2 : 1, 200);
@@ -117,7 +118,8 @@ static void *reader_main(void *arg)
             await_turn(r);
             /* A client that reads slowly slows the cell down (the pipe fills)
              * instead of the queue growing without bound. */
-            while (!atomic_load(&stopping) && !iopub_wait_below(QUEUE_MAX_ITEMS, QUEUE_MAX_WAIT_MS))
+            while (!atomic_load(&stopping) &&
+                   !outlet.wait_below(QUEUE_MAX_ITEMS, QUEUE_MAX_WAIT_MS))
                 ;
             pthread_mutex_lock(&r->lock);
             drain_locked(r, 0);
@@ -129,8 +131,9 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-int capture_start(void)
+int capture_start(const capture_outlet *out)
 {
+    outlet = *out;
     setvbuf(stdout, NULL, _IONBF, 0);
     setvbuf(stderr, NULL, _IONBF, 0);
     if (wake_fd < 0)

@@ -1,11 +1,11 @@
-/* sink.c: display_data / update_display_data / clear_output / execute_result. */
+/* sink.c: libseli's displays, in order and at the client's pace (see sink.h). */
 #include "io/sink.h"
 
 #include "io/capture.h"
-#include "protocol/iopub.h"
 
 #include <seli/display.h>
 #include <seli/error.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +31,11 @@ static void block_signals(sigset_t *old)
     pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
+static sink_target target;
+
 static void wait_for_room(void)
 {
-    while (!iopub_wait_below(QUEUE_MAX_ITEMS, QUEUE_WAIT_MS))
+    while (!target.wait_below(QUEUE_MAX_ITEMS, QUEUE_WAIT_MS))
         if (seli_interrupt_pending())
             return;
 }
@@ -65,31 +67,12 @@ json_t *sink_bundle(int n, const char *const *mimes, const char *const *data)
 static void display(void *user_data, int n, const char *const *mimes, const char *const *data,
                     const char *display_id, int update)
 {
-    kernel *k = user_data;
+    (void)user_data;
     capture_flush(); /* what the cell printed before comes first */
     sigset_t old;
     block_signals(&old);
     wait_for_room();
-    json_t *bundle = sink_bundle(n, mimes, data);
-    if (!update && k->sess && session_in_result(k->sess)) {
-        if (k->silent) {
-            json_decref(bundle);
-        } else {
-            const char *text = json_string_value(json_object_get(bundle, "text/plain"));
-            if (text && !k->result_text)
-                k->result_text = strdup(text);
-            iopub_send("execute_result",
-                       json_pack("{s:i, s:o, s:{}}", "execution_count", k->execution_count,
-                                 "data", bundle, "metadata"),
-                       NULL);
-        }
-    } else {
-        json_t *content = json_pack("{s:o, s:{}}", "data", bundle, "metadata");
-        if (display_id)
-            json_object_set_new(content, "transient",
-                                json_pack("{s:s}", "display_id", display_id));
-        iopub_send(update && display_id ? "update_display_data" : "display_data", content, NULL);
-    }
+    target.display(target.ctx, sink_bundle(n, mimes, data), display_id, update);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -100,12 +83,13 @@ static void clear_output(void *user_data, int wait)
     sigset_t old;
     block_signals(&old);
     wait_for_room();
-    iopub_send("clear_output", json_pack("{s:b}", "wait", wait), NULL);
+    target.clear_output(target.ctx, wait);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-void sink_install(kernel *k)
+void sink_install(const sink_target *t)
 {
-    seli_sink s = {.display = display, .clear_output = clear_output, .user_data = k};
+    target = *t;
+    seli_sink s = {.display = display, .clear_output = clear_output, .user_data = NULL};
     seli_set_sink(&s);
 }

@@ -4,7 +4,6 @@
 #include "io/capture.h"
 #include "util/log.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <seli/error.h>
 #include <signal.h>
@@ -13,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zmq.h>
 
 static struct {
-    kernel *k;
+    stdin_ask_fn ask;
+    void *ctx;
     int allow;
     int active;    /* a cell is running */
     int unwound;   /* a read was left by seli_error: the FILE may be mid-read */
@@ -28,46 +27,7 @@ static volatile sig_atomic_t interrupted;
 
 void stdin_interrupt(void) { interrupted = 1; }
 
-/* Send input_request for the running execution and wait for the reply.
- * Returns a malloc'd line (without the newline), or NULL when interrupted
- * or the socket failed. */
-static char *ask(kernel *k)
-{
-    const jmsg *req = k->request;
-    json_t *content = json_pack("{s:s, s:b}", "prompt", "", "password", 0);
-    if (message_reply(k->stdin_sock, &k->w, req, "input_request", content) < 0)
-        return NULL;
-    for (;;) {
-        if (interrupted || atomic_load(&k->quit))
-            return NULL;
-        zmq_pollitem_t item = {k->stdin_sock, 0, ZMQ_POLLIN, 0};
-        int rc = zmq_poll(&item, 1, 100);
-        if (rc < 0) {
-            if (errno == EINTR)
-                continue;
-            return NULL;
-        }
-        if (rc == 0)
-            continue;
-        jmsg m;
-        rc = message_recv(k->stdin_sock, &k->w, "stdin", &m);
-        if (rc < 0)
-            return NULL;
-        if (rc == 0)
-            continue;
-        const char *parent = json_string_value(json_object_get(m.parent_header, "msg_id"));
-        json_t *value = json_object_get(m.content, "value");
-        char *line = NULL;
-        if (strcmp(m.msg_type, "input_reply") == 0 && json_is_string(value) &&
-            (!parent || !req->msg_id || strcmp(parent, req->msg_id) == 0))
-            line = strdup(json_string_value(value));
-        else
-            kernel_log("stdin: ignored a %s that does not answer the input_request", m.msg_type);
-        message_clear(&m);
-        if (line)
-            return line;
-    }
-}
+int stdin_interrupted(void) { return interrupted; }
 
 static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 {
@@ -80,7 +40,7 @@ static ssize_t cookie_read(void *cookie, char *buf, size_t size)
         in.off += n;
         return (ssize_t)n;
     }
-    if (!in.active || !in.k)
+    if (!in.active || !in.ask)
         return 0;
     if (!in.allow) {
         in.unwound = 1;
@@ -90,7 +50,7 @@ static ssize_t cookie_read(void *cookie, char *buf, size_t size)
     }
     capture_flush(); /* the prompt the cell printed comes before the request */
     in.unwound = 1;  /* until ask returns: an interrupt may unwind the cell from inside */
-    char *line = ask(in.k);
+    char *line = in.ask(in.ctx);
     in.unwound = 0;
     if (!line)
         return 0; /* interrupted: end of file */
@@ -112,9 +72,10 @@ static FILE *new_stream(void)
     return f;
 }
 
-int stdin_install(kernel *k)
+int stdin_install(stdin_ask_fn ask, void *ctx)
 {
-    in.k = k;
+    in.ask = ask;
+    in.ctx = ctx;
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         if (fd != 0) {
@@ -131,9 +92,8 @@ int stdin_install(kernel *k)
     return 0;
 }
 
-void stdin_begin(kernel *k, int allow)
+void stdin_begin(int allow)
 {
-    in.k = k;
     in.allow = allow;
     in.active = 1;
     interrupted = 0;
@@ -153,9 +113,8 @@ void stdin_begin(kernel *k, int allow)
     }
 }
 
-void stdin_end(kernel *k)
+void stdin_end(void)
 {
-    (void)k;
     in.active = 0;
     free(in.pending);
     in.pending = NULL;

@@ -87,18 +87,14 @@ static void *control_main(void *arg)
     return NULL;
 }
 
+/* Alike in shape to heartbeat_start: each channel's thread owns its own
+ * socket, and the two differ in socket type, timeout and thread. */
 int control_start(kernel *k)
 {
-    void *sock = zmq_socket(k->zctx, ZMQ_ROUTER);
-    int linger = 1000;
-    if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        activation_bind(sock, CHANNEL_CONTROL, k->endpoint[CHANNEL_CONTROL]) != 0) {
-        kernel_log("control: cannot bind %s: %s", k->endpoint[CHANNEL_CONTROL],
-                   zmq_strerror(errno));
-        if (sock)
-            zmq_close(sock);
+    void *sock =
+        activation_socket(k->zctx, ZMQ_ROUTER, 1000, CHANNEL_CONTROL, k->endpoint[CHANNEL_CONTROL]);
+    if (!sock)
         return -1;
-    }
     k->control_sock = sock;
     if (pthread_create(&k->control_thread, NULL, control_main, k) != 0) {
         kernel_log("control: cannot start the control thread");

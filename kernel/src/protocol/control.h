@@ -3,7 +3,7 @@
 #ifndef SELI_KERNEL_CONTROL_H
 #define SELI_KERNEL_CONTROL_H
 
-#include "kernel.h"
+#include "protocol/kernel.h"
 
 /* Bind the ROUTER socket at k->endpoint[CHANNEL_CONTROL] and start serving
  * it.  0 or -1 (logged).  The thread ends when the ZeroMQ context is shut

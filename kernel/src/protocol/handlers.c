@@ -158,11 +158,11 @@ static void handle_execute(kernel *k, void *socket, const jmsg *m)
 
     exec_result r;
     memset(&r, 0, sizeof r);
-    stdin_begin(k, allow_stdin);
+    stdin_begin(allow_stdin);
     atomic_store(&k->busy, 1);
     session_execute(k->sess, code, &r);
     atomic_store(&k->busy, 0);
-    stdin_end(k);
+    stdin_end();
     capture_flush();
 
     json_t *reply;
@@ -205,7 +205,7 @@ static void handle_complete(kernel *k, void *socket, const jmsg *m)
     int cursor = cursor_bytes(m, code);
     char **matches = NULL;
     int start = cursor, end = cursor;
-    int n = session_complete(k->sess, code, cursor, &matches, &start, &end);
+    int n = session_complete_name(k->sess, code, cursor, &matches, &start, &end);
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
         json_t *s = matches[i] ? json_string(matches[i]) : NULL;

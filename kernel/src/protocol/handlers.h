@@ -6,7 +6,7 @@
 #ifndef SELI_KERNEL_HANDLERS_H
 #define SELI_KERNEL_HANDLERS_H
 
-#include "kernel.h"
+#include "protocol/kernel.h"
 
 /* Handle request m that arrived on socket, which is channel ch (shell or
  * control), bracketed by status busy / idle on iopub.  Unknown or

@@ -33,15 +33,9 @@ static void *heartbeat_main(void *arg)
 
 int heartbeat_start(kernel *k)
 {
-    void *sock = zmq_socket(k->zctx, ZMQ_REP);
-    int linger = 0;
-    if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-        activation_bind(sock, CHANNEL_HB, k->endpoint[CHANNEL_HB]) != 0) {
-        kernel_log("hb: cannot bind %s: %s", k->endpoint[CHANNEL_HB], zmq_strerror(errno));
-        if (sock)
-            zmq_close(sock);
+    void *sock = activation_socket(k->zctx, ZMQ_REP, 0, CHANNEL_HB, k->endpoint[CHANNEL_HB]);
+    if (!sock)
         return -1;
-    }
     if (pthread_create(&k->hb_thread, NULL, heartbeat_main, sock) != 0) {
         kernel_log("hb: cannot start the heartbeat thread");
         zmq_close(sock);

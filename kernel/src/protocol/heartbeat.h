@@ -3,7 +3,7 @@
 #ifndef SELI_KERNEL_HEARTBEAT_H
 #define SELI_KERNEL_HEARTBEAT_H
 
-#include "kernel.h"
+#include "protocol/kernel.h"
 
 /* Bind the REP socket at k->endpoint[CHANNEL_HB] and start echoing.  0 or -1
  * (logged).  The thread ends when the ZeroMQ context is shut down. */

@@ -2,10 +2,10 @@
 #include "protocol/message.h"
 
 #include "protocol/hmac.h"
+#include "util/fail.h"
 #include "util/log.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +24,6 @@ void wire_init(wire *w, const unsigned char *key, size_t key_len)
     w->key_len = key_len;
     uuid_generate(u);
     uuid_unparse_lower(u, w->session);
-}
-
-static int fail(char *err, size_t errlen, const char *format, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, format);
-        vsnprintf(err, errlen, format, ap);
-        va_end(ap);
-    }
-    return -1;
 }
 
 static int copy_frames(const frame *src, int n, frame **dst)
@@ -261,83 +250,117 @@ int message_reply(void *socket, const wire *w, const jmsg *parent, const char *m
     return rc;
 }
 
+/* The frames of one multipart message being received: on the stack while
+ * they are few, on the heap past that. */
+typedef struct incoming {
+    zmq_msg_t parts[64];
+    frame stack[64];
+    zmq_msg_t *msgs;
+    frame *frames;
+    int n, cap;
+} incoming;
+
+/* Double the room (rare: many buffers or identities).  0, or -1 when it
+ * would pass MAX_FRAMES or memory ran out. */
+static int incoming_grow(incoming *in)
+{
+    int ncap = in->cap * 2;
+    zmq_msg_t *nm = malloc((size_t)ncap * sizeof *nm);
+    frame *nf = malloc((size_t)ncap * sizeof *nf);
+    if (!nm || !nf || ncap > MAX_FRAMES) {
+        free(nm);
+        free(nf);
+        return -1;
+    }
+    memcpy(nm, in->msgs, (size_t)in->n * sizeof *nm);
+    memcpy(nf, in->frames, (size_t)in->n * sizeof *nf);
+    if (in->msgs != in->parts) {
+        free(in->msgs);
+        free(in->frames);
+    }
+    in->msgs = nm;
+    in->frames = nf;
+    in->cap = ncap;
+    return 0;
+}
+
+/* Receive frames until the last one.  0, ENOMEM (too many frames; *more
+ * tells whether some are left on the socket), or ZeroMQ's errno. */
+static int incoming_recv(incoming *in, void *socket, int *more)
+{
+    *more = 1;
+    while (*more) {
+        if (in->n == in->cap && incoming_grow(in) < 0)
+            return ENOMEM;
+        zmq_msg_t *m = &in->msgs[in->n];
+        zmq_msg_init(m);
+        int rc;
+        do
+            rc = zmq_msg_recv(m, socket, 0);
+        while (rc < 0 && errno == EINTR);
+        if (rc < 0) {
+            int e = errno;
+            zmq_msg_close(m);
+            return e;
+        }
+        in->frames[in->n].data = zmq_msg_data(m);
+        in->frames[in->n].len = zmq_msg_size(m);
+        *more = zmq_msg_more(m);
+        in->n++;
+    }
+    return 0;
+}
+
+static void incoming_free(incoming *in)
+{
+    for (int i = 0; i < in->n; i++)
+        zmq_msg_close(&in->msgs[i]);
+    if (in->msgs != in->parts) {
+        free(in->msgs);
+        free(in->frames);
+    }
+}
+
+/* Swallow the rest of a message that is too big to keep. */
+static void discard_rest(void *socket)
+{
+    int more = 1;
+    while (more) {
+        zmq_msg_t rest;
+        zmq_msg_init(&rest);
+        if (zmq_msg_recv(&rest, socket, 0) < 0)
+            more = 0;
+        else
+            more = zmq_msg_more(&rest);
+        zmq_msg_close(&rest);
+    }
+}
+
 int message_recv(void *socket, const wire *w, const char *channel, jmsg *out)
 {
     memset(out, 0, sizeof *out);
-    zmq_msg_t parts[64];
-    frame stack[64];
-    zmq_msg_t *msgs = parts;
-    frame *frames = stack;
-    int cap = 64, n = 0, failed = 0, more = 1;
-    while (more) {
-        if (n == cap) {
-            /* Grow to the heap (rare: many buffers or identities). */
-            int ncap = cap * 2;
-            zmq_msg_t *nm = malloc((size_t)ncap * sizeof *nm);
-            frame *nf = malloc((size_t)ncap * sizeof *nf);
-            if (!nm || !nf || ncap > MAX_FRAMES) {
-                free(nm);
-                free(nf);
-                failed = ENOMEM;
-                break;
-            }
-            memcpy(nm, msgs, (size_t)n * sizeof *nm);
-            memcpy(nf, frames, (size_t)n * sizeof *nf);
-            if (msgs != parts) {
-                free(msgs);
-                free(frames);
-            }
-            msgs = nm;
-            frames = nf;
-            cap = ncap;
-        }
-        zmq_msg_init(&msgs[n]);
-        int rc;
-        do
-            rc = zmq_msg_recv(&msgs[n], socket, 0);
-        while (rc < 0 && errno == EINTR);
-        if (rc < 0) {
-            failed = errno;
-            zmq_msg_close(&msgs[n]);
-            break;
-        }
-        frames[n].data = zmq_msg_data(&msgs[n]);
-        frames[n].len = zmq_msg_size(&msgs[n]);
-        more = zmq_msg_more(&msgs[n]);
-        n++;
-    }
+    incoming frames, *in = &frames;
+    in->msgs = in->parts;
+    in->frames = in->stack;
+    in->n = 0;
+    in->cap = 64;
+    int more;
+    int failed = incoming_recv(in, socket, &more);
     int result;
     if (failed == ENOMEM) {
-        /* Swallow the rest of the oversized message. */
-        while (more) {
-            zmq_msg_t rest;
-            zmq_msg_init(&rest);
-            if (zmq_msg_recv(&rest, socket, 0) < 0)
-                more = 0;
-            else
-                more = zmq_msg_more(&rest);
-            zmq_msg_close(&rest);
-        }
+        if (more)
+            discard_rest(socket);
         kernel_log("%s: dropped a message with more than %d frames", channel, MAX_FRAMES);
         result = 0;
     } else if (failed) {
-        errno = failed;
         result = -1;
     } else {
         char err[256];
-        if (message_parse(w, frames, n, out, err, sizeof err) < 0) {
+        result = message_parse(w, in->frames, in->n, out, err, sizeof err) < 0 ? 0 : 1;
+        if (!result)
             kernel_log("%s: dropped a malformed message: %s", channel, err);
-            result = 0;
-        } else {
-            result = 1;
-        }
     }
-    for (int i = 0; i < n; i++)
-        zmq_msg_close(&msgs[i]);
-    if (msgs != parts) {
-        free(msgs);
-        free(frames);
-    }
+    incoming_free(in);
     if (failed && failed != ENOMEM)
         errno = failed;
     return result;

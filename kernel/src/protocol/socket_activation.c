@@ -2,6 +2,7 @@
  * socket_activation.h and kernel/launcher/launcher.c for why). */
 #include "protocol/socket_activation.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -67,4 +68,18 @@ int activation_bind(void *sock, channel_id c, const char *endpoint)
             close(fd);
     }
     return zmq_bind(sock, endpoint);
+}
+
+void *activation_socket(void *zmq_context, int type, int linger_ms, channel_id c,
+                        const char *endpoint)
+{
+    void *sock = zmq_socket(zmq_context, type);
+    if (!sock || zmq_setsockopt(sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
+        activation_bind(sock, c, endpoint) != 0) {
+        kernel_log("%s: cannot bind %s: %s", channel_name(c), endpoint, zmq_strerror(errno));
+        if (sock)
+            zmq_close(sock);
+        return NULL;
+    }
+    return sock;
 }

@@ -17,5 +17,10 @@ void activation_init(const connection_info *info);
 /* zmq_bind(sock, endpoint) for channel c, on the launcher's socket for c if
  * there is one (each is used once).  Returns zmq_bind's result. */
 int activation_bind(void *sock, channel_id c, const char *endpoint);
+/* A new ZeroMQ socket of type (ZMQ_ROUTER, ZMQ_REP...) with ZMQ_LINGER
+ * linger_ms, bound for channel c as activation_bind does, or NULL (logged:
+ * "CHANNEL: cannot bind ENDPOINT: why"). */
+void *activation_socket(void *zmq_context, int type, int linger_ms, channel_id c,
+                        const char *endpoint);
 
 #endif

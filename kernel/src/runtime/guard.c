@@ -3,7 +3,9 @@
 
 #include "runtime/heapcheck.h"
 #include "runtime/jit.h"
+#include "util/clock.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "seli/error.h"
 
 #include <errno.h>
@@ -142,24 +144,14 @@ static void install_handlers(void)
     sigaction(interrupt_signal(), &sa, NULL);
 }
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
-}
-
 /* The watcher: after guard_interrupt, signal the cell thread every 10 ms
  * until the cell stops; past GUARD_FORCE_MS, force the jump. */
 static void *watcher(void *arg)
 {
     (void)arg;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    thread_block_signals();
     for (;;) {
-        while (sem_wait(&wake) < 0 && errno == EINTR)
-            ;
+        thread_sem_wait(&wake);
         double start = now_ms();
         while (running && pending) {
             if (now_ms() - start > GUARD_FORCE_MS)
@@ -266,38 +258,27 @@ void guard_interrupt(void)
 
 int guard_running(void) { return running; }
 
-const char *guard_signal_name(int signo)
+/* The fatal signals a cell may cause: a short name and what it means. */
+static const struct {
+    int signo;
+    const char *name, *text;
+} signal_names[] = {
+    {SIGSEGV, "SIGSEGV", "Segmentation fault (invalid memory access, or a stack overflow)"},
+    {SIGBUS, "SIGBUS", "Bus error (misaligned or unmapped memory access)"},
+    {SIGFPE, "SIGFPE", "Arithmetic exception (integer division by zero?)"},
+    {SIGILL, "SIGILL", "Illegal instruction"},
+    {SIGABRT, "SIGABRT", "Aborted (abort() or a failed assert)"},
+    {0, "SIGNAL", "Fatal signal"}, /* any other */
+};
+
+static int signal_index(int signo)
 {
-    switch (signo) {
-    case SIGSEGV:
-        return "SIGSEGV";
-    case SIGBUS:
-        return "SIGBUS";
-    case SIGFPE:
-        return "SIGFPE";
-    case SIGILL:
-        return "SIGILL";
-    case SIGABRT:
-        return "SIGABRT";
-    default:
-        return "SIGNAL";
-    }
+    int i = 0;
+    while (signal_names[i].signo && signal_names[i].signo != signo)
+        i++;
+    return i;
 }
 
-const char *guard_signal_text(int signo)
-{
-    switch (signo) {
-    case SIGSEGV:
-        return "Segmentation fault (invalid memory access, or a stack overflow)";
-    case SIGBUS:
-        return "Bus error (misaligned or unmapped memory access)";
-    case SIGFPE:
-        return "Arithmetic exception (integer division by zero?)";
-    case SIGILL:
-        return "Illegal instruction";
-    case SIGABRT:
-        return "Aborted (abort() or a failed assert)";
-    default:
-        return "Fatal signal";
-    }
-}
+const char *guard_signal_name(int signo) { return signal_names[signal_index(signo)].name; }
+
+const char *guard_signal_text(int signo) { return signal_names[signal_index(signo)].text; }

@@ -2,6 +2,7 @@
 #include "runtime/heapcheck.h"
 
 #include "util/deadline.h"
+#include "util/thread.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -16,12 +17,9 @@ static int ready;
 static void *checker(void *arg)
 {
     (void)arg;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    thread_block_signals();
     for (;;) {
-        while (sem_wait(&ask) < 0 && errno == EINTR)
-            ;
+        thread_sem_wait(&ask);
         /* Takes and releases the lock of every arena in turn. */
         struct mallinfo2 info = mallinfo2();
         (void)info;

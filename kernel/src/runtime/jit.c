@@ -1,7 +1,7 @@
 /* jit.c: libtcc in memory (see jit.h). */
 #include "runtime/jit.h"
 
-#include "session/cache.h"
+#include "util/file.h"
 
 #include <libtcc.h>
 #include <spawn.h>
@@ -360,7 +360,6 @@ void jit_trampoline_set(void *tramp, void *target)
 
 /* ------------------------------------------------------ flat headers */
 
-
 /* tcc -dD writes a variadic macro "#define M(...)" as "#define M(__VA_ARGS__)":
  * put the "..." back (same length plus one, so rewrite in place with a pad). */
 static void fix_variadic_macros(char *text)
@@ -414,10 +413,49 @@ char *jit_preprocess(const char *text, const char *include_dir)
     return preprocess(text, include_dir, 1);
 }
 
+/* A temporary file name for mkstemps, with suffix, in $TMPDIR (or /tmp).
+ * 0, or -1 when the path does not fit. */
+static int temp_name(char *buf, size_t size, const char *suffix)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    int n = snprintf(buf, size, "%s/seli-hdr-XXXXXX%s", dir, suffix);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Run SELI_TCC -E -dD on the file in, writing out; output and errors go to
+ * /dev/null.  1 if it succeeded. */
+static int run_tcc_preprocessor(const char *in, const char *out, const char *include_dir,
+                                int cwd_too)
+{
+    char ipath[4096];
+    snprintf(ipath, sizeof ipath, "-I%s", include_dir ? include_dir : ".");
+    char *argv[10] = {"tcc", "-std=c11", "-E", "-dD", ipath};
+    int n = 5;
+    if (cwd_too)
+        argv[n++] = "-I."; /* as in jit_compile, "." comes after include_dir */
+    argv[n++] = (char *)in;
+    argv[n++] = "-o";
+    argv[n++] = (char *)out;
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int status = 0;
+    int ok = posix_spawn(&pid, SELI_TCC, &fa, NULL, argv, environ) == 0 &&
+             waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    posix_spawn_file_actions_destroy(&fa);
+    return ok;
+}
+
 static char *preprocess(const char *text, const char *include_dir, int cwd_too)
 {
-    char in[] = "/tmp/seli-hdr-XXXXXX.c";
-    char out[] = "/tmp/seli-hdr-XXXXXX.i";
+    char in[4096], out[4096];
+    if (temp_name(in, sizeof in, ".c") < 0 || temp_name(out, sizeof out, ".i") < 0)
+        return NULL;
     int fd = mkstemps(in, 2);
     if (fd < 0)
         return NULL;
@@ -432,24 +470,8 @@ static char *preprocess(const char *text, const char *include_dir, int cwd_too)
     int ok = write(fd, text, len) == (ssize_t)len;
     close(fd);
     char *result = NULL;
-    if (ok) {
-        char ipath[4096];
-        snprintf(ipath, sizeof ipath, "-I%s", include_dir ? include_dir : ".");
-        /* With cwd_too, as in jit_compile, "." comes after include_dir. */
-        char *with_cwd[] = {"tcc", "-std=c11", "-E", "-dD", ipath, "-I.", in, "-o", out, NULL};
-        char *without[] = {"tcc", "-std=c11", "-E", "-dD", ipath, in, "-o", out, NULL};
-        char **argv = cwd_too ? with_cwd : without;
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-        pid_t pid;
-        int status = 0;
-        if (posix_spawnp(&pid, "tcc", &fa, NULL, argv, environ) == 0 &&
-            waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            result = file_read(out);
-        posix_spawn_file_actions_destroy(&fa);
-    }
+    if (ok && run_tcc_preprocessor(in, out, include_dir, cwd_too))
+        result = file_read(out);
     unlink(in);
     unlink(out);
     if (!result)

@@ -51,7 +51,13 @@ void *jit_trampoline_new(void *target);
 /* Make tramp jump to target from now on. */
 void jit_trampoline_set(void *tramp, void *target);
 
-/* Preprocess text (a list of #include lines) with the tcc found on PATH,
+/* The tcc program that preprocesses (an absolute path, set by the Makefile;
+ * whatever hashes the flattened headers' inputs should hash this file). */
+#ifndef SELI_TCC
+#define SELI_TCC "/usr/bin/tcc"
+#endif
+
+/* Preprocess text (a list of #include lines) with SELI_TCC,
  * keeping macro definitions (tcc -E -dD): the implicit headers then cost
  * one parse of plain declarations per cell instead of a walk through the
  * glibc headers.  Returns malloc'd text, or NULL if tcc is not available. */

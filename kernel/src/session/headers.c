@@ -8,7 +8,7 @@
  * which identifiers name types. */
 #include "session/session_internal.h"
 
-#include "session/cache.h"
+#include "util/file.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -44,14 +44,36 @@ int headers_implicit(const cell_item *it)
     return 0;
 }
 
+/* buf gets name[0..len) as a string; 0 if it does not fit in size. */
+static int copy_name(char *buf, size_t size, const char *name, size_t len)
+{
+    if (len >= size)
+        return 0;
+    memcpy(buf, name, len);
+    buf[len] = 0;
+    return 1;
+}
+
+/* Is key one of the n sorted strings of v? */
+static int sorted_has(char **v, int n, const char *key)
+{
+    return n && bsearch(&key, v, (size_t)n, sizeof(char *), cmp_str);
+}
+
+int headers_type(void *ctx, const char *name, size_t len)
+{
+    const session *s = ctx;
+    char buf[256];
+    return copy_name(buf, sizeof buf, name, len) &&
+           sorted_has(s->header_types, s->nheader_types, buf);
+}
+
 int session_is_type(void *ctx, const char *name, size_t len)
 {
     session *s = ctx;
     char buf[256];
-    if (len >= sizeof buf)
+    if (!copy_name(buf, sizeof buf, name, len))
         return 0;
-    memcpy(buf, name, len);
-    buf[len] = 0;
     for (int i = s->nentries - 1; i >= 0; i--) {
         const entry *e = &s->entries[i];
         if (e->first_typedef < 0)
@@ -62,11 +84,8 @@ int session_is_type(void *ctx, const char *name, size_t len)
             if (!strcmp(e->names[k] + skip, buf))
                 return 1;
     }
-    const char *key = buf;
-    if ((s->nheader_types &&
-         bsearch(&key, s->header_types, (size_t)s->nheader_types, sizeof(char *), cmp_str)) ||
-        (s->ninclude_types &&
-         bsearch(&key, s->include_types, (size_t)s->ninclude_types, sizeof(char *), cmp_str)))
+    if (sorted_has(s->header_types, s->nheader_types, buf) ||
+        sorted_has(s->include_types, s->ninclude_types, buf))
         return 1;
     /* Known, and not a type: a macro of a cell, a symbol, a header's name. */
     char macro[260];
@@ -75,9 +94,7 @@ int session_is_type(void *ctx, const char *name, size_t len)
         if (s->entries[i].kind == ITEM_DIRECTIVE && s->entries[i].nnames == 1 &&
             !strcmp(s->entries[i].names[0], macro))
             return -1;
-    if (session_symbol(s, buf) ||
-        (s->nheader_names &&
-         bsearch(&key, s->header_names, (size_t)s->nheader_names, sizeof(char *), cmp_str)))
+    if (session_symbol(s, buf) || sorted_has(s->header_names, s->nheader_names, buf))
         return -1;
     return 0;
 }
@@ -98,13 +115,13 @@ int headers_learn(session *s, const cell *c)
             seen = !strcmp(s->learned[k], it->names[0]);
         if (seen)
             continue;
-        s->learned = sx_realloc(s->learned, (size_t)(s->nlearned + 1) * sizeof *s->learned);
-        s->learned[s->nlearned++] = sx_strdup(it->names[0]);
-        sbuf b = {0};
-        sb_str(&b, it->text);
-        sb_str(&b, "\n");
-        char *flat = jit_preprocess(b.s, s->header_dir);
-        free(b.s);
+        s->learned = xrealloc(s->learned, (size_t)(s->nlearned + 1) * sizeof *s->learned);
+        s->learned[s->nlearned++] = xstrdup(it->names[0]);
+        text_buf b = {0};
+        text_put(&b, it->text);
+        text_put(&b, "\n");
+        char *flat = jit_preprocess(b.data, s->header_dir);
+        free(b.data);
         if (!flat)
             continue;
         cell h;
@@ -116,9 +133,9 @@ int headers_learn(session *s, const cell *c)
                 const char *name = t->names[m] + (t->kind == ITEM_DIRECTIVE);
                 if (session_is_type(s, name, strlen(name)) > 0)
                     continue;
-                s->include_types = sx_realloc(s->include_types, (size_t)(s->ninclude_types + 1) *
-                                                                    sizeof *s->include_types);
-                s->include_types[s->ninclude_types++] = sx_strdup(name);
+                s->include_types = xrealloc(s->include_types, (size_t)(s->ninclude_types + 1) *
+                                                                  sizeof *s->include_types);
+                s->include_types[s->ninclude_types++] = xstrdup(name);
                 qsort(s->include_types, (size_t)s->ninclude_types, sizeof(char *), cmp_str);
                 learned = 1;
             }
@@ -137,13 +154,13 @@ static void collect_header_names(session *s, const char *text, cell *keep)
         const cell_item *it = &c.items[i];
         if (it->first_typedef >= 0)
             for (int k = it->first_typedef; k < it->nnames; k++)
-                sl_add(&types, it->names[k] + (it->kind == ITEM_DIRECTIVE));
+                strlist_add(&types, it->names[k] + (it->kind == ITEM_DIRECTIVE));
         for (int k = 0; k < it->nnames; k++) {
             const char *n = it->names[k];
             if (n[0] == '#' && (isalpha((unsigned char)n[1]) || n[1] == '_') && n[1] != '_')
-                sl_add(&names, n + 1);
+                strlist_add(&names, n + 1);
             else if ((isalpha((unsigned char)n[0])) && !strchr(n, ' '))
-                sl_add(&names, n);
+                strlist_add(&names, n);
         }
     }
     if (keep)
@@ -208,10 +225,10 @@ static char *cache_path(const session *s)
     }
     static const char *const sys[] = {"/usr/include/stdio.h",    "/usr/include/stdlib.h",
                                       "/usr/include/string.h",   "/usr/include/math.h",
-                                      "/usr/include/features.h", "/usr/bin/tcc"};
+                                      "/usr/include/features.h", SELI_TCC};
     for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
         h = hash_file(h, sys[i]);
-    char *r = sx_realloc(NULL, strlen(dir) + 40);
+    char *r = xrealloc(NULL, strlen(dir) + 40);
     sprintf(r, "%s/headers-%016llx.i", dir, h);
     return r;
 }
@@ -257,22 +274,32 @@ static char *flat_headers(const session *s)
     return text;
 }
 
+void headers_emit(const session *s, const char *rest, int whole, text_buf *out)
+{
+    if (s->prelude && !whole)
+        prelude_emit(s->prelude, rest, out);
+    else
+        text_put(out, s->headers);
+    text_put(out, rest);
+}
+
 static int compile_probe(session *s)
 {
-    sbuf b = {0};
+    text_buf b = {0};
     headers_emit(s, "\nint __seli_probe(void) { return (int)sizeof(seli_tensor *); }\n", 0, &b);
     void *addr = NULL;
     const char *want = "__seli_probe";
-    jit_code *code = jit_compile(b.s, s->header_dir, NULL, 0, &want, &addr, 1, NULL, NULL);
-    free(b.s);
+    jit_code *code = jit_compile(b.data, s->header_dir, NULL, 0, &want, &addr, 1, NULL, NULL);
+    free(b.data);
     if (!code)
         return -1;
     jit_code_free(code);
     return 0;
 }
 
-int headers_load(session *s)
+int headers_load(session *s, cell *parsed)
 {
+    *parsed = (cell){0};
     const char *noflat = getenv("SELI_NO_FLATTEN");
     char *flat = (noflat && *noflat == '1') ? NULL : flat_headers(s);
     if (flat) {
@@ -285,21 +312,21 @@ int headers_load(session *s)
         }
     }
     if (!s->headers) {
-        s->headers = sx_strdup(implicit_headers);
+        s->headers = xstrdup(implicit_headers);
         if (compile_probe(s) < 0) {
             fprintf(stderr, "seli-kernel: the implicit headers do not compile (is seli.h in %s?)\n",
                     s->header_dir);
             return -1;
         }
     }
-    cell parsed = {0};
     if (s->flattened) {
-        collect_header_names(s, s->headers, &parsed);
+        collect_header_names(s, s->headers, parsed);
         const char *whole = getenv("SELI_WHOLE_HEADERS");
         if (!whole || *whole != '1')
-            s->prelude = prelude_new(s->headers, &parsed);
+            s->prelude = prelude_new(s->headers, parsed);
         if (s->prelude && compile_probe(s) < 0) {
-            fprintf(stderr, "seli-kernel: the headers in pieces do not compile; taking them whole\n");
+            fprintf(stderr,
+                    "seli-kernel: the headers in pieces do not compile; taking them whole\n");
             prelude_free(s->prelude);
             s->prelude = NULL;
         }
@@ -307,7 +334,7 @@ int headers_load(session *s)
         /* Without a flattened copy, learn the names from the files. */
         static const char *const files[] = {"/usr/include/stdio.h", "/usr/include/stdlib.h",
                                             "/usr/include/string.h", "/usr/include/math.h"};
-        sbuf b = {0};
+        text_buf b = {0};
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
             FILE *f = fopen(files[i], "r");
             if (!f)
@@ -315,34 +342,24 @@ int headers_load(session *s)
             char buf[8192];
             size_t n;
             while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-                sb_add(&b, buf, n);
+                text_putn(&b, buf, n);
             fclose(f);
         }
-        sb_str(&b,
-               "\ntypedef struct seli_tensor seli_tensor;\ntypedef struct seli_key seli_key;\n");
-        sb_str(&b, "typedef unsigned long size_t;\ntypedef struct _IO_FILE FILE;\n");
-        collect_header_names(s, b.s, NULL);
-        free(b.s);
+        text_put(&b,
+                 "\ntypedef struct seli_tensor seli_tensor;\ntypedef struct seli_key seli_key;\n");
+        text_put(&b, "typedef unsigned long size_t;\ntypedef struct _IO_FILE FILE;\n");
+        collect_header_names(s, b.data, NULL);
+        free(b.data);
     }
-    session_load_docs(s, s->flattened ? &parsed : NULL);
-    cell_free(&parsed);
     return 0;
 }
 
 void headers_free(session *s)
 {
-    for (int i = 0; i < s->nheader_types; i++)
-        free(s->header_types[i]);
-    free(s->header_types);
-    for (int i = 0; i < s->nheader_names; i++)
-        free(s->header_names[i]);
-    free(s->header_names);
-    for (int i = 0; i < s->nlearned; i++)
-        free(s->learned[i]);
-    free(s->learned);
-    for (int i = 0; i < s->ninclude_types; i++)
-        free(s->include_types[i]);
-    free(s->include_types);
+    strings_free(s->header_types, s->nheader_types);
+    strings_free(s->header_names, s->nheader_names);
+    strings_free(s->learned, s->nlearned);
+    strings_free(s->include_types, s->ninclude_types);
     prelude_free(s->prelude);
     free(s->headers);
 }

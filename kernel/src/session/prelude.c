@@ -87,21 +87,21 @@ static const char *key_of(const cell_item *it)
     return NULL;
 }
 
-static void add_piece(prelude *p, sbuf *text, sbuf *keys, const char *s, size_t n,
+static void add_piece(prelude *p, text_buf *text, text_buf *keys, const char *s, size_t n,
                       const char *key, int macro)
 {
     piece *pc = &p->pieces[p->npieces++];
     memset(pc, 0, sizeof *pc);
-    pc->off = text->n;
-    sb_add(text, s, n);
-    if (!text->n || text->s[text->n - 1] != '\n')
-        sb_str(text, "\n");
-    pc->len = text->n - pc->off;
+    pc->off = text->len;
+    text_putn(text, s, n);
+    if (!text->len || text->data[text->len - 1] != '\n')
+        text_put(text, "\n");
+    pc->len = text->len - pc->off;
     pc->macro = macro;
     if (key) {
         pc->lazy = 1;
-        pc->key = keys->n + 1;
-        sb_add(keys, key, strlen(key) + 1);
+        pc->key = keys->len + 1;
+        text_putn(keys, key, strlen(key) + 1);
     }
 }
 
@@ -154,7 +154,7 @@ static void add_dep(void *ctx, const char *id, size_t len)
             return;
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 1024;
-        d->deps = sx_realloc(d->deps, (size_t)d->cap * sizeof *d->deps);
+        d->deps = xrealloc(d->deps, (size_t)d->cap * sizeof *d->deps);
     }
     d->deps[d->n++] = k;
 }
@@ -165,9 +165,9 @@ static void link_keys(prelude *p, int nkeys)
     while (cap < 2 * (size_t)nkeys + 16)
         cap *= 2;
     p->mask = cap - 1;
-    p->slots = sx_realloc(NULL, cap * sizeof *p->slots);
+    p->slots = xrealloc(NULL, cap * sizeof *p->slots);
     memset(p->slots, 0, cap * sizeof *p->slots);
-    int *last = sx_realloc(NULL, cap * sizeof *last);
+    int *last = xrealloc(NULL, cap * sizeof *last);
     for (int k = 0; k < p->npieces; k++) {
         piece *pc = &p->pieces[k];
         pc->next = -1;
@@ -189,50 +189,48 @@ static void link_keys(prelude *p, int nkeys)
     free(last);
 }
 
-prelude *prelude_new(const char *flat, const cell *headers)
+/* Where each line of flat starts: line[1] is the first, line[nlines + 1]
+ * the end of the text (malloc'd).  *nlines gets the count. */
+static const char **line_starts(const char *flat, int *nlines)
 {
-    /* Pieces are runs of whole lines, from the line where an item starts to
-     * the line where the next one starts: the text as written, storage
-     * classes included (an item's own text drops "static inline"). */
-    int nlines = 1;
+    int n = 1;
     for (const char *c = flat; *c; c++)
-        nlines += *c == '\n';
-    const char **line = sx_realloc(NULL, (size_t)(nlines + 2) * sizeof *line);
+        n += *c == '\n';
+    const char **line = xrealloc(NULL, (size_t)(n + 2) * sizeof *line);
     int l = 1;
     line[l++] = flat;
     for (const char *c = flat; *c; c++)
         if (*c == '\n')
             line[l++] = c + 1;
     line[l] = flat + strlen(flat);
+    *nlines = n;
+    return line;
+}
 
-    prelude *p = sx_realloc(NULL, sizeof *p);
-    memset(p, 0, sizeof *p);
-    /* At most one piece per item. */
-    p->pieces = sx_realloc(NULL, (size_t)(headers->nitems + 1) * sizeof *p->pieces);
-    sbuf text = {0}, keys = {0};
+/* Cut the flattened headers (whose lines start at line[]) into p's pieces,
+ * their text and keys: runs of whole lines, from the line where an item
+ * starts to the line where the next one starts, the text as written,
+ * storage classes included (an item's own text drops "static inline").
+ * -1 if the items' lines are out of order. */
+static int cut_pieces(prelude *p, const cell *headers, const char **line, int nlines,
+                      text_buf *text, text_buf *keys)
+{
     for (int i = 0; i < headers->nitems;) {
         const cell_item *it = &headers->items[i];
         int first = it->line, j = i + 1;
         while (j < headers->nitems && headers->items[j].line <= first)
             j++;
         int next = j < headers->nitems ? headers->items[j].line : nlines + 1;
-        if (first < 1 || next > nlines + 1 || next <= first) {
-            /* Lines out of order: the parse is not what this expects. */
-            free(line);
-            free(text.s);
-            free(keys.s);
-            free(p->pieces);
-            free(p);
-            return NULL;
-        }
+        if (first < 1 || next > nlines + 1 || next <= first)
+            return -1;
         int start = i, declarations = 1;
         for (; i < j; i++)
-            declarations &= headers->items[i].kind == ITEM_DECLARATION &&
-                            key_of(&headers->items[i]) != NULL;
+            declarations &=
+                headers->items[i].kind == ITEM_DECLARATION && key_of(&headers->items[i]) != NULL;
         if (j == start + 1 && it->kind == ITEM_DIRECTIVE && is_line_marker(it->text))
             continue;
         if (j == start + 1 || !declarations) {
-            add_piece(p, &text, &keys, line[first], (size_t)(line[next] - line[first]),
+            add_piece(p, text, keys, line[first], (size_t)(line[next] - line[first]),
                       j == start + 1 ? key_of(it) : NULL, it->kind == ITEM_DIRECTIVE);
             continue;
         }
@@ -240,19 +238,19 @@ prelude *prelude_new(const char *flat, const cell *headers)
          * piece each, from the item's own text. */
         for (int k = start; k < j; k++) {
             const cell_item *d = &headers->items[k];
-            add_piece(p, &text, &keys, d->text, strlen(d->text), key_of(d), 0);
+            add_piece(p, text, keys, d->text, strlen(d->text), key_of(d), 0);
         }
     }
-    free(line);
-    p->text = sb_take(&text);
-    p->keys = keys.s ? keys.s : sx_strdup("");
-    link_keys(p, p->npieces);
+    return 0;
+}
 
-    /* What each piece names. */
+/* What each piece names: its deps. */
+static void name_deps(prelude *p)
+{
     dep_ctx d = {p, 0, NULL, 0, 0};
     for (int k = 0; k < p->npieces; k++) {
         piece *pc = &p->pieces[k];
-        char *t = sx_strndup(p->text + pc->off, pc->len);
+        char *t = xstrndup(p->text + pc->off, pc->len);
         d.self = k;
         pc->dep = d.n;
         cell_identifiers(t, add_dep, &d);
@@ -260,11 +258,15 @@ prelude *prelude_new(const char *flat, const cell *headers)
         free(t);
     }
     p->deps = d.deps;
+}
 
-    /* Every unit needs what the types and inline functions name. */
-    p->base = sx_realloc(NULL, (size_t)p->npieces + 1);
+/* Every unit needs the pieces without a key (types, inline functions) and
+ * what they name: p->base. */
+static void mark_base(prelude *p)
+{
+    p->base = xrealloc(NULL, (size_t)p->npieces + 1);
     memset(p->base, 0, (size_t)p->npieces + 1);
-    marker m = {p, p->base, sx_realloc(NULL, ((size_t)p->npieces + 1) * sizeof(int)), 0};
+    marker m = {p, p->base, xrealloc(NULL, ((size_t)p->npieces + 1) * sizeof(int)), 0};
     for (int k = 0; k < p->npieces; k++)
         if (!p->pieces[k].key) {
             p->base[k] = 1;
@@ -272,9 +274,36 @@ prelude *prelude_new(const char *flat, const cell *headers)
         }
     close_over_deps(&m);
     free(m.stack);
+}
+
+prelude *prelude_new(const char *flat, const cell *headers)
+{
+    int nlines;
+    const char **line = line_starts(flat, &nlines);
+    prelude *p = xrealloc(NULL, sizeof *p);
+    memset(p, 0, sizeof *p);
+    /* At most one piece per item. */
+    p->pieces = xrealloc(NULL, (size_t)(headers->nitems + 1) * sizeof *p->pieces);
+    text_buf text = {0}, keys = {0};
+    int ok = cut_pieces(p, headers, line, nlines, &text, &keys) == 0;
+    free(line);
+    if (!ok) {
+        /* The parse is not what this expects. */
+        free(text.data);
+        free(keys.data);
+        free(p->pieces);
+        free(p);
+        return NULL;
+    }
+    p->text = text_take(&text);
+    p->keys = keys.data ? keys.data : xstrdup("");
+    link_keys(p, p->npieces);
+    name_deps(p);
+    mark_base(p);
     return p;
 }
 
+/* A run of free()s like cell_free's and jit.c's: each frees its own fields. */
 void prelude_free(prelude *p)
 {
     if (!p)
@@ -307,10 +336,10 @@ static int includes(const char *text)
     return 0;
 }
 
-void prelude_emit(const prelude *p, const char *rest, sbuf *out)
+void prelude_emit(const prelude *p, const char *rest, text_buf *out)
 {
-    marker m = {p, sx_realloc(NULL, (size_t)p->npieces + 1),
-                sx_realloc(NULL, ((size_t)p->npieces + 1) * sizeof(int)), 0};
+    marker m = {p, xrealloc(NULL, (size_t)p->npieces + 1),
+                xrealloc(NULL, ((size_t)p->npieces + 1) * sizeof(int)), 0};
     memcpy(m.want, p->base, (size_t)p->npieces + 1);
     cell_identifiers(rest, need_name, &m);
     close_over_deps(&m);
@@ -319,7 +348,7 @@ void prelude_emit(const prelude *p, const char *rest, sbuf *out)
             m.want[k] |= p->pieces[k].macro;
     for (int k = 0; k < p->npieces; k++)
         if (!p->pieces[k].lazy || m.want[k])
-            sb_add(out, p->text + p->pieces[k].off, p->pieces[k].len);
+            text_putn(out, p->text + p->pieces[k].off, p->pieces[k].len);
     free(m.want);
     free(m.stack);
 }

@@ -24,14 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-symbol *session_symbol(session *s, const char *name)
-{
-    for (int i = 0; i < s->nsyms; i++)
-        if (!strcmp(s->syms[i].name, name))
-            return &s->syms[i];
-    return NULL;
-}
-
 static int entry_has(const entry *e, const char *name)
 {
     for (int i = 0; i < e->nnames; i++)
@@ -43,9 +35,7 @@ static int entry_has(const entry *e, const char *name)
 void entry_free(entry *e)
 {
     free(e->text);
-    for (int k = 0; k < e->nnames; k++)
-        free(e->names[k]);
-    free(e->names);
+    strings_free(e->names, e->nnames);
 }
 
 /* ------------------------------------------------------------ the plan */
@@ -66,7 +56,7 @@ typedef struct sig_ctx {
     session *s;
     const cell *c;
     int upto;
-    sbuf *b;
+    text_buf *b;
     strlist seen;
 } sig_ctx;
 
@@ -80,9 +70,9 @@ static void sig_ident(void *ctx, const char *id, size_t len)
         return;
     memcpy(name, id, len);
     name[len] = 0;
-    if (sl_has(&x->seen, name))
+    if (strlist_has(&x->seen, name))
         return;
-    sl_add(&x->seen, name);
+    strlist_add(&x->seen, name);
     snprintf(keys[0], sizeof keys[0], "%s", name);
     snprintf(keys[1], sizeof keys[1], "#%s", name);
     snprintf(keys[2], sizeof keys[2], "struct %s", name);
@@ -95,8 +85,8 @@ static void sig_ident(void *ctx, const char *id, size_t len)
         for (int k = 0; k < it->nnames; k++)
             for (int m = 0; m < 5; m++)
                 if (!strcmp(it->names[k], keys[m])) {
-                    sb_str(x->b, "\n");
-                    sb_str(x->b, it->text);
+                    text_put(x->b, "\n");
+                    text_put(x->b, it->text);
                     return;
                 }
     }
@@ -106,8 +96,8 @@ static void sig_ident(void *ctx, const char *id, size_t len)
             continue;
         for (int m = 0; m < 5; m++)
             if (entry_has(e, keys[m])) {
-                sb_str(x->b, "\n");
-                sb_str(x->b, e->text);
+                text_put(x->b, "\n");
+                text_put(x->b, e->text);
                 return;
             }
     }
@@ -115,26 +105,24 @@ static void sig_ident(void *ctx, const char *id, size_t len)
 
 static char *var_signature(session *s, const cell *c, int upto, const cell_item *it)
 {
-    sbuf b = {0};
-    sb_str(&b, it->type);
+    text_buf b = {0};
+    text_put(&b, it->type);
     sig_ctx x = {s, c, upto, &b, {0}};
     cell_identifiers(it->type, sig_ident, &x);
-    sl_free(&x.seen);
-    return b.s;
+    strlist_free(&x.seen);
+    return b.data;
 }
 
 void plan_free(plan *p, int nitems)
 {
-    for (int i = 0; i < nitems; i++)
-        free(p->sig ? p->sig[i] : NULL);
-    free(p->sig);
+    strings_free(p->sig, nitems);
     free(p->noop);
     free(p->reuse);
     free(p->excluded);
     free(p->tramp);
     free(p->stub);
-    sl_free(&p->defined);
-    sl_free(&p->replaced);
+    strlist_free(&p->defined);
+    strlist_free(&p->replaced);
 }
 
 typedef struct dep_ctx {
@@ -224,20 +212,20 @@ void plan_make(session *s, const cell *c, plan *p)
         if (it->kind == ITEM_STATEMENT || it->kind == ITEM_EXPRESSION || p->noop[i] || p->reuse[i])
             continue;
         if (it->kind == ITEM_FUNCTION || it->kind == ITEM_VARIABLE)
-            sl_add(&p->replaced, it->names[0]);
+            strlist_add(&p->replaced, it->names[0]);
         for (int k = 0; k < it->nnames; k++) {
-            sl_add(&p->defined, it->names[k]);
+            strlist_add(&p->defined, it->names[k]);
             if (it->kind == ITEM_TYPE || it->kind == ITEM_DIRECTIVE) {
                 const char *id = key_ident(it->names[k]);
-                if (id && !sl_has(&deps, id))
-                    sl_add(&deps, id);
+                if (id && !strlist_has(&deps, id))
+                    strlist_add(&deps, id);
             }
         }
     }
     for (int i = 0; i < s->nentries; i++) {
         entry *e = &s->entries[i];
         for (int k = 0; k < e->nnames && !p->excluded[i]; k++)
-            if (sl_has(&p->defined, e->names[k]))
+            if (strlist_has(&p->defined, e->names[k]))
                 p->excluded[i] = 1;
         if (p->excluded[i] || !deps.n)
             continue;
@@ -248,42 +236,23 @@ void plan_make(session *s, const cell *c, plan *p)
             if (e->kind == ITEM_TYPE || e->kind == ITEM_DIRECTIVE)
                 for (int k = 0; k < e->nnames; k++) {
                     const char *id = key_ident(e->names[k]);
-                    if (id && !sl_has(&deps, id))
-                        sl_add(&deps, id);
+                    if (id && !strlist_has(&deps, id))
+                        strlist_add(&deps, id);
                 }
         }
     }
-    sl_free(&deps);
+    strlist_free(&deps);
 }
 
 /* ---------------------------------------------------------- committing */
 
 static entry entry_from(const cell_item *it, const char *text)
 {
-    entry e = {it->kind, sx_strdup(text), NULL, it->nnames, it->first_typedef};
-    e.names = sx_realloc(NULL, (size_t)(it->nnames ? it->nnames : 1) * sizeof *e.names);
+    entry e = {it->kind, xstrdup(text), NULL, it->nnames, it->first_typedef};
+    e.names = xrealloc(NULL, (size_t)(it->nnames ? it->nnames : 1) * sizeof *e.names);
     for (int k = 0; k < it->nnames; k++)
-        e.names[k] = sx_strdup(it->names[k]);
+        e.names[k] = xstrdup(it->names[k]);
     return e;
-}
-
-static void set_symbol(session *s, const char *name, int function, void *addr, const char *sig,
-                       const char *decl)
-{
-    symbol *sym = session_symbol(s, name);
-    if (!sym) {
-        s->syms = sx_realloc(s->syms, (size_t)(s->nsyms + 1) * sizeof *s->syms);
-        sym = &s->syms[s->nsyms++];
-        memset(sym, 0, sizeof *sym);
-        sym->name = sx_strdup(name);
-    }
-    free(sym->sig);
-    free(sym->decl);
-    sym->function = function;
-    sym->addr = addr;
-    sym->sig = sx_strdup(sig);
-    sym->decl = sx_strdup(decl);
-    sym->stub = 0;
 }
 
 void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_code *code)
@@ -291,7 +260,7 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
     /* The preamble: kept entries, the cell's definitions, then the entries
      * that depend on something the cell redefined. */
     int cap = s->nentries + c->nitems;
-    entry *next = sx_realloc(NULL, (size_t)(cap ? cap : 1) * sizeof *next);
+    entry *next = xrealloc(NULL, (size_t)(cap ? cap : 1) * sizeof *next);
     int n = 0;
     for (int i = 0; i < s->nentries; i++) {
         if (!p->excluded[i])
@@ -308,12 +277,12 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
         } else if (it->kind == ITEM_FUNCTION) {
             next[n++] = entry_from(it, it->proto);
         } else if (it->kind == ITEM_VARIABLE) {
-            sbuf b = {0};
-            sb_str(&b, "extern ");
-            sb_str(&b, it->decl);
-            sb_str(&b, ";");
-            next[n++] = entry_from(it, b.s);
-            free(b.s);
+            text_buf b = {0};
+            text_put(&b, "extern ");
+            text_put(&b, it->decl);
+            text_put(&b, ";");
+            next[n++] = entry_from(it, b.data);
+            free(b.data);
         }
     }
     for (int i = 0; i < s->nentries; i++)
@@ -334,15 +303,15 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
             char *sig = cell_normalize(it->proto);
             if (p->tramp[i]) {
                 jit_trampoline_set(p->tramp[i], addr);
-                set_symbol(s, it->names[0], 1, p->tramp[i], sig, it->proto);
+                symbol_set(s, it->names[0], 1, p->tramp[i], sig, it->proto);
             } else {
-                set_symbol(s, it->names[0], 1, addr, sig, it->proto);
+                symbol_set(s, it->names[0], 1, addr, sig, it->proto);
             }
             free(sig);
         } else if (it->kind == ITEM_VARIABLE && !p->reuse[i]) {
             void *addr = addrs[w++];
             if (addr)
-                set_symbol(s, it->names[0], 0, addr, p->sig[i], it->decl);
+                symbol_set(s, it->names[0], 0, addr, p->sig[i], it->decl);
         }
     }
     for (int i = 0; i < c->nitems; i++) {
@@ -352,10 +321,10 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
             continue;
         jit_trampoline_set(p->stub[i], addr);
         char *sig = cell_normalize(it->text);
-        set_symbol(s, it->names[0], 1, p->stub[i], sig, it->text);
+        symbol_set(s, it->names[0], 1, p->stub[i], sig, it->text);
         session_symbol(s, it->names[0])->stub = 1;
         free(sig);
     }
-    s->codes = sx_realloc(s->codes, (size_t)(s->ncodes + 1) * sizeof *s->codes);
+    s->codes = xrealloc(s->codes, (size_t)(s->ncodes + 1) * sizeof *s->codes);
     s->codes[s->ncodes++] = code;
 }

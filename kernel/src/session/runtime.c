@@ -54,7 +54,7 @@ static void rt_undefined(const char *name)
  * thread only, as sys.exit() does in a Python thread, and say so on stderr;
  * in a child process (after fork) they exit for real. */
 static const char *exit_called; /* which one the cell called */
-static pid_t kernel_pid;       /* the process whose cells these are */
+static pid_t kernel_pid;        /* the process whose cells these are */
 
 static void exit_off_the_cell(const char *name, int status, void (*really)(int))
 {
@@ -108,16 +108,15 @@ int runtime_symbols(jit_symbol *out, const strlist *replaced)
     out[n++] = (jit_symbol){"__seli_zero", fn_to_ptr((void (*)(void))rt_zero)};
     out[n++] = (jit_symbol){"__seli_undefined", fn_to_ptr((void (*)(void))rt_undefined)};
     for (size_t i = 0; i < sizeof exits / sizeof *exits; i++)
-        if (!sl_has(replaced, exits[i].name))
+        if (!strlist_has(replaced, exits[i].name))
             out[n++] = (jit_symbol){exits[i].name, fn_to_ptr((void (*)(void))exits[i].fn)};
     /* libc_nonshared.a's functions: hidden in the kernel, so dlsym cannot
      * find them for a cell (see jit.c). */
-    const jit_symbol nonshared[] = {
-        {"atexit", fn_to_ptr((void (*)(void))atexit)},
-        {"at_quick_exit", fn_to_ptr((void (*)(void))at_quick_exit)},
-        {"pthread_atfork", fn_to_ptr((void (*)(void))pthread_atfork)}};
+    const jit_symbol nonshared[] = {{"atexit", fn_to_ptr((void (*)(void))atexit)},
+                                    {"at_quick_exit", fn_to_ptr((void (*)(void))at_quick_exit)},
+                                    {"pthread_atfork", fn_to_ptr((void (*)(void))pthread_atfork)}};
     for (size_t i = 0; i < sizeof nonshared / sizeof *nonshared; i++)
-        if (!sl_has(replaced, nonshared[i].name))
+        if (!strlist_has(replaced, nonshared[i].name))
             out[n++] = nonshared[i];
     return n;
 }

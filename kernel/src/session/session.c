@@ -10,38 +10,34 @@
 
 #include "runtime/guard.h"
 #include "seli.h"
+#include "util/clock.h"
 
 #include <ctype.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+/* Where seli.h is when nothing says otherwise: the Makefile compiles in
+ * the work tree's libseli/include, and `make install` the installed one. */
 #ifndef SELI_HEADER_DIR
 #define SELI_HEADER_DIR "libseli/include"
 #endif
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
-}
-
 /* ------------------------------------------------------------ life */
+
+const char *session_header_dir(void)
+{
+    const char *env = getenv("SELI_HEADER_DIR");
+    return env && *env ? env : SELI_HEADER_DIR;
+}
 
 session *session_new(const char *header_dir)
 {
     session *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    const char *env = getenv("SELI_HEADER_DIR");
-    if (env && *env)
-        header_dir = env;
-    if (!header_dir)
-        header_dir = SELI_HEADER_DIR;
-    s->header_dir = sx_strdup(header_dir);
+    s->header_dir = xstrdup(header_dir ? header_dir : session_header_dir());
     /* tcc allocates and frees a few MB per cell; by default glibc gives them
      * back to the system and takes them again, page fault by page fault,
      * which doubled the compile time of a small cell (2.7 -> 1.1 ms). */
@@ -52,10 +48,13 @@ session *session_new(const char *header_dir)
         session_free(s);
         return NULL;
     }
-    if (headers_load(s) < 0) {
+    cell parsed;
+    if (headers_load(s, &parsed) < 0) {
         session_free(s);
         return NULL;
     }
+    session_load_docs(s, s->flattened ? &parsed : NULL);
+    cell_free(&parsed);
     return s;
 }
 
@@ -67,12 +66,7 @@ void session_free(session *s)
     for (int i = 0; i < s->nentries; i++)
         entry_free(&s->entries[i]);
     free(s->entries);
-    for (int i = 0; i < s->nsyms; i++) {
-        free(s->syms[i].name);
-        free(s->syms[i].sig);
-        free(s->syms[i].decl);
-    }
-    free(s->syms);
+    symbols_free(s);
     for (int i = 0; i < s->ncodes; i++)
         jit_code_free(s->codes[i]);
     free(s->codes);
@@ -105,23 +99,23 @@ static void on_diag(void *ctx, const char *msg)
                 end++;
             char buf[4096];
             snprintf(buf, sizeof buf, "line %ld: %s", line, end);
-            sl_add(&d->lines, buf);
+            strlist_add(&d->lines, buf);
             return;
         }
     }
     if (!strncmp(msg, "tcc: ", 5))
         msg += 5;
-    sl_add(&d->lines, msg);
+    strlist_add(&d->lines, msg);
 }
 
 static void set_error(exec_result *out, const char *ename, const char *evalue, char **lines, int n)
 {
     out->status = EXEC_ERROR;
-    out->ename = sx_strdup(ename);
-    out->evalue = sx_strdup(evalue);
-    out->traceback = sx_realloc(NULL, (size_t)(n ? n : 1) * sizeof *out->traceback);
+    out->ename = xstrdup(ename);
+    out->evalue = xstrdup(evalue);
+    out->traceback = xrealloc(NULL, (size_t)(n ? n : 1) * sizeof *out->traceback);
     for (int i = 0; i < n; i++)
-        out->traceback[i] = sx_strdup(lines[i]);
+        out->traceback[i] = xstrdup(lines[i]);
     out->ntraceback = n;
 }
 
@@ -146,16 +140,16 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
     /* Symbols: earlier cells' functions and variables, minus what this cell
      * defines anew, and the runtime helpers. */
     jit_symbol *syms =
-        sx_realloc(NULL, (size_t)(s->nsyms + c->nitems + RUNTIME_MAX_SYMBOLS) * sizeof *syms);
+        xrealloc(NULL, (size_t)(s->nsyms + c->nitems + RUNTIME_MAX_SYMBOLS) * sizeof *syms);
     int n = 0;
     for (int i = 0; i < s->nsyms; i++)
-        if (!sl_has(&p->replaced, s->syms[i].name))
+        if (!strlist_has(&p->replaced, s->syms[i].name))
             syms[n++] = (jit_symbol){s->syms[i].name, s->syms[i].addr};
     for (int i = 0; i < c->nitems; i++)
         if (p->tramp[i] || p->stub[i])
             syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
     n += runtime_symbols(syms + n, &p->replaced);
-    const char **wanted = sx_realloc(NULL, (size_t)(2 * c->nitems + 1) * sizeof *wanted);
+    const char **wanted = xrealloc(NULL, (size_t)(2 * c->nitems + 1) * sizeof *wanted);
     strlist impl = {0};
     int nw = 0;
     wanted[nw++] = "__seli_cell_main";
@@ -164,7 +158,7 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (it->kind == ITEM_FUNCTION && p->tramp[i]) {
             char name[300];
             snprintf(name, sizeof name, IMPL_PREFIX "%s", it->names[0]);
-            sl_add(&impl, name);
+            strlist_add(&impl, name);
             wanted[nw++] = impl.v[impl.n - 1];
         } else if (it->kind == ITEM_FUNCTION || (it->kind == ITEM_VARIABLE && !p->reuse[i])) {
             wanted[nw++] = it->names[0];
@@ -174,14 +168,14 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->stub[i]) {
             char name[64];
             snprintf(name, sizeof name, STUB_PREFIX "%d", i);
-            sl_add(&impl, name);
+            strlist_add(&impl, name);
             wanted[nw++] = impl.v[impl.n - 1];
         }
     jit_code *code = jit_compile(src, s->header_dir, syms, n, wanted, addrs, nw, on_diag, d);
     free(src);
     free(syms);
     free(wanted);
-    sl_free(&impl);
+    strlist_free(&impl);
     return code;
 }
 
@@ -212,7 +206,7 @@ static jit_code *compile_cell(session *s, const cell *c, const plan *p, int expr
     jit_code *code = compile_unit(s, c, p, expr_mode, 0, addrs, d);
     if (s->prelude && misses_header_name(s, d)) {
         jit_code_free(code);
-        sl_free(&d->lines);
+        strlist_free(&d->lines);
         d->errors = 0;
         code = compile_unit(s, c, p, expr_mode, 1, addrs, d);
     }
@@ -249,17 +243,17 @@ static char *select_branches(session *s, const char *code, const char *probe, in
     for (int k = 0; k < n; k++) {
         char name[64];
         snprintf(name, sizeof name, "__seli_branch_%d", k);
-        sl_add(&names, name);
+        strlist_add(&names, name);
     }
-    void **addrs = sx_realloc(NULL, (size_t)n * sizeof *addrs);
+    void **addrs = xrealloc(NULL, (size_t)n * sizeof *addrs);
     diags d = {{0}, 0};
     jit_code *jc = jit_compile(src, s->header_dir, NULL, 0, (const char *const *)names.v, addrs, n,
                                on_diag, &d);
     free(src);
-    sl_free(&names);
+    strlist_free(&names);
     char *selected = NULL;
     if (jc) {
-        int *taken = sx_realloc(NULL, (size_t)n * sizeof *taken);
+        int *taken = xrealloc(NULL, (size_t)n * sizeof *taken);
         for (int k = 0; k < n; k++)
             taken[k] = addrs[k] != NULL;
         selected = cell_select_branches(code, taken, n);
@@ -268,7 +262,7 @@ static char *select_branches(session *s, const char *code, const char *probe, in
     } else {
         compile_error(out, &d);
     }
-    sl_free(&d.lines);
+    strlist_free(&d.lines);
     free(addrs);
     return selected;
 }
@@ -291,86 +285,44 @@ void session_execute(session *s, const char *code, exec_result *out)
     free(selected);
 }
 
-/* session_execute after the conditional groups are resolved. */
-static void session_run(session *s, const char *code, exec_result *out)
+/* A "?name" cell: the documentation to page. */
+static void page_name(session *s, const char *name, exec_result *out)
 {
-    cell c;
-    cell_parse(code, session_is_type, s, &c);
-    if (c.page) {
-        out->page = session_doc_for(s, c.page);
-        if (!out->page) {
-            char buf[512];
-            snprintf(buf, sizeof buf, "No documentation found for '%s'.", c.page);
-            out->page = sx_strdup(buf);
-        }
-        cell_free(&c);
-        return;
+    out->page = session_doc_for(s, name);
+    if (!out->page) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "No documentation found for '%s'.", name);
+        out->page = xstrdup(buf);
     }
-    if (c.nitems == 0) {
-        cell_free(&c);
-        return;
-    }
-    if (headers_learn(s, &c)) {
-        cell_free(&c);
-        cell_parse(code, session_is_type, s, &c);
-    }
-    plan p;
-    plan_make(s, &c, &p);
-    void **addrs = sx_realloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
-    diags d = {{0}, 0};
-    int has_expr = c.nitems && c.items[c.nitems - 1].kind == ITEM_EXPRESSION;
-    double t0 = now_ms();
-    jit_code *jc = compile_cell(s, &c, &p, has_expr ? EXPR_KNOWN : EXPR_STATEMENT, addrs, &d);
+}
+
+/* Compile the cell.  A trailing expression is first shown as a type
+ * seli_show knows; when that fails, as a pointer (if the type is unknown)
+ * and then as a statement.  NULL with d holding the diagnostics. */
+static jit_code *compile_with_fallbacks(session *s, const cell *c, const plan *p, void **addrs,
+                                        diags *d)
+{
+    int has_expr = c->nitems && c->items[c->nitems - 1].kind == ITEM_EXPRESSION;
+    jit_code *jc = compile_cell(s, c, p, has_expr ? EXPR_KNOWN : EXPR_STATEMENT, addrs, d);
     if (!jc && has_expr) {
         /* Not a type seli_show knows: a pointer, a struct, or void. */
         int unknown = 0;
-        for (int i = 0; i < d.lines.n; i++)
-            unknown |= strstr(d.lines.v[i], UNKNOWN_TYPE) != NULL;
-        int mode = unknown ? EXPR_POINTER : EXPR_STATEMENT;
-        for (; !jc && mode <= EXPR_STATEMENT; mode++) {
-            sl_free(&d.lines);
-            d.errors = 0;
-            jc = compile_cell(s, &c, &p, mode, addrs, &d);
+        for (int i = 0; i < d->lines.n; i++)
+            unknown |= strstr(d->lines.v[i], UNKNOWN_TYPE) != NULL;
+        for (int mode = unknown ? EXPR_POINTER : EXPR_STATEMENT; !jc && mode <= EXPR_STATEMENT;
+             mode++) {
+            strlist_free(&d->lines);
+            d->errors = 0;
+            jc = compile_cell(s, c, p, mode, addrs, d);
         }
     }
-    s->last_compile_ms = now_ms() - t0;
-    if (!jc) {
-        compile_error(out, &d);
-        sl_free(&d.lines);
-        plan_free(&p, c.nitems);
-        free(addrs);
-        cell_free(&c);
-        return;
-    }
-    /* Warnings about the cell's own lines go to stderr, as a compiler's do. */
-    for (int i = 0; i < d.lines.n; i++)
-        if (!strncmp(d.lines.v[i], "line ", 5))
-            fprintf(stderr, "%s\n", d.lines.v[i]);
-    fflush(stderr);
-    sl_free(&d.lines);
-    s->cells++;
-    void *main_fn = addrs[0];
-    plan_commit(s, &c, &p, addrs, jc);
-    plan_free(&p, c.nitems);
-    free(addrs);
-    cell_free(&c);
-    if (!main_fn)
-        return;
+    return jc;
+}
 
-    session *prev = runtime_enter(s);
-    int scope_depth = seli_scope_depth();
-    int no_grad_depth = seli_no_grad_depth();
-    int signo = 0;
-    char message[4096];
-    guard_status st = guard_run(run_main, main_fn, &signo, message, sizeof message);
-    fflush(stdout);
-    fflush(stderr);
-    s->in_result = 0;
-    runtime_enter(prev);
-    if (st == GUARD_OK)
-        return;
-    seli_scope_unwind(scope_depth);
-    seli_no_grad_unwind(no_grad_depth);
+/* The error that a cell which did not end normally (st, with the guard's
+ * signo and message) reports. */
+static void guard_error(guard_status st, int signo, char *message, exec_result *out)
+{
     char line[4200];
     switch (st) {
     case GUARD_SIGNAL: {
@@ -421,6 +373,73 @@ static void session_run(session *s, const char *code, exec_result *out)
     }
 }
 
+/* Run the compiled cell's main_fn under the guard; a fault, an interrupt,
+ * a seli_error or exit() becomes an error in out. */
+static void run_cell(session *s, void *main_fn, exec_result *out)
+{
+    session *prev = runtime_enter(s);
+    int scope_depth = seli_scope_depth();
+    int no_grad_depth = seli_no_grad_depth();
+    int signo = 0;
+    char message[4096];
+    guard_status st = guard_run(run_main, main_fn, &signo, message, sizeof message);
+    fflush(stdout);
+    fflush(stderr);
+    s->in_result = 0;
+    runtime_enter(prev);
+    if (st == GUARD_OK)
+        return;
+    seli_scope_unwind(scope_depth);
+    seli_no_grad_unwind(no_grad_depth);
+    guard_error(st, signo, message, out);
+}
+
+/* session_execute after the conditional groups are resolved. */
+static void session_run(session *s, const char *code, exec_result *out)
+{
+    cell c;
+    cell_parse(code, session_is_type, s, &c);
+    if (c.page)
+        page_name(s, c.page, out);
+    if (c.page || c.nitems == 0) {
+        cell_free(&c);
+        return;
+    }
+    if (headers_learn(s, &c)) {
+        cell_free(&c);
+        cell_parse(code, session_is_type, s, &c);
+    }
+    plan p;
+    plan_make(s, &c, &p);
+    void **addrs = xrealloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
+    diags d = {{0}, 0};
+    double t0 = now_ms();
+    jit_code *jc = compile_with_fallbacks(s, &c, &p, addrs, &d);
+    s->last_compile_ms = now_ms() - t0;
+    if (!jc) {
+        compile_error(out, &d);
+        strlist_free(&d.lines);
+        plan_free(&p, c.nitems);
+        free(addrs);
+        cell_free(&c);
+        return;
+    }
+    /* Warnings about the cell's own lines go to stderr, as a compiler's do. */
+    for (int i = 0; i < d.lines.n; i++)
+        if (!strncmp(d.lines.v[i], "line ", 5))
+            fprintf(stderr, "%s\n", d.lines.v[i]);
+    fflush(stderr);
+    strlist_free(&d.lines);
+    s->cells++;
+    void *main_fn = addrs[0];
+    plan_commit(s, &c, &p, addrs, jc);
+    plan_free(&p, c.nitems);
+    free(addrs);
+    cell_free(&c);
+    if (main_fn)
+        run_cell(s, main_fn, out);
+}
+
 void exec_result_clear(exec_result *r)
 {
     free(r->ename);
@@ -430,6 +449,15 @@ void exec_result_clear(exec_result *r)
     free(r->traceback);
     free(r->page);
     memset(r, 0, sizeof *r);
+}
+
+const char *session_is_complete(const char *code, char **indent)
+{
+    int depth = 0;
+    const char *status = cell_is_complete(code ? code : "", &depth);
+    if (indent)
+        *indent = cell_indent(!strcmp(status, "incomplete") ? depth : 0);
+    return status;
 }
 
 int session_in_result(const session *s) { return s && s->in_result; }

@@ -17,14 +17,21 @@ typedef enum { EXEC_OK, EXEC_ERROR } exec_status;
 
 typedef struct exec_result {
     exec_status status;
-    char *ename;       /* "CompileError", "SIGSEGV", "SelIError", "KeyboardInterrupt"... (malloc'd) */
-    char *evalue;      /* one-line summary (malloc'd) */
-    char **traceback;  /* ntraceback malloc'd lines, e.g. "line 3: error: ..." */
+    char *ename;  /* "CompileError", "SIGSEGV", "SeliError", "KeyboardInterrupt"... (malloc'd) */
+    char *evalue; /* one-line summary (malloc'd) */
+    char **traceback; /* ntraceback malloc'd lines, e.g. "line 3: error: ..." */
     int ntraceback;
-    char *page;        /* for a "?name" cell: text/plain documentation to page (malloc'd), else NULL */
+    char *page; /* for a "?name" cell: text/plain documentation to page (malloc'd), else NULL */
 } exec_result;
 
-/* Create a session; header_dir holds seli.h.  NULL on failure (message on stderr). */
+/* The directory that holds seli.h, the one place that decides it: the
+ * environment variable SELI_HEADER_DIR when set and not empty, else the
+ * directory compiled into the kernel (-DSELI_HEADER_DIR). */
+const char *session_header_dir(void);
+
+/* Create a session whose cells include seli.h from header_dir, or from
+ * session_header_dir() when header_dir is NULL.  NULL on failure (message
+ * on stderr). */
 session *session_new(const char *header_dir);
 /* Free the session and everything its cells allocated through it. */
 void session_free(session *s);
@@ -45,18 +52,22 @@ int session_in_result(const session *s);
  * The cell ends with ename "KeyboardInterrupt". */
 void session_interrupt(session *s);
 
-/* Completions for code[0..cursor): fills matches (malloc'd array of malloc'd
- * strings) and the replaced range [*start, *end). Returns the count. */
-int session_complete(session *s, const char *code, int cursor, char ***matches, int *start,
-                     int *end);
+/* complete_request: the names that complete the word before cursor in code
+ * (keywords, libseli, libc, the session's and the cell's own names).  Fills
+ * matches (malloc'd array of malloc'd strings) and the replaced range
+ * [*start, *end).  Returns the count. */
+int session_complete_name(session *s, const char *code, int cursor, char ***matches, int *start,
+                          int *end);
 
 /* Documentation for the name at or before cursor: a malloc'd text/plain
  * string (prototype + header comment for libseli; prototype for user code),
  * or NULL if unknown. */
 char *session_inspect(session *s, const char *code, int cursor);
 
-/* "complete", "incomplete" or "invalid" (static strings); *indent gets the
- * suggested indent (malloc'd, maybe "") for "incomplete". */
+/* is_complete_request: is code a whole cell, or is the user still typing
+ * it?  "complete", "incomplete" or "invalid" (static strings; see
+ * cell_is_complete); *indent gets the suggested indent (malloc'd, maybe "")
+ * for "incomplete". */
 const char *session_is_complete(const char *code, char **indent);
 
 #endif

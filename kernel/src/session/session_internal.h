@@ -1,7 +1,16 @@
 /* session_internal.h: the session's state and the functions shared by the
- * files of the session: session.c (life, execution), headers.c, redefine.c,
- * translation_unit.c, runtime.c, complete.c, inspect.c.  Not for the protocol side.
- * Everything here is SX_INTERNAL: hidden from cells. */
+ * files of the session, and by introspection/ (complete.c, inspect.c).  Not
+ * for the protocol side.  Everything here is KERNEL_INTERNAL: hidden from cells.
+ *
+ * Calls go one way, from top to bottom, never back up:
+ *   session.c (life, execution)
+ *     -> translation_unit.c -> headers.c -> prelude.c
+ *     -> redefine.c         -> headers.c (headers_implicit)
+ *     -> docs.c             -> headers.c (headers_type)
+ *     -> runtime.c
+ *   and translation_unit.c, redefine.c and headers.c -> symbol.c.
+ * introspection/ (complete.c, inspect.c) is above and calls into the
+ * session; the session never calls it. */
 #ifndef SELI_KERNEL_SESSION_INTERNAL_H
 #define SELI_KERNEL_SESSION_INTERNAL_H
 
@@ -43,7 +52,7 @@ struct session {
     char *headers; /* the implicit headers: flattened text, or #include lines */
     int flattened;
     struct prelude *prelude; /* the flattened headers in pieces (or NULL: use headers) */
-    char **header_types; /* typedef names the implicit headers declare (sorted) */
+    char **header_types;     /* typedef names the implicit headers declare (sorted) */
     int nheader_types;
     char **header_names; /* public names the implicit headers declare (sorted) */
     int nheader_names;
@@ -65,44 +74,49 @@ struct session {
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations
- * of the parsed implicit headers (may be NULL) (inspect.c). */
-SX_INTERNAL void session_load_docs(session *s, const cell *implicit);
-SX_INTERNAL void session_free_docs(session *s);
+ * of the parsed implicit headers (may be NULL) (docs.c). */
+KERNEL_INTERNAL void session_load_docs(session *s, const cell *implicit);
+KERNEL_INTERNAL void session_free_docs(session *s);
 /* The documentation of name (malloc'd) or NULL. */
-SX_INTERNAL char *session_doc_for(session *s, const char *name);
+KERNEL_INTERNAL char *session_doc_for(session *s, const char *name);
 
 /* Milliseconds that jit_compile took for the last cell (for measurements). */
-SX_INTERNAL double session_last_compile_ms(const session *s);
+KERNEL_INTERNAL double session_last_compile_ms(const session *s);
 
 /* ------------------------------------------------------------ headers.c */
 
-/* Load the implicit headers (flattened and cached, or as #include lines),
- * their names and docs.  0, or -1 with a message on stderr. */
-SX_INTERNAL int headers_load(session *s);
-SX_INTERNAL void headers_free(session *s);
+/* Load the implicit headers (flattened and cached, or as #include lines)
+ * and their names.  parsed gets the parse of the flattened headers (empty
+ * when they are not flattened; free it with cell_free).  0, or -1 with a
+ * message on stderr. */
+KERNEL_INTERNAL int headers_load(session *s, cell *parsed);
+KERNEL_INTERNAL void headers_free(session *s);
 /* Is the item an #include of an implicit header? */
-SX_INTERNAL int headers_implicit(const cell_item *it);
+KERNEL_INTERNAL int headers_implicit(const cell_item *it);
 /* Learn the typedef names of headers the cell includes for the first time.
  * Nonzero if a name is new (the cell must then be split again). */
-SX_INTERNAL int headers_learn(session *s, const cell *c);
+KERNEL_INTERNAL int headers_learn(session *s, const cell *c);
+/* Append the implicit headers that rest needs (all of them if whole, else
+ * only what rest names: see prelude.c), then rest. */
+KERNEL_INTERNAL void headers_emit(const session *s, const char *rest, int whole, text_buf *out);
+/* Is name[0..len) a typedef name of the implicit headers?  (A
+ * cell_is_type_fn; ctx is the session.) */
+KERNEL_INTERNAL int headers_type(void *ctx, const char *name, size_t len);
 /* Is name[0..len) a type name the session knows?  (A cell_is_type_fn; ctx
  * is the session.) */
-SX_INTERNAL int session_is_type(void *ctx, const char *name, size_t len);
+KERNEL_INTERNAL int session_is_type(void *ctx, const char *name, size_t len);
 
 /* ------------------------------------------------------------ prelude.c */
 
 typedef struct prelude prelude;
 /* The flattened headers (flat, and headers its parse) in pieces that a unit
  * takes only when it names them; NULL if the parse does not fit the text. */
-SX_INTERNAL prelude *prelude_new(const char *flat, const cell *headers);
-SX_INTERNAL void prelude_free(prelude *p);
+KERNEL_INTERNAL prelude *prelude_new(const char *flat, const cell *headers);
+KERNEL_INTERNAL void prelude_free(prelude *p);
 /* Append to out the pieces of p that a unit whose other text is rest needs. */
-SX_INTERNAL void prelude_emit(const prelude *p, const char *rest, sbuf *out);
+KERNEL_INTERNAL void prelude_emit(const prelude *p, const char *rest, text_buf *out);
 /* Nonzero if name is declared by a piece that units take only on demand. */
-SX_INTERNAL int prelude_declares(const prelude *p, const char *name);
-/* Append the implicit headers that rest needs (all of them if whole), then
- * rest (translation_unit.c). */
-SX_INTERNAL void headers_emit(const session *s, const char *rest, int whole, sbuf *out);
+KERNEL_INTERNAL int prelude_declares(const prelude *p, const char *name);
 
 /* ----------------------------------------------------------- redefine.c */
 
@@ -118,15 +132,24 @@ typedef struct plan {
     void **stub;      /* per prototype of a function defined nowhere yet: its trampoline */
 } plan;
 
-SX_INTERNAL void plan_make(session *s, const cell *c, plan *p);
-SX_INTERNAL void plan_free(plan *p, int nitems);
+KERNEL_INTERNAL void plan_make(session *s, const cell *c, plan *p);
+KERNEL_INTERNAL void plan_free(plan *p, int nitems);
 /* The cell compiled: update the preamble and the symbols.  addrs are those
  * of the wanted names (see session.c), code joins the session. */
-SX_INTERNAL void plan_commit(session *s, const cell *c, const plan *p, void **addrs,
-                             jit_code *code);
+KERNEL_INTERNAL void plan_commit(session *s, const cell *c, const plan *p, void **addrs,
+                                 jit_code *code);
+KERNEL_INTERNAL void entry_free(entry *e);
+
+/* ------------------------------------------------------------- symbol.c */
+
 /* The symbol an earlier cell defined under name, or NULL. */
-SX_INTERNAL symbol *session_symbol(session *s, const char *name);
-SX_INTERNAL void entry_free(entry *e);
+KERNEL_INTERNAL symbol *session_symbol(session *s, const char *name);
+/* Define or redefine name: a function (or a variable) at addr, with the
+ * signature sig and the declaration decl (both copied); stub is cleared. */
+KERNEL_INTERNAL void symbol_set(session *s, const char *name, int function, void *addr,
+                                const char *sig, const char *decl);
+/* Free every symbol of s. */
+KERNEL_INTERNAL void symbols_free(session *s);
 
 /* --------------------------------------------------------------- translation_unit.c */
 
@@ -141,28 +164,28 @@ enum { EXPR_KNOWN, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
 
 /* The translation unit of cell c under plan p (malloc'd), with the
  * implicit headers whole or only what the unit names (see prelude.c). */
-SX_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int expr_mode,
-                             int whole_headers);
+KERNEL_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int expr_mode,
+                                 int whole_headers);
 /* The unit that resolves a cell's conditional groups (see
  * cell_conditional_probe): the headers, the preamble's directives, probe. */
-SX_INTERNAL char *unit_probe(const session *s, const char *probe);
+KERNEL_INTERNAL char *unit_probe(const session *s, const char *probe);
 
 /* ------------------------------------------------------------ runtime.c */
 
 /* The declarations of the runtime functions, for every unit. */
-SX_INTERNAL extern const char runtime_decls[];
+KERNEL_INTERNAL extern const char runtime_decls[];
 #define RUNTIME_MAX_SYMBOLS 12
 /* Write the runtime's symbols (at most RUNTIME_MAX_SYMBOLS) to out, minus
  * the names in replaced (a cell's own exit(), say).  Returns the count. */
-SX_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);
+KERNEL_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);
 /* s's cell is about to run (NULL: none); returns the previous session. */
-SX_INTERNAL session *runtime_enter(session *s);
+KERNEL_INTERNAL session *runtime_enter(session *s);
 /* s is freed. */
-SX_INTERNAL void runtime_forget(const session *s);
+KERNEL_INTERNAL void runtime_forget(const session *s);
 /* "exit", "_Exit", "_exit" or "quick_exit": what the last cell that ended
  * with GUARD_EXIT called. */
-SX_INTERNAL const char *runtime_exit_called(void);
+KERNEL_INTERNAL const char *runtime_exit_called(void);
 /* A function pointer as void * (ISO C has no such cast). */
-SX_INTERNAL void *fn_to_ptr(void (*f)(void));
+KERNEL_INTERNAL void *fn_to_ptr(void (*f)(void));
 
 #endif

@@ -27,199 +27,242 @@ static int is_zero_init(const char *init)
     return z;
 }
 
-static void line_mark(sbuf *b, int line) { sb_printf(b, "\n#line %d \"cell\"\n", line); }
+static void line_mark(text_buf *b, int line) { text_printf(b, "\n#line %d \"cell\"\n", line); }
 
 /* Append the declaration text (ending with ';') of name.  A variable of an
  * earlier cell is declared hidden: addressed directly, not through the GOT
  * (see jit_near). */
-static void declare(sbuf *b, session *s, const plan *p, const char *text, const char *name)
+static void declare(text_buf *b, session *s, const plan *p, const char *text, const char *name)
 {
     size_t n = strlen(text);
-    const symbol *sym = sl_has(&p->replaced, name) ? NULL : session_symbol(s, name);
+    const symbol *sym = strlist_has(&p->replaced, name) ? NULL : session_symbol(s, name);
     if (sym && !sym->function && jit_near(sym->addr) && n && text[n - 1] == ';') {
-        sb_add(b, text, n - 1);
-        sb_str(b, " __attribute((__visibility__(\"hidden\")));");
+        text_putn(b, text, n - 1);
+        text_put(b, " __attribute((__visibility__(\"hidden\")));");
     } else {
-        sb_str(b, text);
+        text_put(b, text);
     }
+}
+
+/* A unit being written: its text, and the run of statements (a static
+ * function __seli_seg_N) that is open, if any. */
+typedef struct unit {
+    text_buf b;
+    session *s;
+    const plan *p;
+    int nseg; /* statement functions so far */
+    int open; /* one is open */
+} unit;
+
+/* File-scope text follows: close the statement function. */
+static void file_scope(unit *u)
+{
+    if (u->open) {
+        text_put(&u->b, "\n}\n");
+        u->open = 0;
+    }
+}
+
+/* Statements follow: open a statement function unless one is open. */
+static void statement_scope(unit *u)
+{
+    if (!u->open) {
+        text_printf(&u->b, "\n#line 1 \"<seli>\"\nstatic void __seli_seg_%d(void) {", ++u->nseg);
+        u->open = 1;
+    }
+}
+
+/* The runtime's declarations and the preamble of earlier cells, minus the
+ * entries the cell replaces or hides. */
+static void emit_preamble(unit *u)
+{
+    text_put(&u->b, "\n#line 1 \"<seli>\"\n");
+    text_put(&u->b, runtime_decls);
+    text_put(&u->b, "#line 1 \"<session>\"\n");
+    for (int i = 0; i < u->s->nentries; i++) {
+        const entry *e = &u->s->entries[i];
+        if (u->p->excluded[i])
+            continue;
+        if (e->kind == ITEM_VARIABLE || e->kind == ITEM_DECLARATION)
+            declare(&u->b, u->s, u->p, e->text, e->names[0]);
+        else
+            text_put(&u->b, e->text);
+        text_put(&u->b, "\n");
+    }
+}
+
+/* A directive, a type or a declaration, at file scope. */
+static void emit_file_scope_item(unit *u, const cell_item *it)
+{
+    file_scope(u);
+    line_mark(&u->b, it->line);
+    if (it->kind == ITEM_DECLARATION)
+        declare(&u->b, u->s, u->p, it->text, it->names[0]);
+    else
+        text_put(&u->b, it->text);
+    text_put(&u->b, "\n");
+}
+
+static void emit_function(unit *u, const cell_item *it, int through_trampoline)
+{
+    file_scope(u);
+    line_mark(&u->b, it->line);
+    if (through_trampoline) {
+        /* Calls go through the trampoline (even in this cell), the body is
+         * compiled under another name. */
+        text_put(&u->b, it->proto);
+        line_mark(&u->b, it->line);
+        text_putn(&u->b, it->text, (size_t)it->name_off);
+        text_put(&u->b, IMPL_PREFIX);
+        text_put(&u->b, it->text + it->name_off);
+    } else {
+        text_put(&u->b, it->text);
+    }
+    text_put(&u->b, "\n");
+}
+
+/* A global: its definition (unless it keeps its storage), then the
+ * statement that stores its initialiser (or zero, when it is kept). */
+static void emit_variable(unit *u, const cell_item *it, int reuse)
+{
+    const char *name = it->names[0];
+    if (!reuse) {
+        file_scope(u);
+        line_mark(&u->b, it->line);
+        text_put(&u->b, it->decl);
+        if (it->unsized && it->init) {
+            text_put(&u->b, " = ");
+            line_mark(&u->b, it->init_line);
+            text_put(&u->b, it->init);
+        }
+        text_put(&u->b, ";\n");
+    }
+    if (it->unsized)
+        return;
+    if (it->init && !is_zero_init(it->init)) {
+        statement_scope(u);
+        line_mark(&u->b, it->init_line);
+        text_printf(&u->b, "{ __typeof__(%s) __seli_v = ", name);
+        text_put(&u->b, it->init);
+        text_printf(&u->b, "; __seli_copy((void *)&%s, (void *)&__seli_v, sizeof %s); }\n", name,
+                    name);
+    } else if (reuse) {
+        statement_scope(u);
+        text_printf(&u->b, "__seli_zero((void *)&%s, sizeof %s);\n", name, name);
+    }
+}
+
+static void emit_statement(unit *u, const cell_item *it)
+{
+    statement_scope(u);
+    line_mark(&u->b, it->line);
+    text_put(&u->b, it->text);
+    text_put(&u->b, "\n");
+}
+
+/* The trailing expression, shown as expr_mode says. */
+static void emit_expression(unit *u, const cell_item *it, int expr_mode)
+{
+    text_buf *b = &u->b;
+    statement_scope(u);
+    line_mark(b, it->line);
+    if (expr_mode == EXPR_STATEMENT) {
+        text_put(b, it->text);
+        text_put(b, ";\n");
+        return;
+    }
+    /* A void expression or a function is an error here. */
+    text_put(b, "(void)sizeof(__typeof__(");
+    text_put(b, it->text);
+    text_put(b, ") [1]);");
+    line_mark(b, it->line);
+    if (expr_mode == EXPR_KNOWN) {
+        /* Fails (under a file name that says why) when seli_show does not
+         * know the type.  Not _Static_assert: tcc leaks when one fails. */
+        text_put(b, "\n#line 1 \"" UNKNOWN_TYPE "\"\n(void)sizeof(char[seli_show_known((");
+        text_put(b, it->text);
+        text_put(b, ")) ? 1 : -1]);");
+        line_mark(b, it->line);
+    }
+    if (expr_mode == EXPR_POINTER) {
+        text_put(b, "__seli_result_begin(); seli_show_pointer((const void *)(");
+        text_put(b, it->text);
+        text_put(b, ")); __seli_result_end();\n");
+    } else {
+        text_put(b, "__seli_result_begin(); seli_show((");
+        text_put(b, it->text);
+        text_put(b, ")); __seli_result_end();\n");
+    }
+}
+
+static void emit_item(unit *u, const cell *c, int i, int expr_mode)
+{
+    const cell_item *it = &c->items[i];
+    switch (it->kind) {
+    case ITEM_DIRECTIVE:
+    case ITEM_TYPE:
+    case ITEM_DECLARATION:
+        if (!u->p->noop[i])
+            emit_file_scope_item(u, it);
+        break;
+    case ITEM_FUNCTION:
+        emit_function(u, it, u->p->tramp[i] != NULL);
+        break;
+    case ITEM_VARIABLE:
+        emit_variable(u, it, u->p->reuse[i]);
+        break;
+    case ITEM_STATEMENT:
+        emit_statement(u, it);
+        break;
+    case ITEM_EXPRESSION:
+        emit_expression(u, it, expr_mode);
+        break;
+    }
+}
+
+/* The stubs of declared, undefined functions, and __seli_cell_main, which
+ * calls the statement functions in order. */
+static void emit_stubs_and_main(unit *u, const cell *c)
+{
+    for (int i = 0; i < c->nitems; i++)
+        if (u->p->stub[i])
+            text_printf(&u->b,
+                        "\n#line 1 \"<seli>\"\nvoid " STUB_PREFIX
+                        "%d(void) { __seli_undefined(\"%s\"); }\n",
+                        i, c->items[i].names[0]);
+    text_put(&u->b, "\n#line 1 \"<seli>\"\nvoid __seli_cell_main(void) {");
+    for (int k = 1; k <= u->nseg; k++)
+        text_printf(&u->b, " __seli_seg_%d();", k);
+    text_put(&u->b, " }\n");
 }
 
 /* Build the translation unit, showing the trailing expression by expr_mode. */
 char *unit_build(session *s, const cell *c, const plan *p, int expr_mode, int whole_headers)
 {
-    sbuf b = {0};
-    sb_str(&b, "\n#line 1 \"<seli>\"\n");
-    sb_str(&b, runtime_decls);
-    sb_str(&b, "#line 1 \"<session>\"\n");
-    for (int i = 0; i < s->nentries; i++) {
-        const entry *e = &s->entries[i];
-        if (p->excluded[i])
-            continue;
-        if (e->kind == ITEM_VARIABLE || e->kind == ITEM_DECLARATION)
-            declare(&b, s, p, e->text, e->names[0]);
-        else
-            sb_str(&b, e->text);
-        sb_str(&b, "\n");
-    }
-    int nseg = 0, open = 0;
-#define OPEN_SEG()                                                                                 \
-    do {                                                                                           \
-        if (!open) {                                                                               \
-            sb_printf(&b, "\n#line 1 \"<seli>\"\nstatic void __seli_seg_%d(void) {", ++nseg);      \
-            open = 1;                                                                              \
-        }                                                                                          \
-    } while (0)
-#define CLOSE_SEG()                                                                                \
-    do {                                                                                           \
-        if (open) {                                                                                \
-            sb_str(&b, "\n}\n");                                                                   \
-            open = 0;                                                                              \
-        }                                                                                          \
-    } while (0)
-    for (int i = 0; i < c->nitems; i++) {
-        const cell_item *it = &c->items[i];
-        switch (it->kind) {
-        case ITEM_DIRECTIVE:
-        case ITEM_TYPE:
-            if (p->noop[i])
-                break;
-            CLOSE_SEG();
-            line_mark(&b, it->line);
-            sb_str(&b, it->text);
-            sb_str(&b, "\n");
-            break;
-        case ITEM_DECLARATION:
-            if (p->noop[i])
-                break;
-            CLOSE_SEG();
-            line_mark(&b, it->line);
-            declare(&b, s, p, it->text, it->names[0]);
-            sb_str(&b, "\n");
-            break;
-        case ITEM_FUNCTION:
-            CLOSE_SEG();
-            line_mark(&b, it->line);
-            if (p->tramp[i]) {
-                /* Calls go through the trampoline (even in this cell), the
-                 * body is compiled under another name. */
-                sb_str(&b, it->proto);
-                line_mark(&b, it->line);
-                sb_add(&b, it->text, (size_t)it->name_off);
-                sb_str(&b, IMPL_PREFIX);
-                sb_str(&b, it->text + it->name_off);
-            } else {
-                sb_str(&b, it->text);
-            }
-            sb_str(&b, "\n");
-            break;
-        case ITEM_VARIABLE: {
-            const char *name = it->names[0];
-            if (!p->reuse[i]) {
-                CLOSE_SEG();
-                line_mark(&b, it->line);
-                sb_str(&b, it->decl);
-                if (it->unsized && it->init) {
-                    sb_str(&b, " = ");
-                    line_mark(&b, it->init_line);
-                    sb_str(&b, it->init);
-                }
-                sb_str(&b, ";\n");
-            }
-            if (it->unsized)
-                break;
-            if (it->init && !is_zero_init(it->init)) {
-                OPEN_SEG();
-                line_mark(&b, it->init_line);
-                sb_printf(&b, "{ __typeof__(%s) __seli_v = ", name);
-                sb_str(&b, it->init);
-                sb_printf(&b, "; __seli_copy((void *)&%s, (void *)&__seli_v, sizeof %s); }\n", name,
-                          name);
-            } else if (p->reuse[i]) {
-                OPEN_SEG();
-                sb_printf(&b, "__seli_zero((void *)&%s, sizeof %s);\n", name, name);
-            }
-            break;
-        }
-        case ITEM_STATEMENT:
-            OPEN_SEG();
-            line_mark(&b, it->line);
-            sb_str(&b, it->text);
-            sb_str(&b, "\n");
-            break;
-        case ITEM_EXPRESSION:
-            OPEN_SEG();
-            line_mark(&b, it->line);
-            if (expr_mode == EXPR_STATEMENT) {
-                sb_str(&b, it->text);
-                sb_str(&b, ";\n");
-                break;
-            }
-            /* A void expression or a function is an error here. */
-            sb_str(&b, "(void)sizeof(__typeof__(");
-            sb_str(&b, it->text);
-            sb_str(&b, ") [1]);");
-            line_mark(&b, it->line);
-            if (expr_mode == EXPR_KNOWN) {
-                /* Fails (under a file name that says why) when seli_show
-                 * does not know the type.  Not _Static_assert: tcc leaks
-                 * when one fails. */
-                sb_str(&b, "\n#line 1 \"" UNKNOWN_TYPE "\"\n(void)sizeof(char[seli_show_known((");
-                sb_str(&b, it->text);
-                sb_str(&b, ")) ? 1 : -1]);");
-                line_mark(&b, it->line);
-            }
-            if (expr_mode == EXPR_POINTER) {
-                sb_str(&b, "__seli_result_begin(); seli_show_pointer((const void *)(");
-                sb_str(&b, it->text);
-                sb_str(&b, ")); __seli_result_end();\n");
-            } else {
-                sb_str(&b, "__seli_result_begin(); seli_show((");
-                sb_str(&b, it->text);
-                sb_str(&b, ")); __seli_result_end();\n");
-            }
-            break;
-        }
-    }
-    CLOSE_SEG();
-#undef OPEN_SEG
-#undef CLOSE_SEG
+    unit u = {{0}, s, p, 0, 0};
+    emit_preamble(&u);
     for (int i = 0; i < c->nitems; i++)
-        if (p->stub[i])
-            sb_printf(&b,
-                      "\n#line 1 \"<seli>\"\nvoid " STUB_PREFIX
-                      "%d(void) { __seli_undefined(\"%s\"); }\n",
-                      i, c->items[i].names[0]);
-    sb_str(&b, "\n#line 1 \"<seli>\"\nvoid __seli_cell_main(void) {");
-    for (int k = 1; k <= nseg; k++)
-        sb_printf(&b, " __seli_seg_%d();", k);
-    sb_str(&b, " }\n");
-    sbuf unit = {0};
-    headers_emit(s, b.s, whole_headers, &unit);
-    free(b.s);
-    return unit.s;
-}
-
-void headers_emit(const session *s, const char *rest, int whole, sbuf *out)
-{
-    if (s->prelude && !whole)
-        prelude_emit(s->prelude, rest, out);
-    else
-        sb_str(out, s->headers);
-    sb_str(out, rest);
+        emit_item(&u, c, i, expr_mode);
+    file_scope(&u);
+    emit_stubs_and_main(&u, c);
+    text_buf whole = {0};
+    headers_emit(s, u.b.data, whole_headers, &whole);
+    free(u.b.data);
+    return whole.data;
 }
 
 char *unit_probe(const session *s, const char *probe)
 {
-    sbuf b = {0};
-    sb_str(&b, "\n#line 1 \"<session>\"\n");
+    text_buf b = {0};
+    text_put(&b, "\n#line 1 \"<session>\"\n");
     for (int i = 0; i < s->nentries; i++)
         if (s->entries[i].kind == ITEM_DIRECTIVE) {
-            sb_str(&b, s->entries[i].text);
-            sb_str(&b, "\n");
+            text_put(&b, s->entries[i].text);
+            text_put(&b, "\n");
         }
-    sb_str(&b, probe);
-    sbuf unit = {0};
-    headers_emit(s, b.s, 0, &unit);
-    free(b.s);
-    return sb_take(&unit);
+    text_put(&b, probe);
+    text_buf whole = {0};
+    headers_emit(s, b.data, 0, &whole);
+    free(b.data);
+    return text_take(&whole);
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *sx_realloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q) {
@@ -16,30 +16,30 @@ void *sx_realloc(void *p, size_t n)
     return q;
 }
 
-char *sx_strndup(const char *s, size_t n)
+char *xstrndup(const char *s, size_t n)
 {
-    char *r = sx_realloc(NULL, n + 1);
+    char *r = xrealloc(NULL, n + 1);
     memcpy(r, s, n);
     r[n] = 0;
     return r;
 }
 
-char *sx_strdup(const char *s) { return sx_strndup(s, strlen(s)); }
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-void sb_add(sbuf *b, const char *s, size_t n)
+void text_putn(text_buf *t, const char *s, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->s = sx_realloc(b->s, b->cap);
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->data = xrealloc(t->data, t->cap);
     }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = 0;
 }
 
-void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+void text_put(text_buf *t, const char *s) { text_putn(t, s, strlen(s)); }
 
-void sb_printf(sbuf *b, const char *fmt, ...)
+void text_printf(text_buf *t, const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
@@ -49,41 +49,41 @@ void sb_printf(sbuf *b, const char *fmt, ...)
     if (n < 0)
         return;
     if (n >= (int)sizeof buf) {
-        char *big = sx_realloc(NULL, (size_t)n + 1);
+        char *big = xrealloc(NULL, (size_t)n + 1);
         va_start(ap, fmt);
         vsnprintf(big, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        sb_add(b, big, (size_t)n);
+        text_putn(t, big, (size_t)n);
         free(big);
     } else {
-        sb_add(b, buf, (size_t)n);
+        text_putn(t, buf, (size_t)n);
     }
 }
 
-char *sb_take(sbuf *b)
+char *text_take(text_buf *t)
 {
-    char *s = b->s ? b->s : sx_strdup("");
-    *b = (sbuf){0};
+    char *s = t->data ? t->data : xstrdup("");
+    *t = (text_buf){0};
     return s;
 }
 
 /* Room for n + 1 elements of size bytes in *v, holding n: the array doubles
  * when n reaches a power of two, so filling it costs linear time. */
-void sx_grow(void *v, int n, size_t size)
+void array_grow(void *v, int n, size_t size)
 {
     if (n == 0 || (n & (n - 1)) == 0) {
         void **p = v;
-        *p = sx_realloc(*p, (size_t)(n ? 2 * n : 1) * size);
+        *p = xrealloc(*p, (size_t)(n ? 2 * n : 1) * size);
     }
 }
 
-void sl_add(strlist *l, const char *s)
+void strlist_add(strlist *l, const char *s)
 {
-    sx_grow(&l->v, l->n, sizeof *l->v);
-    l->v[l->n++] = sx_strdup(s);
+    array_grow(&l->v, l->n, sizeof *l->v);
+    l->v[l->n++] = xstrdup(s);
 }
 
-int sl_has(const strlist *l, const char *s)
+int strlist_has(const strlist *l, const char *s)
 {
     for (int i = 0; i < l->n; i++)
         if (!strcmp(l->v[i], s))
@@ -91,11 +91,16 @@ int sl_has(const strlist *l, const char *s)
     return 0;
 }
 
-void sl_free(strlist *l)
+void strings_free(char **v, int n)
 {
-    for (int i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
+    for (int i = 0; i < n && v; i++)
+        free(v[i]);
+    free(v);
+}
+
+void strlist_free(strlist *l)
+{
+    strings_free(l->v, l->n);
     l->v = NULL;
     l->n = 0;
 }

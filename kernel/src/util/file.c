@@ -1,6 +1,7 @@
-/* cache.c: the kernel's files on disk (see cache.h). */
-#include "session/cache.h"
+/* file.c: the kernel's files on disk (see file.h). */
+#include "util/file.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,23 +43,41 @@ int cache_dir(char *buf, size_t size, const char *sub)
     return make_dir(buf);
 }
 
+/* Reads until end of file, so pipes and /proc files work as well as
+ * regular files. */
 char *file_read(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    struct stat st;
-    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *t = realloc(text, cap);
+            if (!t) {
+                free(text);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            text = t;
+        }
+        size_t n = fread(text + len, 1, 4096, f);
+        len += n;
+        if (n < 4096)
+            break;
+    }
+    int bad = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (bad) {
+        free(text);
+        errno = bad;
         return NULL;
     }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf)
-        return NULL;
-    buf[n] = 0;
-    return buf;
+    text[len] = 0;
+    return text;
 }
 
 int file_write_atomic(const char *path, const void *data, size_t n)
