@@ -216,12 +216,17 @@ def test_stdin_is_read_through_input_requests(kernel):
     assert len(ex.input_requests) >= 2
 
 
-def test_page_cell_shows_libseli_documentation(kernel):
-    _, kc = kernel
-    ex = ok(kc, "?seli_zeros")
+def page_of(kc, cell):
+    """The text/plain page that a "?name" cell returns in its payload."""
+    ex = ok(kc, cell)
     pages = [p for p in ex.reply.get("payload", []) if p.get("source") == "page"]
     assert pages, ex.reply
-    assert "seli_zeros" in pages[0]["data"]["text/plain"]
+    return pages[0]["data"]["text/plain"]
+
+
+def test_page_cell_shows_libseli_documentation(kernel):
+    _, kc = kernel
+    assert "seli_zeros" in page_of(kc, "?seli_zeros")
 
 
 def test_complete_and_inspect_know_session_names(kernel):
@@ -246,7 +251,4 @@ def test_inspect_shows_a_comment_beside_a_declaration_with_a_semicolon_in_it(ker
     # net.h: seli_net_leaky_relu(float slope); /* net.LeakyReLU: x or slope*x; "slope" */
     # The ';' inside the comment is not where the declaration ends.
     _, kc = kernel
-    ex = ok(kc, "?seli_net_leaky_relu")
-    pages = [p for p in ex.reply.get("payload", []) if p.get("source") == "page"]
-    assert pages, ex.reply
-    assert "net.LeakyReLU: x or slope*x" in pages[0]["data"]["text/plain"]
+    assert "net.LeakyReLU: x or slope*x" in page_of(kc, "?seli_net_leaky_relu")
