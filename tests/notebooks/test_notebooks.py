@@ -125,10 +125,14 @@ def test_notebook_runs_shows_a_figure_and_meets_its_limits(path, tmp_path):
 
 def test_limits_catch_a_missing_or_bad_quality_line():
     assert check_limits("00", {}) == []
-    assert check_limits("04", {"w1": "0.121"}) == []
-    assert check_limits("04", {}) == ["printed no line 'quality: w1=...'"]
-    assert check_limits("04", {"w1": "0.16"}) == ["quality w1=0.16 is not <= 0.15"]
-    assert check_limits("04", {"w1": "nan"}) == ["quality w1=nan is not <= 0.15"]
+    floor = {"w1_floor": "0.01"}
+    assert check_limits("04", {"w1": "0.121", **floor}) == []
+    assert check_limits("04", floor) == ["printed no line 'quality: w1=...'"]
+    assert check_limits("04", {"w1": "0.121"}) == ["printed no line 'quality: w1_floor=...'"]
+    assert check_limits("04", {"w1": "0.121", "w1_floor": "0.05"}) == [
+        "quality w1_floor=0.05 is not <= 0.03"]
+    assert check_limits("04", {"w1": "0.16", **floor}) == ["quality w1=0.16 is not <= 0.15"]
+    assert check_limits("04", {"w1": "nan", **floor}) == ["quality w1=nan is not <= 0.15"]
     assert check_limits("01", {"rmse": "0.2", "accuracy": "0.89"}) == [
         "quality accuracy=0.89 is not >= 0.9"]
     assert check_limits("02", {"loss_adam": "1e-6", "loss_momentum": "1e-7"}) == [
