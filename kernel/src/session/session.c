@@ -73,6 +73,8 @@ void session_free(session *s)
     headers_free(s);
     session_free_docs(s);
     free(s->header_dir);
+    stale_free(s);
+    strings_free(s->main_args, s->nmain_args);
     free(s);
 }
 
@@ -121,11 +123,24 @@ static void set_error(exec_result *out, const char *ename, const char *evalue, c
 
 /* ------------------------------------------------------------ executing */
 
+/* What runs under the guard: the cell's statements, then main if the cell
+ * asks for it (program.c). */
+typedef struct cell_run {
+    session *s;
+    void *cell_main; /* __seli_cell_main, or NULL */
+    int program;     /* then run the session's main */
+} cell_run;
+
 static void run_main(void *arg)
 {
-    void (*fn)(void);
-    memcpy(&fn, &arg, sizeof fn);
-    fn();
+    cell_run *r = arg;
+    if (r->cell_main) {
+        void (*fn)(void);
+        memcpy(&fn, &r->cell_main, sizeof fn);
+        fn();
+    }
+    if (r->program)
+        program_run(r->s);
 }
 
 static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr_mode,
@@ -143,7 +158,7 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         xrealloc(NULL, (size_t)(s->nsyms + c->nitems + RUNTIME_MAX_SYMBOLS) * sizeof *syms);
     int n = 0;
     for (int i = 0; i < s->nsyms; i++)
-        if (!strlist_has(&p->replaced, s->syms[i].name))
+        if (!strlist_has(&p->replaced, s->syms[i].name) && !stale_has(s, s->syms[i].name))
             syms[n++] = (jit_symbol){s->syms[i].name, s->syms[i].addr};
     for (int i = 0; i < c->nitems; i++)
         if (p->tramp[i] || p->stub[i])
@@ -375,14 +390,15 @@ static void guard_error(guard_status st, int signo, char *message, exec_result *
 
 /* Run the compiled cell's main_fn under the guard; a fault, an interrupt,
  * a seli_error or exit() becomes an error in out. */
-static void run_cell(session *s, void *main_fn, exec_result *out)
+static void run_cell(session *s, void *main_fn, int program, exec_result *out)
 {
+    cell_run r = {s, main_fn, program};
     session *prev = runtime_enter(s);
     int scope_depth = seli_scope_depth();
     int no_grad_depth = seli_no_grad_depth();
     int signo = 0;
     char message[4096];
-    guard_status st = guard_run(run_main, main_fn, &signo, message, sizeof message);
+    guard_status st = guard_run(run_main, &r, &signo, message, sizeof message);
     fflush(stdout);
     fflush(stderr);
     s->in_result = 0;
@@ -409,6 +425,12 @@ static void session_run(session *s, const char *code, exec_result *out)
         cell_free(&c);
         cell_parse(code, session_is_type, s, &c);
     }
+    int only_main = 0, program = program_wanted(s, &c, &only_main);
+    if (only_main) {
+        cell_free(&c);
+        run_cell(s, NULL, 1, out);
+        return;
+    }
     plan p;
     plan_make(s, &c, &p);
     void **addrs = xrealloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
@@ -417,6 +439,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     jit_code *jc = compile_with_fallbacks(s, &c, &p, addrs, &d);
     s->last_compile_ms = now_ms() - t0;
     if (!jc) {
+        stale_explain(s, &p, &d.lines);
         compile_error(out, &d);
         strlist_free(&d.lines);
         plan_free(&p, c.nitems);
@@ -432,12 +455,13 @@ static void session_run(session *s, const char *code, exec_result *out)
     strlist_free(&d.lines);
     s->cells++;
     void *main_fn = addrs[0];
+    stale_commit(s, &c, &p);
     plan_commit(s, &c, &p, addrs, jc);
     plan_free(&p, c.nitems);
     free(addrs);
     cell_free(&c);
     if (main_fn)
-        run_cell(s, main_fn, out);
+        run_cell(s, main_fn, program, out);
 }
 
 void exec_result_clear(exec_result *r)

@@ -42,6 +42,10 @@ void session_free(session *s);
  * sink can send it as execute_result.  Never crashes on faults: they become
  * EXEC_ERROR with the signal's name. */
 void session_execute(session *s, const char *code, exec_result *out);
+/* The arguments that main receives from now on: argv[1..argc] (copied);
+ * argv[0] is always "main". */
+void session_set_args(session *s, int argc, const char *const *argv);
+
 /* Free the strings inside r (not r itself). */
 void exec_result_clear(exec_result *r);
 

@@ -71,6 +71,10 @@ struct session {
     int cells; /* cells compiled so far */
     volatile int in_result;
     double last_compile_ms; /* time spent in jit_compile by the last cell */
+    char **main_args;       /* main's argv: "main", the %args, NULL (program.c) */
+    int nmain_args;         /* its argc */
+    strlist stale;          /* names whose type a later cell redefined (stale.c) */
+    strlist stale_why;      /* for each, the definition that changed */
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations
@@ -169,6 +173,29 @@ KERNEL_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int e
 /* The unit that resolves a cell's conditional groups (see
  * cell_conditional_probe): the headers, the preamble's directives, probe. */
 KERNEL_INTERNAL char *unit_probe(const session *s, const char *probe);
+
+/* ------------------------------------------------------------ program.c */
+
+/* Does cell c run main after its statements: it defines main, or it is only
+ * "main();" (then *only is 1: nothing to compile)? */
+KERNEL_INTERNAL int program_wanted(session *s, const cell *c, int *only);
+/* Run the session's main with its argv (inside the guard); a non-zero
+ * return prints "main returned N". */
+KERNEL_INTERNAL void program_run(session *s);
+
+/* -------------------------------------------------------------- stale.c */
+
+/* Before plan_commit: the functions and variables that p hides because they
+ * use a type or macro the cell redefines become stale (see stale.c); p then
+ * drops their declarations.  Names the cell declares again are fresh. */
+KERNEL_INTERNAL void stale_commit(session *s, const cell *c, plan *p);
+/* Is name stale (not to be linked against)? */
+KERNEL_INTERNAL int stale_has(const session *s, const char *name);
+/* Replace the diagnostics of a cell that failed to compile (under plan p)
+ * by one clear message when one of them quotes a stale name.  Nonzero if
+ * so. */
+KERNEL_INTERNAL int stale_explain(const session *s, const plan *p, strlist *lines);
+KERNEL_INTERNAL void stale_free(session *s);
 
 /* ------------------------------------------------------------ runtime.c */
 
