@@ -68,7 +68,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # use KERNEL_ENGINE_OBJ alone.
 KERNEL_ENGINE_DIRS := frontend session runtime introspection util
 KERNEL_ENGINE_SRC  := $(wildcard $(KERNEL_ENGINE_DIRS:%=kernel/src/%/*.c))
-KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/protocol/*.c kernel/src/io/*.c) \
+KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/protocol/*.c kernel/src/io/*.c kernel/src/magic/*.c) \
               $(KERNEL_ENGINE_SRC)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))

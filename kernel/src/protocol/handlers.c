@@ -2,6 +2,7 @@
 #include "protocol/handlers.h"
 
 #include "io/capture.h"
+#include "magic/magic.h"
 #include "protocol/iopub.h"
 #include "util/log.h"
 #include "io/stdin.h"
@@ -160,7 +161,7 @@ static void handle_execute(kernel *k, void *socket, const jmsg *m)
     memset(&r, 0, sizeof r);
     stdin_begin(allow_stdin);
     atomic_store(&k->busy, 1);
-    session_execute(k->sess, code, &r);
+    magic_execute(k->sess, code, &r);
     atomic_store(&k->busy, 0);
     stdin_end();
     capture_flush();

@@ -41,8 +41,8 @@ static void rt_undefined(const char *name)
 {
     char msg[512];
     snprintf(msg, sizeof msg,
-             "LinkError: %s() is declared but not defined yet: define it in a cell, then run "
-             "this one again",
+             "LinkError: %s() is declared but not defined yet: define it in a cell (or load "
+             "its library with %%link NAME), then run this one again",
              name);
     guard_raise(msg);
     fprintf(stderr, "seli-kernel: %s\n", msg);

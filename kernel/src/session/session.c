@@ -393,12 +393,17 @@ static void guard_error(guard_status st, int signo, char *message, exec_result *
 static void run_cell(session *s, void *main_fn, int program, exec_result *out)
 {
     cell_run r = {s, main_fn, program};
+    session_guarded(s, run_main, &r, out);
+}
+
+void session_guarded(session *s, void (*fn)(void *), void *arg, exec_result *out)
+{
     session *prev = runtime_enter(s);
     int scope_depth = seli_scope_depth();
     int no_grad_depth = seli_no_grad_depth();
     int signo = 0;
     char message[4096];
-    guard_status st = guard_run(run_main, &r, &signo, message, sizeof message);
+    guard_status st = guard_run(fn, arg, &signo, message, sizeof message);
     fflush(stdout);
     fflush(stderr);
     s->in_result = 0;

@@ -174,6 +174,11 @@ KERNEL_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int e
  * cell_conditional_probe): the headers, the preamble's directives, probe. */
 KERNEL_INTERNAL char *unit_probe(const session *s, const char *probe);
 
+/* Run fn(arg) as a cell runs: under the guard, with s as the running
+ * session; a fault, an interrupt, a seli_error or exit() becomes an error
+ * in out (session.c). */
+KERNEL_INTERNAL void session_guarded(session *s, void (*fn)(void *), void *arg, exec_result *out);
+
 /* ------------------------------------------------------------ program.c */
 
 /* Does cell c run main after its statements: it defines main, or it is only
