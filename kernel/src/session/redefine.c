@@ -328,3 +328,31 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
     s->codes = xrealloc(s->codes, (size_t)(s->ncodes + 1) * sizeof *s->codes);
     s->codes[s->ncodes++] = code;
 }
+
+void plan_commit_sizes(session *s, const cell *c, const plan *p, void **addrs)
+{
+    int w = 1;
+    for (int i = 0; i < c->nitems; i++) {
+        const cell_item *it = &c->items[i];
+        w += it->kind == ITEM_FUNCTION || (it->kind == ITEM_VARIABLE && !p->reuse[i]);
+        w += p->stub[i] != NULL;
+    }
+    for (int i = 0; i < c->nitems; i++) {
+        const cell_item *it = &c->items[i];
+        if (it->kind != ITEM_VARIABLE || !it->unsized || !it->init)
+            continue;
+        const unsigned long *count = addrs[w++];
+        for (int k = s->nentries - 1; count && k >= 0; k--) {
+            entry *e = &s->entries[k];
+            char *br = strstr(e->text, "[]");
+            if (e->kind != ITEM_VARIABLE || strcmp(e->names[0], it->names[0]) || !br)
+                continue;
+            text_buf b = {0};
+            text_putn(&b, e->text, (size_t)(br - e->text));
+            text_printf(&b, "[%lu]%s", *count, br + 2);
+            free(e->text);
+            e->text = b.data;
+            break;
+        }
+    }
+}

@@ -110,6 +110,7 @@ int runtime_symbols(jit_symbol *out, const strlist *replaced)
     for (size_t i = 0; i < sizeof exits / sizeof *exits; i++)
         if (!strlist_has(replaced, exits[i].name))
             out[n++] = (jit_symbol){exits[i].name, fn_to_ptr((void (*)(void))exits[i].fn)};
+    n += value_runtime_symbols(out + n);
     /* libc_nonshared.a's functions: hidden in the kernel, so dlsym cannot
      * find them for a cell (see jit.c). */
     const jit_symbol nonshared[] = {{"atexit", fn_to_ptr((void (*)(void))atexit)},

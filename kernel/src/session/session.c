@@ -164,7 +164,7 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->tramp[i] || p->stub[i])
             syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
     n += runtime_symbols(syms + n, &p->replaced);
-    const char **wanted = xrealloc(NULL, (size_t)(2 * c->nitems + 1) * sizeof *wanted);
+    const char **wanted = xrealloc(NULL, (size_t)(3 * c->nitems + 1) * sizeof *wanted);
     strlist impl = {0};
     int nw = 0;
     wanted[nw++] = "__seli_cell_main";
@@ -183,6 +183,13 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->stub[i]) {
             char name[64];
             snprintf(name, sizeof name, STUB_PREFIX "%d", i);
+            strlist_add(&impl, name);
+            wanted[nw++] = impl.v[impl.n - 1];
+        }
+    for (int i = 0; i < c->nitems; i++)
+        if (c->items[i].kind == ITEM_VARIABLE && c->items[i].unsized && c->items[i].init) {
+            char name[300];
+            snprintf(name, sizeof name, COUNT_PREFIX "%s", c->items[i].names[0]);
             strlist_add(&impl, name);
             wanted[nw++] = impl.v[impl.n - 1];
         }
@@ -323,7 +330,7 @@ static jit_code *compile_with_fallbacks(session *s, const cell *c, const plan *p
         /* Not a type seli_show knows: a pointer, a struct, or void. */
         int unknown = 0;
         for (int i = 0; i < d->lines.n; i++)
-            unknown |= strstr(d->lines.v[i], UNKNOWN_TYPE) != NULL;
+            unknown |= strstr(d->lines.v[i], UNKNOWN_TYPE) || strstr(d->lines.v[i], SHOW_FILE);
         for (int mode = unknown ? EXPR_POINTER : EXPR_STATEMENT; !jc && mode <= EXPR_STATEMENT;
              mode++) {
             strlist_free(&d->lines);
@@ -430,6 +437,10 @@ static void session_run(session *s, const char *code, exec_result *out)
         cell_free(&c);
         cell_parse(code, session_is_type, s, &c);
     }
+    if (unsupported_check(s, code, &c, out)) {
+        cell_free(&c);
+        return;
+    }
     int only_main = 0, program = program_wanted(s, &c, &only_main);
     if (only_main) {
         cell_free(&c);
@@ -438,7 +449,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     }
     plan p;
     plan_make(s, &c, &p);
-    void **addrs = xrealloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
+    void **addrs = xrealloc(NULL, (size_t)(3 * c.nitems + 1) * sizeof *addrs);
     diags d = {{0}, 0};
     double t0 = now_ms();
     jit_code *jc = compile_with_fallbacks(s, &c, &p, addrs, &d);
@@ -462,6 +473,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     void *main_fn = addrs[0];
     stale_commit(s, &c, &p);
     plan_commit(s, &c, &p, addrs, jc);
+    plan_commit_sizes(s, &c, &p, addrs);
     plan_free(&p, c.nitems);
     free(addrs);
     cell_free(&c);

@@ -142,6 +142,10 @@ KERNEL_INTERNAL void plan_free(plan *p, int nitems);
  * of the wanted names (see session.c), code joins the session. */
 KERNEL_INTERNAL void plan_commit(session *s, const cell *c, const plan *p, void **addrs,
                                  jit_code *code);
+/* After plan_commit: an array declared without a size ("int a[] = {...}")
+ * gets its size in the preamble ("extern int a[3];"), read from the
+ * COUNT_PREFIX globals that follow the other wanted names in addrs. */
+KERNEL_INTERNAL void plan_commit_sizes(session *s, const cell *c, const plan *p, void **addrs);
 KERNEL_INTERNAL void entry_free(entry *e);
 
 /* ------------------------------------------------------------- symbol.c */
@@ -165,6 +169,7 @@ enum { EXPR_KNOWN, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
 #define UNKNOWN_TYPE "__seli_unknown_type" /* a file name: the type is not one seli_show knows */
 #define IMPL_PREFIX "__seli_impl_"         /* the body of a function called through a trampoline */
 #define STUB_PREFIX "__seli_stub_"         /* the stub of a declared, undefined function */
+#define COUNT_PREFIX "__seli_count_" /* the element count of an array declared without one */
 
 /* The translation unit of cell c under plan p (malloc'd), with the
  * implicit headers whole or only what the unit names (see prelude.c). */
@@ -202,11 +207,38 @@ KERNEL_INTERNAL int stale_has(const session *s, const char *name);
 KERNEL_INTERNAL int stale_explain(const session *s, const plan *p, strlist *lines);
 KERNEL_INTERNAL void stale_free(session *s);
 
+/* -------------------------------------------------------- unsupported.c */
+
+/* Does the cell (code, split into c) use what tcc cannot compile (complex
+ * types, thread-local storage, __int128, atomics, a VLA in a struct)?  Then
+ * out gets a CompileError that says so in one sentence; nonzero. */
+KERNEL_INTERNAL int unsupported_check(session *s, const char *code, const cell *c,
+                                      exec_result *out);
+
+/* --------------------------------------------------------------- show.c */
+
+#define SHOW_FILE "__seli_show" /* a file name: code that shows a result by its type */
+/* Append the declarations that show a result by its type: the runtime's
+ * functions, the type macros, and a function per struct or union type that
+ * the unit knows before item upto of c (its fields). */
+KERNEL_INTERNAL void show_declare(text_buf *b, const session *s, const cell *c, int upto,
+                                  const plan *p);
+/* Append the statements that show the expression e: an array by its
+ * elements, a known struct by its fields, anything else with seli_show. */
+KERNEL_INTERNAL void show_known(text_buf *b, const char *e);
+/* Append the statement call(kind, esize, data_open x data_close, ndim,
+ * dims, elem) for the value x whose type is the typedef __seli_t0. */
+KERNEL_INTERNAL void show_describe(text_buf *b, const char *call, const char *data_open,
+                                   const char *x, const char *data_close);
+/* The runtime's __seli_fmt_* functions for cells (value.c); returns the count. */
+#define VALUE_RUNTIME_SYMBOLS 4
+KERNEL_INTERNAL int value_runtime_symbols(jit_symbol *out);
+
 /* ------------------------------------------------------------ runtime.c */
 
 /* The declarations of the runtime functions, for every unit. */
 KERNEL_INTERNAL extern const char runtime_decls[];
-#define RUNTIME_MAX_SYMBOLS 12
+#define RUNTIME_MAX_SYMBOLS (12 + VALUE_RUNTIME_SYMBOLS)
 /* Write the runtime's symbols (at most RUNTIME_MAX_SYMBOLS) to out, minus
  * the names in replaced (a cell's own exit(), say).  Returns the count. */
 KERNEL_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);

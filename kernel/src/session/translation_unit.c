@@ -136,6 +136,9 @@ static void emit_variable(unit *u, const cell_item *it, int reuse)
             text_put(&u->b, it->init);
         }
         text_put(&u->b, ";\n");
+        if (it->unsized && it->init)
+            text_printf(&u->b, "const unsigned long " COUNT_PREFIX "%s = sizeof %s / sizeof %s[0];\n",
+                        name, name, name);
     }
     if (it->unsized)
         return;
@@ -160,10 +163,16 @@ static void emit_statement(unit *u, const cell_item *it)
     text_put(&u->b, "\n");
 }
 
-/* The trailing expression, shown as expr_mode says. */
-static void emit_expression(unit *u, const cell_item *it, int expr_mode)
+/* The trailing expression (item i of c), shown as expr_mode says. */
+static void emit_expression(unit *u, const cell *c, int i, int expr_mode)
 {
+    const cell_item *it = &c->items[i];
     text_buf *b = &u->b;
+    if (expr_mode == EXPR_KNOWN) {
+        /* Arrays and structs are shown by their elements (show.c). */
+        file_scope(u);
+        show_declare(b, u->s, c, i, u->p);
+    }
     statement_scope(u);
     line_mark(b, it->line);
     if (expr_mode == EXPR_STATEMENT) {
@@ -181,10 +190,13 @@ static void emit_expression(unit *u, const cell_item *it, int expr_mode)
          * know the type.  Not _Static_assert: tcc leaks when one fails. */
         text_put(b, "\n#line 1 \"" UNKNOWN_TYPE "\"\n(void)sizeof(char[seli_show_known((");
         text_put(b, it->text);
-        text_put(b, ")) ? 1 : -1]);");
+        text_printf(b, ")) || __SELI_ISARR((%s)) || __SELI_ISKNOWN((%s)) ? 1 : -1]);", it->text,
+                    it->text);
         line_mark(b, it->line);
     }
-    if (expr_mode == EXPR_POINTER) {
+    if (expr_mode == EXPR_KNOWN) {
+        show_known(b, it->text);
+    } else if (expr_mode == EXPR_POINTER) {
         text_put(b, "__seli_result_begin(); seli_show_pointer((const void *)(");
         text_put(b, it->text);
         text_put(b, ")); __seli_result_end();\n");
@@ -215,7 +227,7 @@ static void emit_item(unit *u, const cell *c, int i, int expr_mode)
         emit_statement(u, it);
         break;
     case ITEM_EXPRESSION:
-        emit_expression(u, it, expr_mode);
+        emit_expression(u, c, i, expr_mode);
         break;
     }
 }

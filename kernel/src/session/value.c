@@ -8,6 +8,8 @@
 #include "session/session_internal.h"
 #include "session/value.h"
 
+#include "seli/display.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,3 +202,49 @@ int value_kind_of(const char *type)
 }
 
 size_t value_kind_size(int kind) { return kind_size(kind); }
+
+/* ------------------------------------------------ what cells call (show.c) */
+
+static void fmt_field(void *b, int kind, unsigned long esize, const void *data, int ndim,
+                      const unsigned long *dims, value_elem_fn elem)
+{
+    value_array a = {kind, esize, data, 0, {0}, elem};
+    for (int d = 0; d < ndim && d < VALUE_MAX_DIMS; d++)
+        a.dims[a.ndim++] = dims[d];
+    if (!a.esize)
+        a.esize = value_kind_size(kind);
+    value_array_put(b, &a);
+}
+
+static void fmt_text(void *b, const char *s) { text_put(b, s); }
+
+/* Show the text as the cell's result. */
+static void fmt_show(text_buf *b)
+{
+    seli_display("text/plain", b->data ? b->data : "");
+    free(b->data);
+}
+
+static void fmt_array(int kind, unsigned long esize, const void *data, int ndim,
+                      const unsigned long *dims, value_elem_fn elem)
+{
+    text_buf b = {0};
+    fmt_field(&b, kind, esize, data, ndim, dims, elem);
+    fmt_show(&b);
+}
+
+static void fmt_struct(value_elem_fn fn, const void *p)
+{
+    text_buf b = {0};
+    fn(&b, p);
+    fmt_show(&b);
+}
+
+int value_runtime_symbols(jit_symbol *out)
+{
+    out[0] = (jit_symbol){"__seli_fmt_array", fn_to_ptr((void (*)(void))fmt_array)};
+    out[1] = (jit_symbol){"__seli_fmt_struct", fn_to_ptr((void (*)(void))fmt_struct)};
+    out[2] = (jit_symbol){"__seli_fmt_text", fn_to_ptr((void (*)(void))fmt_text)};
+    out[3] = (jit_symbol){"__seli_fmt_field", fn_to_ptr((void (*)(void))fmt_field)};
+    return VALUE_RUNTIME_SYMBOLS;
+}
