@@ -281,8 +281,12 @@ void show_declare(text_buf *b, const session *s, const cell *c, int upto, const 
     free(ks);
 }
 
-void show_known(text_buf *b, const char *e)
+void show_known(text_buf *b, const char *expr)
 {
+    /* In parentheses: a comma between braces would split a macro's argument. */
+    text_buf pe = {0};
+    text_printf(&pe, "(%s)", expr);
+    const char *e = pe.data;
     text_put(b, "\n#line 1 \"" SHOW_FILE "\"\n");
     text_printf(b, "__seli_result_begin();\nif (__SELI_ISARR(%s)) {\ntypedef __typeof__(%s) __seli_t0;\n",
                 e, e);
@@ -295,4 +299,5 @@ void show_known(text_buf *b, const char *e)
                 "*)(__typeof__(1 ? (%s) : (%s))[1]){(%s)});\n} else {\nseli_show((%s));\n}\n"
                 "__seli_result_end();\n",
                 e, e, e, e, e, e);
+    free(pe.data);
 }
