@@ -25,6 +25,9 @@ ROOMS = {
     # libseli's display sink.  What they publish is handed in (callbacks
     # from main.c and protocol/), so io needs nothing of the protocol.
     "io": 5,
+    # Magics (%timeit, %whos, %link...): lines of a cell that start with '%';
+    # the protocol hands every cell here, and the rest goes to the session.
+    "magic": 5,
     # Completion and inspection: they read the session's state.
     "introspection": 4,
     # The persistent C session: preamble, translation units, redefinition.
