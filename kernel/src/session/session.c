@@ -327,11 +327,12 @@ static jit_code *compile_with_fallbacks(session *s, const cell *c, const plan *p
     int has_expr = c->nitems && c->items[c->nitems - 1].kind == ITEM_EXPRESSION;
     jit_code *jc = compile_cell(s, c, p, has_expr ? EXPR_KNOWN : EXPR_STATEMENT, addrs, d);
     if (!jc && has_expr) {
-        /* Not a type seli_show knows: a pointer, a struct, or void. */
+        /* Not a scalar seli_show knows nor an array of them: a struct, a
+         * pointer, or void. */
         int unknown = 0;
         for (int i = 0; i < d->lines.n; i++)
             unknown |= strstr(d->lines.v[i], UNKNOWN_TYPE) || strstr(d->lines.v[i], SHOW_FILE);
-        for (int mode = unknown ? EXPR_POINTER : EXPR_STATEMENT; !jc && mode <= EXPR_STATEMENT;
+        for (int mode = unknown ? EXPR_FIELDS : EXPR_STATEMENT; !jc && mode <= EXPR_STATEMENT;
              mode++) {
             strlist_free(&d->lines);
             d->errors = 0;

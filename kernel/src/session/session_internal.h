@@ -163,9 +163,11 @@ KERNEL_INTERNAL void symbols_free(session *s);
 
 /* How the trailing expression is shown.  Its type is not known before
  * compiling, so the cell is compiled with the first of these and, when that
- * fails, with the next: a type seli_show knows, any other pointer (shown as
- * an address), any other value (<value>), and a void expression (no result). */
-enum { EXPR_KNOWN, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
+ * fails, with the next: a type seli_show knows or an array of scalars
+ * (show.c), a struct the session defines or an array of them (show.c), any
+ * other pointer (shown as an address), any other value (<value>), and a void
+ * expression (no result). */
+enum { EXPR_KNOWN, EXPR_FIELDS, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
 #define UNKNOWN_TYPE "__seli_unknown_type" /* a file name: the type is not one seli_show knows */
 #define IMPL_PREFIX "__seli_impl_"         /* the body of a function called through a trampoline */
 #define STUB_PREFIX "__seli_stub_"         /* the stub of a declared, undefined function */
@@ -219,17 +221,16 @@ KERNEL_INTERNAL int unsupported_check(session *s, const char *code, const cell *
 
 #define SHOW_FILE "__seli_show" /* a file name: code that shows a result by its type */
 /* Append the declarations that show a result by its type: the runtime's
- * functions, the type macros, and a function per struct or union type that
- * the unit knows before item upto of c (its fields). */
+ * functions, the type macros and, with fields, a function per struct or
+ * union type that the unit knows before item upto of c (its fields). */
 KERNEL_INTERNAL void show_declare(text_buf *b, const session *s, const cell *c, int upto,
-                                  const plan *p);
-/* Append the statements that show the expression e: an array by its
- * elements, a known struct by its fields, anything else with seli_show. */
-KERNEL_INTERNAL void show_known(text_buf *b, const char *e);
-/* Append the statement call(kind, esize, data_open x data_close, ndim,
- * dims, elem) for the value x whose type is the typedef __seli_t0. */
-KERNEL_INTERNAL void show_describe(text_buf *b, const char *call, const char *data_open,
-                                   const char *x, const char *data_close);
+                                  const plan *p, int fields);
+/* Append the block that shows the expression e as its type says: an array by its elements, a struct the session defines by
+ * its fields (with fields), anything else with seli_show.  It fails to
+ * compile, under the file name UNKNOWN_TYPE, when e is of a type that the
+ * mode does not show: without fields, anything but a scalar seli_show knows
+ * and arrays of scalars. */
+KERNEL_INTERNAL void show_result(text_buf *b, const char *e, int fields);
 /* The runtime's __seli_fmt_* functions for cells (value.c); returns the count. */
 #define VALUE_RUNTIME_SYMBOLS 4
 KERNEL_INTERNAL int value_runtime_symbols(jit_symbol *out);

@@ -168,10 +168,13 @@ static void emit_expression(unit *u, const cell *c, int i, int expr_mode)
 {
     const cell_item *it = &c->items[i];
     text_buf *b = &u->b;
-    if (expr_mode == EXPR_KNOWN) {
-        /* Arrays and structs are shown by their elements (show.c). */
+    int by_type = expr_mode == EXPR_KNOWN || expr_mode == EXPR_FIELDS;
+    if (by_type) {
+        /* Arrays, and structs the session defines, are shown by their
+         * elements (show.c); the functions that write fields only when the
+         * value needs them. */
         file_scope(u);
-        show_declare(b, u->s, c, i, u->p);
+        show_declare(b, u->s, c, i, u->p, expr_mode == EXPR_FIELDS);
     }
     statement_scope(u);
     line_mark(b, it->line);
@@ -185,18 +188,9 @@ static void emit_expression(unit *u, const cell *c, int i, int expr_mode)
     text_put(b, it->text);
     text_put(b, ") [1]);");
     line_mark(b, it->line);
-    if (expr_mode == EXPR_KNOWN) {
-        /* Fails (under a file name that says why) when seli_show does not
-         * know the type.  Not _Static_assert: tcc leaks when one fails. */
-        text_put(b, "\n#line 1 \"" UNKNOWN_TYPE "\"\n(void)sizeof(char[seli_show_known((");
-        text_put(b, it->text);
-        text_printf(b, ")) || __SELI_ISARR((%s)) || __SELI_ISKNOWN((%s)) ? 1 : -1]);", it->text,
-                    it->text);
-        line_mark(b, it->line);
-    }
-    if (expr_mode == EXPR_KNOWN) {
-        show_known(b, it->text);
-    } else if (expr_mode == EXPR_POINTER) {
+    if (by_type)
+        show_result(b, it->text, expr_mode == EXPR_FIELDS);
+    else if (expr_mode == EXPR_POINTER) {
         text_put(b, "__seli_result_begin(); seli_show_pointer((const void *)(");
         text_put(b, it->text);
         text_put(b, ")); __seli_result_end();\n");
