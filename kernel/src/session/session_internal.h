@@ -5,12 +5,15 @@
  * Calls go one way, from top to bottom, never back up:
  *   session.c (life, execution)
  *     -> translation_unit.c -> headers.c -> prelude.c
+ *                           -> show.c (a result by its type)
  *     -> redefine.c         -> headers.c (headers_implicit)
+ *     -> stale.c (what a redefined type leaves behind)
+ *     -> program.c (main), unsupported.c (what tcc cannot compile)
  *     -> docs.c             -> headers.c (headers_type)
- *     -> runtime.c
+ *     -> runtime.c          -> value.c (values written as C initialisers)
  *   and translation_unit.c, redefine.c and headers.c -> symbol.c.
- * introspection/ (complete.c, inspect.c) is above and calls into the
- * session; the session never calls it. */
+ * introspection/ (complete.c, inspect.c) and magic/ are above and call into
+ * the session; the session never calls them. */
 #ifndef SELI_KERNEL_SESSION_INTERNAL_H
 #define SELI_KERNEL_SESSION_INTERNAL_H
 
