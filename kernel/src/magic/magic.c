@@ -105,8 +105,10 @@ static void unknown_magic(exec_result *out, const char *name, size_t len, int ce
     for (int i = 0; i < NMAGICS; i++)
         text_printf(&known, "%s%s%s", known.len ? ", " : "", magics[i].cell ? "%%" : "%",
                     magics[i].name);
-    magic_error(out, "UsageError", "unknown magic %s%.*s; the known magics are %s (%%lsmagic says "
-                "what each does)", cell ? "%%" : "%", (int)len, name, known.data);
+    magic_error(out, "UsageError",
+                "unknown magic %s%.*s; the known magics are %s (%%lsmagic says "
+                "what each does)",
+                cell ? "%%" : "%", (int)len, name, known.data);
     free(known.data);
 }
 
@@ -142,8 +144,7 @@ static int is_magic_line(const char *p)
 
 /* Run the C of code that lies between from and to (its other lines blank,
  * so that errors keep the cell's line numbers). */
-static void run_c(session *s, const char *code, const char *from, const char *to,
-                  exec_result *out)
+static void run_c(session *s, const char *code, const char *from, const char *to, exec_result *out)
 {
     text_buf b = {0};
     text_put(&b, "");

@@ -110,8 +110,8 @@ static void timeit_report(const timing *t)
     if (s > 0 && atof(sd) == 0)
         snprintf(sd, sizeof sd, "%.2g", s);
     format_count(t->loops, loops, sizeof loops);
-    printf("%s \xc2\xb1 %s %s per loop (mean \xc2\xb1 std. dev. of %d run%s, %s loop%s each)\n",
-           m, sd, strchr(m, ' ') + 1, t->runs, t->runs == 1 ? "" : "s", loops,
+    printf("%s \xc2\xb1 %s %s per loop (mean \xc2\xb1 std. dev. of %d run%s, %s loop%s each)\n", m,
+           sd, strchr(m, ' ') + 1, t->runs, t->runs == 1 ? "" : "s", loops,
            t->loops == 1 ? "" : "s");
     fflush(stdout);
 }
@@ -122,7 +122,8 @@ static int timeit_options(const char **p, timing *t, exec_result *out)
     for (;;) {
         while (**p == ' ' || **p == '\t')
             (*p)++;
-        if ((*p)[0] != '-' || ((*p)[1] != 'n' && (*p)[1] != 'r') || !isspace((unsigned char)(*p)[2]))
+        if ((*p)[0] != '-' || ((*p)[1] != 'n' && (*p)[1] != 'r') ||
+            !isspace((unsigned char)(*p)[2]))
             return 0;
         char opt = (*p)[1];
         char *end;
@@ -159,8 +160,9 @@ void magic_timeit(session *s, const char *args, const char *body, int line, exec
     while (isspace((unsigned char)*q))
         q++;
     if (!*q) {
-        magic_error(out, "UsageError", body ? "%%%%timeit needs a body: the lines after it"
-                                            : "%%timeit needs a statement: %%timeit x = f(3);");
+        magic_error(out, "UsageError",
+                    body ? "%%%%timeit needs a body: the lines after it"
+                         : "%%timeit needs a statement: %%timeit x = f(3);");
         return;
     }
     /* The statement keeps its cell lines: a body starts on the line after

@@ -174,7 +174,7 @@ enum { EXPR_KNOWN, EXPR_FIELDS, EXPR_POINTER, EXPR_VALUE, EXPR_STATEMENT };
 #define UNKNOWN_TYPE "__seli_unknown_type" /* a file name: the type is not one seli_show knows */
 #define IMPL_PREFIX "__seli_impl_"         /* the body of a function called through a trampoline */
 #define STUB_PREFIX "__seli_stub_"         /* the stub of a declared, undefined function */
-#define COUNT_PREFIX "__seli_count_" /* the element count of an array declared without one */
+#define COUNT_PREFIX "__seli_count_"       /* the element count of an array declared without one */
 
 /* The translation unit of cell c under plan p (malloc'd), with the
  * implicit headers whole or only what the unit names (see prelude.c). */
@@ -228,11 +228,12 @@ KERNEL_INTERNAL int unsupported_check(session *s, const char *code, const cell *
  * union type that the unit knows before item upto of c (its fields). */
 KERNEL_INTERNAL void show_declare(text_buf *b, const session *s, const cell *c, int upto,
                                   const plan *p, int fields);
-/* Append the block that shows the expression e as its type says: an array by its elements, a struct the session defines by
- * its fields (with fields), anything else with seli_show.  It fails to
- * compile, under the file name UNKNOWN_TYPE, when e is of a type that the
- * mode does not show: without fields, anything but a scalar seli_show knows
- * and arrays of scalars. */
+/* Append the block that shows the expression e as its type says: an array
+ * by its elements, a struct the session defines by its fields (with
+ * fields), anything else with seli_show.  It fails to compile, under the
+ * file name UNKNOWN_TYPE, when e is of a type that the mode does not show:
+ * without fields, anything but a scalar seli_show knows and arrays of
+ * scalars. */
 KERNEL_INTERNAL void show_result(text_buf *b, const char *e, int fields);
 /* The runtime's __seli_fmt_* functions for cells (value.c); returns the count. */
 #define VALUE_RUNTIME_SYMBOLS 4

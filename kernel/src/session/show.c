@@ -49,9 +49,9 @@ typedef struct known {
 
 static int keyword(const char *id)
 {
-    static const char *const kw[] = {"struct", "union",  "enum",   "const",    "volatile",
-                                     "signed", "unsigned", "int",  "char",     "short",
-                                     "long",   "float",  "double", "_Bool",    "void"};
+    static const char *const kw[] = {"struct", "union",    "enum",   "const", "volatile",
+                                     "signed", "unsigned", "int",    "char",  "short",
+                                     "long",   "float",    "double", "_Bool", "void"};
     for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
         if (!strcmp(id, kw[i]))
             return 1;
@@ -109,7 +109,6 @@ static int declarator(const char *piece, char *name, size_t size, int *ptr, int 
     }
     return name[0] && !keyword(name);
 }
-
 
 /* The typedefs __seli_t1..t4: the element types of __seli_t0, one
  * dimension at a time (a type that is no array stays itself). */
@@ -262,8 +261,7 @@ static int knowns(const session *s, const cell *c, int upto, const plan *p, know
     return n;
 }
 
-void show_declare(text_buf *b, const session *s, const cell *c, int upto, const plan *p,
-                  int fields)
+void show_declare(text_buf *b, const session *s, const cell *c, int upto, const plan *p, int fields)
 {
     known *ks = NULL;
     int n = fields ? knowns(s, c, upto, p, &ks) : 0;
@@ -304,12 +302,14 @@ void show_result(text_buf *b, const char *expr, int fields)
      * the type.  Not _Static_assert: tcc leaks when one fails. */
     text_put(b, "\n#line 1 \"" UNKNOWN_TYPE "\"\n");
     if (fields)
-        text_printf(b, "(void)sizeof(char[seli_show_known(%s) || __SELI_ISARR(%s) || "
-                       "__SELI_ISKNOWN(%s) ? 1 : -1]);",
+        text_printf(b,
+                    "(void)sizeof(char[seli_show_known(%s) || __SELI_ISARR(%s) || "
+                    "__SELI_ISKNOWN(%s) ? 1 : -1]);",
                     e, e, e);
     else
-        text_printf(b, "(void)sizeof(char[(__SELI_ISARR(*(__seli_t0 *)0) ? "
-                       "__SELI_KIND(*(__seli_t%d *)0) != 0 : seli_show_known(%s)) ? 1 : -1]);",
+        text_printf(b,
+                    "(void)sizeof(char[(__SELI_ISARR(*(__seli_t0 *)0) ? "
+                    "__SELI_KIND(*(__seli_t%d *)0) != 0 : seli_show_known(%s)) ? 1 : -1]);",
                     VALUE_MAX_DIMS, e);
     text_put(b, "\n#line 1 \"" SHOW_FILE "\"\n");
     text_put(b, "__seli_result_begin();\nif (__SELI_ISARR(*(__seli_t0 *)0)) {\n");

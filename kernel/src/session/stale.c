@@ -74,9 +74,9 @@ static char *why_text(const plan *p, const entry *e)
 void stale_commit(session *s, const cell *c, plan *p)
 {
     for (int i = 0; i < c->nitems; i++)
-        if (c->items[i].nnames && (c->items[i].kind == ITEM_FUNCTION ||
-                                   c->items[i].kind == ITEM_VARIABLE ||
-                                   c->items[i].kind == ITEM_DECLARATION))
+        if (c->items[i].nnames &&
+            (c->items[i].kind == ITEM_FUNCTION || c->items[i].kind == ITEM_VARIABLE ||
+             c->items[i].kind == ITEM_DECLARATION))
             stale_remove(s, c->items[i].names[0]);
     for (int i = 0; i < s->nentries; i++) {
         const entry *e = &s->entries[i];
@@ -94,8 +94,8 @@ void stale_commit(session *s, const cell *c, plan *p)
 int stale_has(const session *s, const char *name) { return strlist_has(&s->stale, name); }
 
 /* The stale name that a diagnostic quotes ('pp'), with why it is stale. */
-static int quoted_stale(const session *s, const plan *p, const char *line, char *name,
-                        size_t size, char **why)
+static int quoted_stale(const session *s, const plan *p, const char *line, char *name, size_t size,
+                        char **why)
 {
     for (const char *q = strchr(line, '\''); q; q = strchr(q + 1, '\'')) {
         const char *end = strchr(q + 1, '\'');

@@ -137,7 +137,8 @@ static void emit_variable(unit *u, const cell_item *it, int reuse)
         }
         text_put(&u->b, ";\n");
         if (it->unsized && it->init)
-            text_printf(&u->b, "const unsigned long " COUNT_PREFIX "%s = sizeof %s / sizeof %s[0];\n",
+            text_printf(&u->b,
+                        "const unsigned long " COUNT_PREFIX "%s = sizeof %s / sizeof %s[0];\n",
                         name, name, name);
     }
     if (it->unsized)

@@ -18,12 +18,24 @@
 /* Element sizes of the kinds (value.h). */
 static size_t kind_size(int kind)
 {
-    static const size_t sizes[] = {
-        0,           sizeof(_Bool),     sizeof(char),      sizeof(signed char),
-        sizeof(unsigned char), sizeof(short), sizeof(unsigned short), sizeof(int),
-        sizeof(unsigned), sizeof(long), sizeof(unsigned long), sizeof(long long),
-        sizeof(unsigned long long), sizeof(float), sizeof(double), sizeof(long double),
-        sizeof(char *), sizeof(void *)};
+    static const size_t sizes[] = {0,
+                                   sizeof(_Bool),
+                                   sizeof(char),
+                                   sizeof(signed char),
+                                   sizeof(unsigned char),
+                                   sizeof(short),
+                                   sizeof(unsigned short),
+                                   sizeof(int),
+                                   sizeof(unsigned),
+                                   sizeof(long),
+                                   sizeof(unsigned long),
+                                   sizeof(long long),
+                                   sizeof(unsigned long long),
+                                   sizeof(float),
+                                   sizeof(double),
+                                   sizeof(long double),
+                                   sizeof(char *),
+                                   sizeof(void *)};
     return kind > 0 && kind < VALUE_KINDS ? sizes[kind] : 0;
 }
 
@@ -38,8 +50,9 @@ static void put_real(text_buf *b, long double v, int digits_max, int is_float)
     for (int d = 1; d <= digits_max; d++) {
         snprintf(buf, sizeof buf, "%.*Lg", d, v);
         long double back = strtold(buf, NULL);
-        if (is_float ? (float)back == (float)v : digits_max == 17 ? (double)back == (double)v
-                                                                  : back == v)
+        if (is_float           ? (float)back == (float)v
+            : digits_max == 17 ? (double)back == (double)v
+                               : back == v)
             break;
     }
     text_put(b, buf);
@@ -67,7 +80,9 @@ static void put_quoted(text_buf *b, const char *s, size_t max, char q)
 void value_scalar(text_buf *b, int kind, const void *p)
 {
     switch (kind) {
-    case VALUE_BOOL: text_put(b, *(const _Bool *)p ? "true" : "false"); break;
+    case VALUE_BOOL:
+        text_put(b, *(const _Bool *)p ? "true" : "false");
+        break;
     case VALUE_CHAR: {
         char c = *(const char *)p;
         if (c)
@@ -76,19 +91,45 @@ void value_scalar(text_buf *b, int kind, const void *p)
             text_put(b, "'\\0'");
         break;
     }
-    case VALUE_SCHAR: text_printf(b, "%d", *(const signed char *)p); break;
-    case VALUE_UCHAR: text_printf(b, "%u", *(const unsigned char *)p); break;
-    case VALUE_SHORT: text_printf(b, "%d", *(const short *)p); break;
-    case VALUE_USHORT: text_printf(b, "%u", *(const unsigned short *)p); break;
-    case VALUE_INT: text_printf(b, "%d", *(const int *)p); break;
-    case VALUE_UINT: text_printf(b, "%u", *(const unsigned *)p); break;
-    case VALUE_LONG: text_printf(b, "%ld", *(const long *)p); break;
-    case VALUE_ULONG: text_printf(b, "%lu", *(const unsigned long *)p); break;
-    case VALUE_LLONG: text_printf(b, "%lld", *(const long long *)p); break;
-    case VALUE_ULLONG: text_printf(b, "%llu", *(const unsigned long long *)p); break;
-    case VALUE_FLOAT: put_real(b, *(const float *)p, 9, 1); break;
-    case VALUE_DOUBLE: put_real(b, *(const double *)p, 17, 0); break;
-    case VALUE_LDOUBLE: put_real(b, *(const long double *)p, 21, 0); break;
+    case VALUE_SCHAR:
+        text_printf(b, "%d", *(const signed char *)p);
+        break;
+    case VALUE_UCHAR:
+        text_printf(b, "%u", *(const unsigned char *)p);
+        break;
+    case VALUE_SHORT:
+        text_printf(b, "%d", *(const short *)p);
+        break;
+    case VALUE_USHORT:
+        text_printf(b, "%u", *(const unsigned short *)p);
+        break;
+    case VALUE_INT:
+        text_printf(b, "%d", *(const int *)p);
+        break;
+    case VALUE_UINT:
+        text_printf(b, "%u", *(const unsigned *)p);
+        break;
+    case VALUE_LONG:
+        text_printf(b, "%ld", *(const long *)p);
+        break;
+    case VALUE_ULONG:
+        text_printf(b, "%lu", *(const unsigned long *)p);
+        break;
+    case VALUE_LLONG:
+        text_printf(b, "%lld", *(const long long *)p);
+        break;
+    case VALUE_ULLONG:
+        text_printf(b, "%llu", *(const unsigned long long *)p);
+        break;
+    case VALUE_FLOAT:
+        put_real(b, *(const float *)p, 9, 1);
+        break;
+    case VALUE_DOUBLE:
+        put_real(b, *(const double *)p, 17, 0);
+        break;
+    case VALUE_LDOUBLE:
+        put_real(b, *(const long double *)p, 21, 0);
+        break;
     case VALUE_STRING: {
         const char *s = *(const char *const *)p;
         if (s)
@@ -105,7 +146,9 @@ void value_scalar(text_buf *b, int kind, const void *p)
             text_put(b, "NULL");
         break;
     }
-    default: text_put(b, "<value>"); break;
+    default:
+        text_put(b, "<value>");
+        break;
     }
 }
 
@@ -171,25 +214,24 @@ void value_array_put(text_buf *b, const value_array *a)
 
 int value_kind_of(const char *type)
 {
-    static const char *const names[][3] = {
-        {"", "", ""},
-        {"_Bool", "bool", ""},
-        {"char", "", ""},
-        {"signed char", "", ""},
-        {"unsigned char", "uint8_t", ""},
-        {"short", "short int", "int16_t"},
-        {"unsigned short", "unsigned short int", "uint16_t"},
-        {"int", "signed", "int32_t"},
-        {"unsigned", "unsigned int", "uint32_t"},
-        {"long", "long int", "int64_t"},
-        {"unsigned long", "size_t", "uint64_t"},
-        {"long long", "long long int", "ptrdiff_t"},
-        {"unsigned long long", "unsigned long long int", ""},
-        {"float", "", ""},
-        {"double", "", ""},
-        {"long double", "", ""},
-        {"char *", "const char *", ""},
-        {"void *", "const void *", ""}};
+    static const char *const names[][3] = {{"", "", ""},
+                                           {"_Bool", "bool", ""},
+                                           {"char", "", ""},
+                                           {"signed char", "", ""},
+                                           {"unsigned char", "uint8_t", ""},
+                                           {"short", "short int", "int16_t"},
+                                           {"unsigned short", "unsigned short int", "uint16_t"},
+                                           {"int", "signed", "int32_t"},
+                                           {"unsigned", "unsigned int", "uint32_t"},
+                                           {"long", "long int", "int64_t"},
+                                           {"unsigned long", "size_t", "uint64_t"},
+                                           {"long long", "long long int", "ptrdiff_t"},
+                                           {"unsigned long long", "unsigned long long int", ""},
+                                           {"float", "", ""},
+                                           {"double", "", ""},
+                                           {"long double", "", ""},
+                                           {"char *", "const char *", ""},
+                                           {"void *", "const void *", ""}};
     if (!strncmp(type, "static ", 7))
         type += 7;
     for (int k = 1; k < VALUE_KINDS; k++)

@@ -39,8 +39,8 @@ typedef void (*value_elem_fn)(void *b, const void *p);
 
 /* An array (ndim >= 1) or one value (ndim 0) in memory. */
 typedef struct value_array {
-    int kind;           /* of the elements (VALUE_UNKNOWN with elem: structs) */
-    size_t esize;       /* bytes of one element */
+    int kind;     /* of the elements (VALUE_UNKNOWN with elem: structs) */
+    size_t esize; /* bytes of one element */
     const void *data;
     int ndim;
     size_t dims[VALUE_MAX_DIMS];
