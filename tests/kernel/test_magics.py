@@ -240,3 +240,9 @@ def test_magic_lines_run_in_order_with_the_c_between_them(kc):
 
 def test_the_modulo_operator_at_a_line_start_is_no_magic(kc):
     assert ok(kc, "int modded = 17\n   % 5;\nmodded").result["text/plain"] == "2"
+
+
+def test_a_percent_line_inside_a_comment_or_string_is_no_magic(kc):
+    ex = ok(kc, "/* the format:\n%d is an int */\n"
+                'const char *fmt_text = "a\\\n%d";\nfmt_text')
+    assert ex.result["text/plain"] == '"a%d"'

@@ -2,6 +2,8 @@
  * the table of magics, %lsmagic, and the error of an unknown magic. */
 #include "magic/magic_internal.h"
 
+#include "frontend/lexer.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,10 +134,32 @@ static void run_magic(session *s, const char *text, const char *body, int line, 
     free(args);
 }
 
-/* Does the line at p start a magic: '%' (or "%%") then a letter? */
-static int is_magic_line(const char *p)
+/* Where the cell's tokens that begin a line with '%' start. */
+typedef struct starts {
+    const char **at;
+    int n;
+} starts;
+
+static void percent_tokens(const char *code, starts *st)
 {
-    if (*p != '%')
+    lexer lx;
+    tokenize(code, &lx);
+    for (int i = 0; i < lx.n; i++)
+        if (lx.t[i].p[0] == '%' && (lx.t[i].p == code || lx.t[i].p[-1] == '\n')) {
+            array_grow(&st->at, st->n, sizeof *st->at);
+            st->at[st->n++] = lx.t[i].p;
+        }
+    free(lx.t);
+}
+
+/* Does the line at p start a magic: '%' (or "%%") then a letter, where the
+ * lexer sees a token (so not inside a comment or a string)? */
+static int is_magic_line(const char *p, const starts *st)
+{
+    int token = 0;
+    for (int i = 0; i < st->n && !token; i++)
+        token = st->at[i] == p;
+    if (!token)
         return 0;
     if (p[1] == '%')
         p++;
@@ -173,10 +197,13 @@ void magic_execute(session *s, const char *code, exec_result *out)
         run_magic(s, first, eol ? eol + 1 : "", line, out);
         return;
     }
+    starts starts = {0};
+    percent_tokens(code, &starts);
     int any = 0;
-    for (const char *p = code; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-        any |= is_magic_line(p);
+    for (const char *p = code; p && starts.n; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        any |= is_magic_line(p, &starts);
     if (!any) {
+        free(starts.at);
         session_execute(s, code, out);
         return;
     }
@@ -185,7 +212,7 @@ void magic_execute(session *s, const char *code, exec_result *out)
     int line = 1;
     for (const char *p = code; p && out->status == EXEC_OK; line++) {
         const char *eol = strchr(p, '\n');
-        if (is_magic_line(p)) {
+        if (is_magic_line(p, &starts)) {
             run_c(s, code, chunk, p, out);
             if (out->status == EXEC_OK) {
                 exec_result_clear(out);
@@ -201,4 +228,5 @@ void magic_execute(session *s, const char *code, exec_result *out)
         out->status = EXEC_OK;
         run_c(s, code, chunk, chunk + strlen(chunk), out);
     }
+    free(starts.at);
 }
