@@ -131,3 +131,13 @@ def test_whos_marks_a_stale_variable(kc):
     table = ex.displays[0]["content"]["data"]["text/plain"]
     row = [line for line in table.splitlines() if line.startswith("went ")]
     assert row and "stale" in row[0], table
+
+
+def test_going_back_to_the_old_definition_and_declaring_again(kc):
+    ok(kc, "struct flip { int a; }; struct flip fl = {3};")
+    ok(kc, "struct flip { double a, b; };")
+    ok(kc, "struct flip { int a; };")
+    stale_error(kc, "fl.a", "fl", "struct flip")
+    ok(kc, "struct flip fl = {4};")
+    assert result(kc, "fl.a") == "4"
+    assert result(kc, "fl.a + 1") == "5"

@@ -203,7 +203,10 @@ void plan_make(session *s, const cell *c, plan *p)
         case ITEM_VARIABLE: {
             p->sig[i] = var_signature(s, c, i, it);
             const symbol *old = session_symbol(s, it->names[0]);
-            p->reuse[i] = old && !old->function && !it->unsized && !strcmp(old->sig, p->sig[i]);
+            /* A stale variable (stale.c) has left the preamble: declared
+             * again, it is a new one. */
+            p->reuse[i] = old && !old->function && !it->unsized && !stale_has(s, it->names[0]) &&
+                          !strcmp(old->sig, p->sig[i]);
             break;
         }
         default:
