@@ -163,6 +163,18 @@ static int undefined_function(session *s, const cell *c, const char *name)
     return 1;
 }
 
+/* The signature of variable item i, and whether it keeps its storage. */
+static void plan_variable(session *s, const cell *c, int i, plan *p)
+{
+    const cell_item *it = &c->items[i];
+    p->sig[i] = var_signature(s, c, i, it);
+    const symbol *old = session_symbol(s, it->names[0]);
+    /* A stale variable (stale.c) has left the preamble: declared again, it
+     * is a new one. */
+    p->reuse[i] = old && !old->function && !it->unsized && !stale_has(s, it->names[0]) &&
+                  !strcmp(old->sig, p->sig[i]);
+}
+
 void plan_make(session *s, const cell *c, plan *p)
 {
     int n = c->nitems;
@@ -200,15 +212,9 @@ void plan_make(session *s, const cell *c, plan *p)
                 free(sig);
             }
             break;
-        case ITEM_VARIABLE: {
-            p->sig[i] = var_signature(s, c, i, it);
-            const symbol *old = session_symbol(s, it->names[0]);
-            /* A stale variable (stale.c) has left the preamble: declared
-             * again, it is a new one. */
-            p->reuse[i] = old && !old->function && !it->unsized && !stale_has(s, it->names[0]) &&
-                          !strcmp(old->sig, p->sig[i]);
+        case ITEM_VARIABLE:
+            plan_variable(s, c, i, p);
             break;
-        }
         default:
             break;
         }
