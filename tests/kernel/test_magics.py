@@ -246,3 +246,14 @@ def test_a_percent_line_inside_a_comment_or_string_is_no_magic(kc):
     ex = ok(kc, "/* the format:\n%d is an int */\n"
                 'const char *fmt_text = "a\\\n%d";\nfmt_text')
     assert ex.result["text/plain"] == '"a%d"'
+
+
+def test_whos_survives_a_pointer_into_nowhere():
+    km, kc = harness.start_kernel()
+    try:
+        ok(kc, "const char *into_nowhere = (const char *)8; int still_here = 4;")
+        ex = harness.execute(kc, "%whos")
+        assert ex.status == "error" and ex.error["ename"] == "SIGSEGV", ex
+        assert ok(kc, "still_here").result["text/plain"] == "4"
+    finally:
+        harness.stop_kernel(km, kc)

@@ -134,34 +134,48 @@ static void whos_show(const row *rows, int n)
     free(h.data);
 }
 
-void magic_whos(session *s, const char *args, const char *body, int line, exec_result *out)
+/* The rows of the table, collected under the guard: a variable that points
+ * into nowhere (a char * set to 8, say) ends %whos with SIGSEGV, not the
+ * kernel. */
+typedef struct table {
+    session *s;
+    row *rows;
+    int n;
+} table;
+
+static void whos_collect(void *arg)
 {
-    row *rows = xrealloc(NULL, (size_t)(s->nsyms + 1) * sizeof *rows);
-    int n = 0;
-    for (int i = 0; i < s->nsyms; i++) {
-        const symbol *sym = &s->syms[i];
+    table *t = arg;
+    for (int i = 0; i < t->s->nsyms; i++) {
+        const symbol *sym = &t->s->syms[i];
         if (sym->function || !strncmp(sym->name, "__seli", 6))
             continue;
-        size_t tl = strcspn(sym->sig, "\n");
-        rows[n].name = sym->name;
-        rows[n].type = xstrndup(sym->sig, tl);
-        if (stale_has(s, sym->name)) {
-            rows[n].value = xstrdup("(stale: its type was redefined; declare it again)");
-        } else {
-            rows[n].value = whos_value(rows[n].type, sym->addr);
-        }
-        n++;
+        row *r = &t->rows[t->n];
+        r->name = sym->name;
+        r->type = xstrndup(sym->sig, strcspn(sym->sig, "\n"));
+        r->value = NULL;
+        t->n++;
+        if (stale_has(t->s, sym->name))
+            r->value = xstrdup("(stale: its type was redefined; declare it again)");
+        else
+            r->value = whos_value(r->type, sym->addr);
     }
-    if (!n) {
+}
+
+void magic_whos(session *s, const char *args, const char *body, int line, exec_result *out)
+{
+    table t = {s, xrealloc(NULL, (size_t)(s->nsyms + 1) * sizeof *t.rows), 0};
+    session_guarded(s, whos_collect, &t, out);
+    if (out->status == EXEC_OK && !t.n) {
         printf("The session has no variables yet.\n");
         fflush(stdout);
-    } else {
-        qsort(rows, (size_t)n, sizeof *rows, by_name);
-        whos_show(rows, n);
+    } else if (out->status == EXEC_OK) {
+        qsort(t.rows, (size_t)t.n, sizeof *t.rows, by_name);
+        whos_show(t.rows, t.n);
     }
-    for (int i = 0; i < n; i++) {
-        free(rows[i].type);
-        free(rows[i].value);
+    for (int i = 0; i < t.n; i++) {
+        free(t.rows[i].type);
+        free(t.rows[i].value);
     }
-    free(rows);
+    free(t.rows);
 }
