@@ -607,7 +607,7 @@ static char *page_request(const char *code)
     while (*p == ' ' || *p == '\t')
         p++;
     const char *s = p;
-    if (!(isalpha((unsigned char)*p) || *p == '_'))
+    if (!(isalpha((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80))
         return NULL;
     while (ident_char(*p))
         p++;

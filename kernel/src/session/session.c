@@ -62,6 +62,7 @@ void session_free(session *s)
 {
     if (!s)
         return;
+    cdtors_finish(s);
     runtime_forget(s);
     for (int i = 0; i < s->nentries; i++)
         entry_free(&s->entries[i]);
@@ -84,9 +85,8 @@ typedef struct diags {
 } diags;
 
 /* "cell:3: error: x" -> "line 3: error: x". */
-static void on_diag(void *ctx, const char *msg)
+static void add_diag(diags *d, const char *msg)
 {
-    diags *d = ctx;
     const char *p = strstr(msg, "cell:");
     if (strstr(msg, "error"))
         d->errors++;
@@ -106,6 +106,14 @@ static void on_diag(void *ctx, const char *msg)
     if (!strncmp(msg, "tcc: ", 5))
         msg += 5;
     strlist_add(&d->lines, msg);
+}
+
+/* A diagnostic of tcc's, with the user's names (internal_names.c). */
+static void on_diag(void *ctx, const char *msg)
+{
+    char *named = user_names(msg);
+    add_diag(ctx, named);
+    free(named);
 }
 
 static void set_error(exec_result *out, const char *ename, const char *evalue, char **lines, int n)

@@ -71,6 +71,8 @@ struct session {
     int cells; /* cells compiled so far */
     volatile int in_result;
     double last_compile_ms; /* time spent in jit_compile by the last cell */
+    void (**dtors)(void);   /* destructors cells defined, for the session's end (cdtors.c) */
+    int ndtors;
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations
@@ -170,16 +172,40 @@ KERNEL_INTERNAL char *unit_build(session *s, const cell *c, const plan *p, int e
  * cell_conditional_probe): the headers, the preamble's directives, probe. */
 KERNEL_INTERNAL char *unit_probe(const session *s, const char *probe);
 
+/* ------------------------------------------------------ internal_names.c */
+
+/* What __func__ says (and messages call) in statements written at cell
+ * level, which run in a function the unit invents: like Python's
+ * "<module>", a name no C function can have. */
+#define CELL_FUNCTION_NAME "<cell>"
+/* text with every name the unit invents (a trampolined body, a statement
+ * function, an anonymous tag) replaced by what the user wrote or
+ * CELL_FUNCTION_NAME: no internal name reaches a message.  malloc'd. */
+KERNEL_INTERNAL char *user_names(const char *text);
+
+/* -------------------------------------------------------------- cdtors.c */
+
+/* Called first by the __seli_cell_main of a unit that defines constructors
+ * or destructors, with its .init_array and .fini_array: runs the
+ * constructors now, keeps the destructors for the session's end. */
+KERNEL_INTERNAL void cdtors_load(void (**init)(void), void (**init_end)(void), void (**fini)(void),
+                                 void (**fini_end)(void));
+/* Run the destructors every cell kept, the latest first, under the guard
+ * (session_free calls it: the session's end is the program's). */
+KERNEL_INTERNAL void cdtors_finish(session *s);
+
 /* ------------------------------------------------------------ runtime.c */
 
 /* The declarations of the runtime functions, for every unit. */
 KERNEL_INTERNAL extern const char runtime_decls[];
-#define RUNTIME_MAX_SYMBOLS 12
+#define RUNTIME_MAX_SYMBOLS 13
 /* Write the runtime's symbols (at most RUNTIME_MAX_SYMBOLS) to out, minus
  * the names in replaced (a cell's own exit(), say).  Returns the count. */
 KERNEL_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);
 /* s's cell is about to run (NULL: none); returns the previous session. */
 KERNEL_INTERNAL session *runtime_enter(session *s);
+/* The session whose cell runs (NULL: none). */
+KERNEL_INTERNAL session *runtime_current(void);
 /* s is freed. */
 KERNEL_INTERNAL void runtime_forget(const session *s);
 /* "exit", "_Exit", "_exit" or "quick_exit": what the last cell that ended
