@@ -110,10 +110,22 @@ static int guessed_type(parser *ps, int i, int n)
     return !in_list(&t[i + 1], stmt_words) && !in_list(&t[i + 1], other_words);
 }
 
-/* Does the chunk starting at t[i] begin a declaration? */
+static int is_asm_word(const tok *t)
+{
+    return tok_is(t, "asm") || tok_is(t, "__asm__") || tok_is(t, "__asm");
+}
+
+/* Does the chunk starting at t[i] begin a declaration?  Attributes and
+ * _Alignas may come first ("__attribute__((constructor)) void f(void)"),
+ * and storage classes, qualifiers and __extension__ in any order. */
 static int decl_start(parser *ps, int i, int n)
 {
     const tok *t = ps->lx.t;
+    while (i + 1 < n && is_group_word(&t[i]) && !is_asm_word(&t[i]) && tok_is(&t[i + 1], "(")) {
+        if (tok_is(&t[i], "_Alignas"))
+            return 1;
+        i = tok_skip_group(t, i + 1, n);
+    }
     if (i >= n || t[i].kind != T_IDENT)
         return 0;
     if (in_list(&t[i], storage_words) || in_list(&t[i], type_words) || in_list(&t[i], qual_words) ||
@@ -593,6 +605,54 @@ static void statement_item(parser *ps, cell_item_kind kind, int a, int b)
     it->text = slice(ps, a, b, NULL, 0);
 }
 
+/* The labels that asm text defines ("f:" at the start of a line or after
+ * ';'), not the local ones (".L1:", "1:"): they name functions or data
+ * that C declares ("extern void f(void);"). */
+static void asm_labels(cell_item *it, const char *s, size_t n)
+{
+    int at_start = 1;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == ' ' || s[i] == '\t') {
+            i++;
+            continue;
+        }
+        if (at_start && (isalpha((unsigned char)s[i]) || s[i] == '_')) {
+            size_t b = i;
+            while (i < n && ident_char(s[i]))
+                i++;
+            if (i < n && s[i] == ':')
+                add_name(it, s + b, i - b);
+            at_start = 0;
+            continue;
+        }
+        at_start = s[i] == ';' || s[i] == '\n' || (s[i] == '\\' && i + 1 < n && s[i + 1] == 'n');
+        i += s[i] == '\\' ? 2 : 1;
+    }
+}
+
+/* "asm(...);" at file scope, from t[a]: its item; returns the index after
+ * it, or -1 when t[a] does not start one. */
+static int file_scope_asm(parser *ps, int a, int n)
+{
+    const tok *t = ps->lx.t;
+    int i = a + 1;
+    if (!is_asm_word(&t[a]))
+        return -1;
+    while (i < n && in_list(&t[i], qual_words))
+        i++;
+    if (i >= n || !tok_is(&t[i], "("))
+        return -1;
+    int close = tok_skip_group(t, i, n);
+    int end = close < n && tok_is(&t[close], ";") ? close + 1 : close;
+    cell_item *it = new_item(ps, ITEM_STATEMENT, t[a].line);
+    it->text = slice(ps, a, end, NULL, 0);
+    it->file_scope = 1;
+    for (int k = i + 1; k < close; k++)
+        if (t[k].kind == T_STRING)
+            asm_labels(it, t[k].p + 1, (size_t)t[k].len - 2);
+    return end;
+}
+
 /* Is this a "?name" / "name?" cell?  Returns the name (malloc'd) or NULL. */
 static char *page_request(const char *code)
 {
@@ -702,6 +762,11 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
             continue;
         }
         int a = i;
+        int after_asm = file_scope_asm(&ps, a, n);
+        if (after_asm >= 0) {
+            i = after_asm;
+            continue;
+        }
         chunk c = {a, 0, 0, 0};
         c.control =
             in_list(&t[a], stmt_words) ||

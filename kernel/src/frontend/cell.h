@@ -38,6 +38,8 @@ typedef struct cell_item {
     int first_typedef;     /* TYPE from a typedef: names[first_typedef..] are typedef
                             * names (the others are tags and enumerators); else -1 */
     int declares_function; /* DECLARATION: of a function (a prototype) */
+    int file_scope;        /* STATEMENT: a file-scope asm ("__asm__(\"f: ret\");"), which
+                            * stays at file scope; names: the labels it defines */
     /* FUNCTION only */
     char *proto;  /* "double square(double v);" */
     int name_off; /* where the function's name starts in text */

@@ -151,6 +151,15 @@ static const char *key_ident(const char *key)
     return sp ? sp + 1 : key;
 }
 
+/* Does it (a file-scope asm) define the label name? */
+static int asm_defines(const cell_item *it, const char *name)
+{
+    for (int k = 0; it->kind == ITEM_STATEMENT && k < it->nnames; k++)
+        if (!strcmp(it->names[k], name))
+            return 1;
+    return 0;
+}
+
 /* Is name a function that nothing defines: no earlier cell, not this cell,
  * not the process (libc, libseli)?  Its prototype then gets a stub. */
 static int undefined_function(session *s, const cell *c, const char *name)
@@ -158,7 +167,8 @@ static int undefined_function(session *s, const cell *c, const char *name)
     if (!jit_has_trampolines() || session_symbol(s, name) || dlsym(RTLD_DEFAULT, name))
         return 0;
     for (int i = 0; i < c->nitems; i++)
-        if (c->items[i].kind == ITEM_FUNCTION && !strcmp(c->items[i].names[0], name))
+        if ((c->items[i].kind == ITEM_FUNCTION && !strcmp(c->items[i].names[0], name)) ||
+            asm_defines(&c->items[i], name))
             return 0;
     return 1;
 }
@@ -209,6 +219,9 @@ void plan_make(session *s, const cell *c, plan *p)
         default:
             break;
         }
+        /* The labels of a file-scope asm replace the symbols of those names. */
+        for (int k = 0; it->kind == ITEM_STATEMENT && k < it->nnames; k++)
+            strlist_add(&p->replaced, it->names[k]);
         if (it->kind == ITEM_STATEMENT || it->kind == ITEM_EXPRESSION || p->noop[i] || p->reuse[i])
             continue;
         if (it->kind == ITEM_FUNCTION || it->kind == ITEM_VARIABLE)
@@ -312,6 +325,14 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
             void *addr = addrs[w++];
             if (addr)
                 symbol_set(s, it->names[0], 0, addr, p->sig[i], it->decl);
+        } else if (it->kind == ITEM_STATEMENT) {
+            /* A label of a file-scope asm: an address, never a trampoline
+             * that a C definition could retarget. */
+            for (int k = 0; k < it->nnames; k++) {
+                void *addr = addrs[w++];
+                if (addr)
+                    symbol_set(s, it->names[k], 0, addr, "asm", it->text);
+            }
         }
     }
     for (int i = 0; i < c->nitems; i++) {

@@ -136,6 +136,15 @@ static void run_main(void *arg)
     fn();
 }
 
+/* The labels the cell's file-scope asm defines (each one is wanted). */
+static int cell_labels(const cell *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->nitems; i++)
+        n += c->items[i].kind == ITEM_STATEMENT ? c->items[i].nnames : 0;
+    return n;
+}
+
 static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr_mode,
                               int whole_headers, void **addrs, diags *d)
 {
@@ -157,7 +166,7 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->tramp[i] || p->stub[i])
             syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
     n += runtime_symbols(syms + n, &p->replaced);
-    const char **wanted = xrealloc(NULL, (size_t)(2 * c->nitems + 1) * sizeof *wanted);
+    const char **wanted = xrealloc(NULL, (size_t)(2 * c->nitems + 1 + cell_labels(c)) * sizeof *wanted);
     strlist impl = {0};
     int nw = 0;
     wanted[nw++] = "__seli_cell_main";
@@ -170,6 +179,9 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
             wanted[nw++] = impl.v[impl.n - 1];
         } else if (it->kind == ITEM_FUNCTION || (it->kind == ITEM_VARIABLE && !p->reuse[i])) {
             wanted[nw++] = it->names[0];
+        } else if (it->kind == ITEM_STATEMENT) {
+            for (int k = 0; k < it->nnames; k++) /* the labels of a file-scope asm */
+                wanted[nw++] = it->names[k];
         }
     }
     for (int i = 0; i < c->nitems; i++)
@@ -419,7 +431,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     }
     plan p;
     plan_make(s, &c, &p);
-    void **addrs = xrealloc(NULL, (size_t)(2 * c.nitems + 1) * sizeof *addrs);
+    void **addrs = xrealloc(NULL, (size_t)(2 * c.nitems + 1 + cell_labels(&c)) * sizeof *addrs);
     diags d = {{0}, 0};
     double t0 = now_ms();
     jit_code *jc = compile_with_fallbacks(s, &c, &p, addrs, &d);

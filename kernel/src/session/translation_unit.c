@@ -257,7 +257,10 @@ static void emit_item(unit *u, const cell *c, int i, int expr_mode)
         emit_variable(u, it, u->p->reuse[i]);
         break;
     case ITEM_STATEMENT:
-        emit_statement(u, it);
+        if (it->file_scope)
+            emit_file_scope_item(u, it);
+        else
+            emit_statement(u, it);
         break;
     case ITEM_EXPRESSION:
         emit_expression(u, it, expr_mode);
