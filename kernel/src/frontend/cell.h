@@ -91,6 +91,21 @@ char *cell_conditional_probe(const char *code, int *nbranches);
  * directives blanked out; lines stay where they were.  malloc'd. */
 char *cell_select_branches(const char *code, const int *taken, int nbranches);
 
+/* A top-level line that invokes a function-like macro of the session
+ * ("def(1)", after "#define def(S) struct s##S f##S(int x) {...}") may
+ * expand to definitions: the cell must be split after expansion.
+ * cell_macro_probe returns, when code has such invocations (at the start of
+ * a top-level chunk, of a macro is_macro knows (> 0) or that the cell
+ * defines above), the cell's #define and #undef lines and each invocation
+ * between markers, for the preprocessor; *ncalls gets their number.  NULL
+ * (and 0) when there is none.  malloc'd. */
+char *cell_macro_probe(const char *code, cell_is_type_fn is_macro, void *ctx, int *ncalls);
+/* code with each invocation replaced by its expansion, read from the
+ * preprocessed probe; lines stay where they were.  NULL when an expansion
+ * is missing (the preprocessor failed).  malloc'd. */
+char *cell_macro_splice(const char *code, cell_is_type_fn is_macro, void *ctx,
+                        const char *preprocessed);
+
 /* Is code a complete cell?  "complete", "incomplete" (unbalanced brackets,
  * an open comment or string) or "invalid" (a closing bracket without its
  * opening one); static strings.  *depth gets the number of open brackets. */

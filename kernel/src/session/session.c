@@ -301,7 +301,9 @@ void session_execute(session *s, const char *code, exec_result *out)
             return;
         code = selected;
     }
-    session_run(s, code, out);
+    char *expanded = session_expand_macros(s, code);
+    session_run(s, expanded ? expanded : code, out);
+    free(expanded);
     free(selected);
 }
 

@@ -183,6 +183,13 @@ KERNEL_INTERNAL char *unit_probe(const session *s, const char *probe);
  * CELL_FUNCTION_NAME: no internal name reaches a message.  malloc'd. */
 KERNEL_INTERNAL char *user_names(const char *text);
 
+/* -------------------------------------------------------- macro_expand.c */
+
+/* code with its top-level invocations of the session's function-like
+ * macros expanded (the expansion may define functions and types), or NULL
+ * when it has none or the preprocessor failed.  malloc'd. */
+KERNEL_INTERNAL char *session_expand_macros(session *s, const char *code);
+
 /* -------------------------------------------------------------- cdtors.c */
 
 /* Called first by the __seli_cell_main of a unit that defines constructors
