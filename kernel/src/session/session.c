@@ -297,8 +297,10 @@ void session_execute(session *s, const char *code, exec_result *out)
     if (probe) {
         selected = select_branches(s, code, probe, nbranches, out);
         free(probe);
-        if (!selected)
+        if (!selected) {
+            self_include_explain(out);
             return;
+        }
         code = selected;
     }
     char *expanded = session_expand_macros(s, code);
@@ -440,6 +442,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     s->last_compile_ms = now_ms() - t0;
     if (!jc) {
         compile_error(out, &d);
+        self_include_explain(out);
         strlist_free(&d.lines);
         plan_free(&p, c.nitems);
         free(addrs);

@@ -190,6 +190,13 @@ KERNEL_INTERNAL char *user_names(const char *text);
  * when it has none or the preprocessor failed.  malloc'd. */
 KERNEL_INTERNAL char *session_expand_macros(session *s, const char *code);
 
+/* -------------------------------------------------------- self_include.c */
+
+/* A CompileError inside a file that the cell includes and that includes
+ * itself (a program that includes its own source): out's evalue becomes one
+ * sentence that says so, also the traceback's first line. */
+KERNEL_INTERNAL void self_include_explain(exec_result *out);
+
 /* -------------------------------------------------------------- cdtors.c */
 
 /* Called first by the __seli_cell_main of a unit that defines constructors
