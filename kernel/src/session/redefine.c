@@ -173,6 +173,31 @@ static int undefined_function(session *s, const cell *c, const char *name)
     return 1;
 }
 
+/* Mark the entries the cell redefines (1) and those that depend on a name
+ * in deps (2), which grows with the names they define. */
+static void exclude_entries(session *s, plan *p, strlist *deps)
+{
+    for (int i = 0; i < s->nentries; i++) {
+        entry *e = &s->entries[i];
+        for (int k = 0; k < e->nnames && !p->excluded[i]; k++)
+            if (strlist_has(&p->defined, e->names[k]))
+                p->excluded[i] = 1;
+        if (p->excluded[i] || !deps->n)
+            continue;
+        dep_ctx d = {deps, 0};
+        cell_identifiers(e->text, dep_ident, &d);
+        if (d.hit) {
+            p->excluded[i] = 2;
+            if (e->kind == ITEM_TYPE || e->kind == ITEM_DIRECTIVE)
+                for (int k = 0; k < e->nnames; k++) {
+                    const char *id = key_ident(e->names[k]);
+                    if (id && !strlist_has(deps, id))
+                        strlist_add(deps, id);
+                }
+        }
+    }
+}
+
 void plan_make(session *s, const cell *c, plan *p)
 {
     int n = c->nitems;
@@ -235,25 +260,7 @@ void plan_make(session *s, const cell *c, plan *p)
             }
         }
     }
-    for (int i = 0; i < s->nentries; i++) {
-        entry *e = &s->entries[i];
-        for (int k = 0; k < e->nnames && !p->excluded[i]; k++)
-            if (strlist_has(&p->defined, e->names[k]))
-                p->excluded[i] = 1;
-        if (p->excluded[i] || !deps.n)
-            continue;
-        dep_ctx d = {&deps, 0};
-        cell_identifiers(e->text, dep_ident, &d);
-        if (d.hit) {
-            p->excluded[i] = 2;
-            if (e->kind == ITEM_TYPE || e->kind == ITEM_DIRECTIVE)
-                for (int k = 0; k < e->nnames; k++) {
-                    const char *id = key_ident(e->names[k]);
-                    if (id && !strlist_has(&deps, id))
-                        strlist_add(&deps, id);
-                }
-        }
-    }
+    exclude_entries(s, p, &deps);
     strlist_free(&deps);
 }
 
@@ -266,6 +273,17 @@ static entry entry_from(const cell_item *it, const char *text)
     for (int k = 0; k < it->nnames; k++)
         e.names[k] = xstrdup(it->names[k]);
     return e;
+}
+
+/* The labels of a file-scope asm, from addrs[*w]: addresses, never
+ * trampolines that a C definition could retarget. */
+static void commit_labels(session *s, const cell_item *it, void **addrs, int *w)
+{
+    for (int k = 0; k < it->nnames; k++) {
+        void *addr = addrs[(*w)++];
+        if (addr)
+            symbol_set(s, it->names[k], 0, addr, "asm", it->text);
+    }
 }
 
 void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_code *code)
@@ -326,13 +344,7 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
             if (addr)
                 symbol_set(s, it->names[0], 0, addr, p->sig[i], it->decl);
         } else if (it->kind == ITEM_STATEMENT) {
-            /* A label of a file-scope asm: an address, never a trampoline
-             * that a C definition could retarget. */
-            for (int k = 0; k < it->nnames; k++) {
-                void *addr = addrs[w++];
-                if (addr)
-                    symbol_set(s, it->names[k], 0, addr, "asm", it->text);
-            }
+            commit_labels(s, it, addrs, &w);
         }
     }
     for (int i = 0; i < c->nitems; i++) {
