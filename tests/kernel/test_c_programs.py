@@ -209,6 +209,13 @@ def test_definitions_made_by_a_session_macro_are_definitions(kernel):
     assert result_text(ex) == "6"
 
 
+def test_an_object_like_macro_that_holds_a_body_is_expanded_too(kernel):
+    _, kc = kernel
+    ok(kc, "#define DEFINE_SEVEN int seven(void) { return 7; }")
+    ex = ok(kc, "DEFINE_SEVEN\nseven() + 1")
+    assert result_text(ex) == "8"
+
+
 def test_a_macro_that_spans_lines_keeps_the_lines_of_the_cell(kernel):
     _, kc = kernel
     ex = ok(kc, "#define MKINT(n, v) int n = v;\nMKINT(q, 7)\nMKINT(\n  r,\n  8)\nq + r + __LINE__")

@@ -91,14 +91,19 @@ char *cell_conditional_probe(const char *code, int *nbranches);
  * directives blanked out; lines stay where they were.  malloc'd. */
 char *cell_select_branches(const char *code, const int *taken, int nbranches);
 
-/* A top-level line that invokes a function-like macro of the session
- * ("def(1)", after "#define def(S) struct s##S f##S(int x) {...}") may
- * expand to definitions: the cell must be split after expansion.
- * cell_macro_probe returns, when code has such invocations (at the start of
- * a top-level chunk, of a macro is_macro knows (> 0) or that the cell
- * defines above), the cell's #define and #undef lines and each invocation
- * between markers, for the preprocessor; *ncalls gets their number.  NULL
- * (and 0) when there is none.  malloc'd. */
+/* A top-level line that invokes a macro of the session ("def(1)", after
+ * "#define def(S) struct s##S f##S(int x) {...}") may expand to
+ * definitions: the cell must be split after expansion.  The macros that
+ * matter are function-like ones, and object-like ones whose text holds a
+ * '{' or a ';': cell_macro_kind says 1 or 2 for the "#define" directive
+ * text (0: another directive, or another macro) and points *name (when not
+ * NULL) at the name, *len bytes.  cell_macro_probe returns, when code has
+ * such invocations (at the start of a top-level chunk, of a macro that
+ * is_macro says is of kind 1 or 2, or that the cell defines above), the
+ * cell's #define and #undef lines and each invocation between markers, for
+ * the preprocessor; *ncalls gets their number.  NULL (and 0) when there is
+ * none.  malloc'd. */
+int cell_macro_kind(const char *directive, const char **name, size_t *len);
 char *cell_macro_probe(const char *code, cell_is_type_fn is_macro, void *ctx, int *ncalls);
 /* code with each invocation replaced by its expansion, read from the
  * preprocessed probe; lines stay where they were.  NULL when an expansion

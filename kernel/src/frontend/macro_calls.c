@@ -14,11 +14,11 @@
 
 #define MARK "__seli_expand_"
 
-/* Is the directive t "#define NAME(" (a function-like macro)?  Its name. */
-static int function_macro(const tok *t, const char **name, size_t *len)
+int cell_macro_kind(const char *directive, const char **name, size_t *len)
 {
+    tok t = {T_DIRECTIVE, directive, (int)strlen(directive), 1};
     size_t wl;
-    const char *w = directive_word(t, &wl);
+    const char *w = directive_word(&t, &wl);
     if (wl != 6 || strncmp(w, "define", 6))
         return 0;
     const char *p = w + wl;
@@ -27,9 +27,28 @@ static int function_macro(const tok *t, const char **name, size_t *len)
     const char *nm = p;
     while (ident_char(*p))
         p++;
-    *name = nm;
-    *len = (size_t)(p - nm);
-    return *p == '(' && p > nm;
+    if (name) {
+        *name = nm;
+        *len = (size_t)(p - nm);
+    }
+    if (p == nm)
+        return 0;
+    if (*p == '(')
+        return 1;
+    /* An object-like macro matters when its text holds a statement or a
+     * body: "#define DEFINE_F int f(void) { return 1; }". */
+    return strpbrk(p, "{;") ? 2 : 0;
+}
+
+/* The kind of macro the directive t defines (cell_macro_kind), its name. */
+static int macro_kind(const tok *t, const char **name, size_t *len)
+{
+    char *text = xstrndup(t->p, (size_t)t->len);
+    int kind = cell_macro_kind(text, name, len);
+    if (kind)
+        *name = t->p + (*name - text);
+    free(text);
+    return kind;
 }
 
 static int is_define_or_undef(const tok *t)
@@ -41,32 +60,37 @@ static int is_define_or_undef(const tok *t)
 
 /* The invocations: at the start of a top-level chunk (after ';', a '}'
  * that closes a top-level group, a directive or another invocation), a
- * function-like macro that the cell defined above or is_macro knows,
- * with its arguments. */
+ * macro that the cell defined above or is_macro knows (see
+ * cell_macro_kind), with its arguments.  calls[2k], calls[2k + 1]: the
+ * tokens of invocation k. */
 static int find_calls(const lexer *lx, cell_is_type_fn is_macro, void *ctx, int *calls)
 {
     const tok *t = lx->t;
-    strlist own = {0};
+    strlist own[3] = {{0}, {0}, {0}}; /* the cell's macros, by kind */
     int n = 0, depth = 0, start = 1;
     for (int i = 0; i < lx->n; i++) {
         const char *nm;
         size_t len;
         if (t[i].kind == T_DIRECTIVE) {
-            if (function_macro(&t[i], &nm, &len)) {
+            int kind = macro_kind(&t[i], &nm, &len);
+            if (kind) {
                 char *name = xstrndup(nm, len);
-                strlist_add(&own, name);
+                strlist_add(&own[kind], name);
                 free(name);
             }
             start = depth == 0;
             continue;
         }
-        if (start && depth == 0 && t[i].kind == T_IDENT && i + 1 < lx->n &&
-            tok_is(&t[i + 1], "(")) {
+        if (start && depth == 0 && t[i].kind == T_IDENT) {
             char *name = xstrndup(t[i].p, (size_t)t[i].len);
-            int known = strlist_has(&own, name) || (is_macro && is_macro(ctx, t[i].p, (size_t)t[i].len) > 0);
+            int kind = strlist_has(&own[1], name)   ? 1
+                       : strlist_has(&own[2], name) ? 2
+                       : is_macro                   ? is_macro(ctx, t[i].p, (size_t)t[i].len)
+                                                    : 0;
             free(name);
-            if (known) {
-                int end = tok_skip_group(t, i + 1, lx->n);
+            int call = kind == 1 && i + 1 < lx->n && tok_is(&t[i + 1], "(");
+            if (call || kind == 2) {
+                int end = call ? tok_skip_group(t, i + 1, lx->n) : i + 1;
                 calls[2 * n] = i;
                 calls[2 * n + 1] = end;
                 n++;
@@ -82,7 +106,8 @@ static int find_calls(const lexer *lx, cell_is_type_fn is_macro, void *ctx, int 
         if (depth == 0 && (tok_is(&t[i], ";") || tok_is(&t[i], "}")))
             start = 1;
     }
-    strlist_free(&own);
+    for (int k = 0; k < 3; k++)
+        strlist_free(&own[k]);
     return n;
 }
 

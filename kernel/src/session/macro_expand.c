@@ -1,26 +1,20 @@
-/* macro_expand.c: a cell whose top-level lines invoke function-like macros
- * of the session, expanded before it is split (see cell_macro_probe). */
+/* macro_expand.c: a cell whose top-level lines invoke macros of the
+ * session, expanded before it is split (see cell_macro_probe). */
 #include "session/session_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Is name[0..len) a function-like macro that an earlier cell defined? */
+/* The kind (cell_macro_kind) of the macro name[0..len) that an earlier
+ * cell defined, or 0. */
 static int session_macro(void *ctx, const char *name, size_t len)
 {
     const session *s = ctx;
     for (int i = 0; i < s->nentries; i++) {
         const entry *e = &s->entries[i];
-        if (e->kind != ITEM_DIRECTIVE || e->nnames != 1 || e->names[0][0] != '#' ||
-            strlen(e->names[0] + 1) != len || memcmp(e->names[0] + 1, name, len))
-            continue;
-        /* "#define name(": the key says the name, so '(' after it. */
-        const char *p = strstr(e->text, "define");
-        if (!p)
-            return 0;
-        for (p += 6; *p == ' ' || *p == '\t';)
-            p++;
-        return !strncmp(p, name, len) && p[len] == '(';
+        if (e->kind == ITEM_DIRECTIVE && e->nnames == 1 && e->names[0][0] == '#' &&
+            strlen(e->names[0] + 1) == len && !memcmp(e->names[0] + 1, name, len))
+            return cell_macro_kind(e->text, NULL, NULL);
     }
     return 0;
 }
