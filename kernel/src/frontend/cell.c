@@ -648,8 +648,8 @@ static int file_scope_asm(parser *ps, int a, int n)
     it->text = slice(ps, a, end, NULL, 0);
     it->file_scope = 1;
     for (int k = i + 1; k < close; k++)
-        if (t[k].kind == T_STRING)
-            asm_labels(it, t[k].p + 1, (size_t)t[k].len - 2);
+        if (t[k].kind == T_STRING && t[k].len >= 2) /* the text between the quotes */
+            asm_labels(it, t[k].p + 1, (size_t)t[k].len - (t[k].p[t[k].len - 1] == '"' ? 2 : 1));
     return end;
 }
 
