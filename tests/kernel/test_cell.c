@@ -305,14 +305,14 @@ static void test_conditional_groups_are_probed_then_selected(void **state)
     /* A file included inside a body brings code: it stays out of the probe
      * (a program that includes itself: "int main() { #include SELF }"). */
     int nb = 0;
-    char *probe = cell_conditional_probe("#ifndef INSIDE\n#include <stdio.h>\nint main(void) {\n"
+    char *body = cell_conditional_probe("#ifndef INSIDE\n#include <stdio.h>\nint main(void) {\n"
                                          "#define INSIDE\n#include \"prog.c\"\n}\n#endif",
                                          &nb);
     assert_int_equal(nb, 1);
-    assert_non_null(strstr(probe, "#include <stdio.h>"));
-    assert_non_null(strstr(probe, "#define INSIDE"));
-    assert_null(strstr(probe, "prog.c"));
-    free(probe);
+    assert_non_null(strstr(body, "#include <stdio.h>"));
+    assert_non_null(strstr(body, "#define INSIDE"));
+    assert_null(strstr(body, "prog.c"));
+    free(body);
 }
 
 /* "SESSION_MAC" is a function-like macro of an earlier cell. */
