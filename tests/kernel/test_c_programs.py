@@ -175,6 +175,18 @@ def test_attributes_and_storage_classes_come_in_any_order(kernel, decl):
     assert ex.stdout == decl.split('printf("')[1].split("\\n")[0] + "\n"
 
 
+def test_macros_of_attributes_may_begin_a_definition_or_precede_its_body(kernel):
+    _, kc = kernel
+    ex = ok(kc, "#define NO_INLINE __attribute__((__noinline__))\n#define CHECKED\n"
+                "NO_INLINE static int NO_INLINE forty(void) CHECKED { return 40; }\n"
+                "forty() + 2")
+    assert result_text(ex) == "42"
+    ex = ok(kc, "NO_INLINE int two(void) { return 2; }\ntwo()")  # an earlier cell's macro
+    assert result_text(ex) == "2"
+    ex = ok(kc, "typedef union __attribute__((packed)) pk { char c; int i; } pk;\nsizeof(pk)")
+    assert result_text(ex) == "4"
+
+
 def test_alignas_extension_and_late_storage_class_start_declarations(kernel):
     _, kc = kernel
     ex = ok(kc, "_Alignas(16) static int al = 3;\n__extension__ static int ex = 4;\n"

@@ -58,9 +58,17 @@ typedef struct cell {
 } cell;
 
 /* Is name[0..len) a type name (a typedef, or a macro that names a type)
- * known to the session?  1: yes; negative: a name known not to be a type (a
- * macro, a function, a variable); 0: unknown. */
+ * known to the session?  1: yes; 2: a macro that expands to declaration
+ * specifiers that are not a type (cell_macro_is_specifier); negative: a
+ * name known not to be a type (another macro, a function, a variable); 0:
+ * unknown. */
 typedef int (*cell_is_type_fn)(void *ctx, const char *name, size_t len);
+
+/* Does the directive text define an object-like macro whose replacement
+ * begins with an attribute, a storage class or a qualifier ("#define
+ * __stdcall __attribute__((stdcall))"), so that a declaration may begin
+ * with it? */
+int cell_macro_is_specifier(const char *directive);
 
 /* Split code into items (out is overwritten; free it with cell_free).
  * is_type may be NULL; typedefs declared inside the cell are known anyway. */
