@@ -176,9 +176,9 @@ static void handle_execute(kernel *k, void *socket, const jmsg *m)
     } else {
         json_t *payload = json_array();
         if (r.page)
-            json_array_append_new(payload, json_pack("{s:s, s:{s:o}, s:i}", "source", "page",
-                                                     "data", "text/plain", json_text(r.page),
-                                                     "start", 0));
+            json_array_append_new(payload,
+                                  json_pack("{s:s, s:{s:o}, s:i}", "source", "page", "data",
+                                            "text/plain", json_text(r.page), "start", 0));
         reply = json_pack("{s:s, s:i, s:o, s:{}}", "status", "ok", "execution_count", count,
                           "payload", payload, "user_expressions");
     }

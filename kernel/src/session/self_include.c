@@ -71,7 +71,8 @@ void self_include_explain(exec_result *out)
              name);
     free(out->evalue);
     out->evalue = xstrdup(sentence);
-    out->traceback = xrealloc(out->traceback, (size_t)(out->ntraceback + 1) * sizeof *out->traceback);
+    out->traceback =
+        xrealloc(out->traceback, (size_t)(out->ntraceback + 1) * sizeof *out->traceback);
     memmove(out->traceback + 1, out->traceback, (size_t)out->ntraceback * sizeof *out->traceback);
     out->traceback[0] = xstrdup(sentence);
     out->ntraceback++;

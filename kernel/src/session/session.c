@@ -166,7 +166,8 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->tramp[i] || p->stub[i])
             syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
     n += runtime_symbols(syms + n, &p->replaced);
-    const char **wanted = xrealloc(NULL, (size_t)(2 * c->nitems + 1 + cell_labels(c)) * sizeof *wanted);
+    const char **wanted =
+        xrealloc(NULL, (size_t)(2 * c->nitems + 1 + cell_labels(c)) * sizeof *wanted);
     strlist impl = {0};
     int nw = 0;
     wanted[nw++] = "__seli_cell_main";
