@@ -232,6 +232,10 @@ def test_a_macro_that_spans_lines_keeps_the_lines_of_the_cell(kernel):
     _, kc = kernel
     ex = ok(kc, "#define MKINT(n, v) int n = v;\nMKINT(q, 7)\nMKINT(\n  r,\n  8)\nq + r + __LINE__")
     assert result_text(ex) == "21"
+    ex = ok(kc, '#define WHERE(v) int v = __LINE__; const char *v##_file = __FILE__;\n'
+                "\nWHERE(here)\nhere")
+    assert result_text(ex) == "3"
+    assert ok(kc, "here_file").result["text/plain"] == '"cell"'
     ex = run(kc, "MKINT(u, 1)\nMKINT(\n  w,\n  2)\nint z = nowhere;")
     assert ex.status == "error" and ex.reply["evalue"].startswith("line 5: "), ex
 

@@ -327,15 +327,16 @@ static void test_top_level_macro_invocations_are_expanded_in_place(void **state)
     (void)state;
     const char *code = "#define def(S) int f##S(void) { return S; }\n"
                        "def(1)\n"
-                       "int x = def(2);\n"   /* not at the start of a chunk */
+                       "int x = def(2);\n"     /* not at the start of a chunk */
                        "SESSION_MAC(a,\n b)\n" /* spans two lines */
                        "other(3);";
     int n = -1;
     char *probe = cell_macro_probe(code, session_macros, NULL, &n);
     assert_int_equal(n, 2);
     assert_non_null(strstr(probe, "#define def(S)"));
-    assert_non_null(strstr(probe, "__seli_expand_0_\ndef(1)\n__seli_expand_0_"));
-    assert_non_null(strstr(probe, "__seli_expand_1_\nSESSION_MAC(a,\n b)\n__seli_expand_1_"));
+    assert_non_null(strstr(probe, "__seli_expand_0_\n#line 2\ndef(1)\n__seli_expand_0_"));
+    assert_non_null(
+        strstr(probe, "__seli_expand_1_\n#line 4\nSESSION_MAC(a,\n b)\n__seli_expand_1_"));
     /* What the preprocessor would say. */
     const char *pp = "# 1 \"x\"\n__seli_expand_0_\nint f1(void) { return 1; }\n__seli_expand_0_\n"
                      "__seli_expand_1_\n# 5 \"x\"\nlong a = b;\n__seli_expand_1_\n";

@@ -125,7 +125,8 @@ char *cell_macro_probe(const char *code, cell_is_type_fn is_macro, void *ctx, in
             text_put(&b, "\n");
         } else if (k < n && i == calls[2 * k]) {
             const tok *a = &lx.t[i], *z = &lx.t[calls[2 * k + 1] - 1];
-            text_printf(&b, MARK "%d_\n", k);
+            /* __LINE__ in the expansion says the cell's line. */
+            text_printf(&b, MARK "%d_\n#line %d\n", k, a->line);
             text_putn(&b, a->p, (size_t)(z->p + z->len - a->p));
             text_printf(&b, "\n" MARK "%d_\n", k);
             i = calls[2 * k + 1] - 1;
@@ -137,10 +138,43 @@ char *cell_macro_probe(const char *code, cell_is_type_fn is_macro, void *ctx, in
     return n ? text_take(&b) : NULL;
 }
 
+/* The file name the preprocessor gave the probe, quoted as __FILE__ shows
+ * it: from its first line marker ("# 1 \"/tmp/x.c\""), or "". */
+static void probe_file(const char *out, char *quoted, size_t size)
+{
+    const char *q = strchr(out, '"');
+    const char *e = q ? strchr(q + 1, '"') : NULL;
+    const char *nl = strchr(out, '\n');
+    quoted[0] = 0;
+    if (out[0] == '#' && e && (!nl || e < nl) && (size_t)(e - q + 1) < size) {
+        memcpy(quoted, q, (size_t)(e - q + 1));
+        quoted[e - q + 1] = 0;
+    }
+}
+
+/* line with __FILE__'s text (file, quoted) made the cell's: "cell". */
+static void put_line(text_buf *b, const char *p, const char *e, const char *file)
+{
+    size_t fl = strlen(file);
+    while (fl && p < e) {
+        const char *f = p;
+        while (f + fl <= e && memcmp(f, file, fl))
+            f++;
+        if (f + fl > e)
+            break;
+        text_putn(b, p, (size_t)(f - p));
+        text_put(b, "\"cell\"");
+        p = f + fl;
+    }
+    text_putn(b, p, (size_t)(e - p));
+}
+
 /* The text between the two markers of call k in the preprocessed output,
  * on one line, without line markers; NULL when missing. */
 static char *expansion(const char *out, int k)
 {
+    char file[4096];
+    probe_file(out, file, sizeof file);
     char mark[64];
     snprintf(mark, sizeof mark, MARK "%d_", k);
     const char *a = strstr(out, mark);
@@ -156,7 +190,7 @@ static char *expansion(const char *out, int k)
         while (p < e && (*p == ' ' || *p == '\t'))
             p++;
         if (p < e && *p != '#') {
-            text_putn(&b, p, (size_t)(e - p));
+            put_line(&b, p, e, file);
             text_put(&b, " ");
         }
         a = eol ? eol + 1 : z;
