@@ -66,7 +66,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # the engine: introspection, session, frontend and runtime, util.  The engine
 # links without ZeroMQ: the cell tests, the cell fuzzer and the API dumper
 # use KERNEL_ENGINE_OBJ alone.
-KERNEL_ENGINE_DIRS := frontend session runtime introspection util
+KERNEL_ENGINE_DIRS := frontend session runtime value introspection util
 KERNEL_ENGINE_SRC  := $(wildcard $(KERNEL_ENGINE_DIRS:%=kernel/src/%/*.c))
 KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/protocol/*.c kernel/src/io/*.c kernel/src/magic/*.c) \
               $(KERNEL_ENGINE_SRC)

@@ -33,6 +33,14 @@ static int is_type(void *ctx, const char *name, size_t len)
     return len == 4 && memcmp(name, "FILE", 4) == 0;
 }
 
+/* Names that start with 'M' are the session's macros: 'M' + 'F' a
+ * function-like one, any other an object-like one with a body. */
+static int is_macro(void *ctx, const char *name, size_t len)
+{
+    (void)ctx;
+    return len >= 1 && name[0] == 'M' ? (len >= 2 && name[1] == 'F' ? 1 : 2) : 0;
+}
+
 static void count_id(void *ctx, const char *id, size_t len)
 {
     assert(len > 0);
@@ -89,6 +97,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(cell_normalize(it->text));
     }
     cell_free(&c);
+
+    /* Top-level macro invocations (cell_macro_probe): the probe is its own
+     * preprocessed text (every invocation between its markers), so the
+     * splice finds every expansion. */
+    int ncalls = -1;
+    char *probe = cell_macro_probe(code, (size & 2) ? is_macro : NULL, NULL, &ncalls);
+    assert(ncalls >= 0 && (probe != NULL) == (ncalls > 0));
+    if (probe) {
+        char *spliced = cell_macro_splice(code, (size & 2) ? is_macro : NULL, NULL, probe);
+        assert(spliced != NULL);
+        free(spliced);
+        free(probe);
+    }
 
     size_t ids = 0;
     cell_identifiers(code, count_id, &ids);

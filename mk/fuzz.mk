@@ -47,7 +47,7 @@ FUZZ_OBJ_message    := $(FUZZ_KOBJ)/protocol/message.o $(FUZZ_KOBJ)/protocol/hma
                        $(FUZZ_KOBJ)/util/log.o $(FUZZ_KOBJ)/util/fail.o
 FUZZ_OBJ_cell       := $(FUZZ_KOBJ)/frontend/cell.o $(FUZZ_KOBJ)/frontend/lexer.o \
                        $(FUZZ_KOBJ)/frontend/conditional.o $(FUZZ_KOBJ)/util/text.o \
-                       $(FUZZ_KOBJ)/frontend/is_complete.o
+                       $(FUZZ_KOBJ)/frontend/is_complete.o $(FUZZ_KOBJ)/frontend/macro_calls.o
 FUZZ_OBJ_connection := $(FUZZ_KOBJ)/protocol/connection.o $(FUZZ_KOBJ)/util/fail.o \
                        $(FUZZ_KOBJ)/util/file.o
 FUZZ_OBJ_npz        := $(FUZZ_LIBSELI)

@@ -13,6 +13,9 @@ API (stable; other test files rely on it):
                                 (km_kwargs, e.g. transport="ipc"), channels
                                 started and ready; env adds variables;
                                 launch_kwargs go to Popen (e.g. stderr=file)
+    check_client(kc)            make every message kc receives (shell, iopub,
+                                stdin, control) pass message_spec.check_message;
+                                start_kernel does it for its client
     stop_kernel(km, kc)         stop channels and shut the kernel down
     execute(kc, code, timeout=30, silent=False, store_history=True,
             allow_stdin=False, stop_on_error=True, user_expressions=None,
@@ -39,6 +42,8 @@ import json
 import pathlib
 
 from jupyter_client import KernelManager
+
+from message_spec import check_message
 
 KERNEL_NAME = "seli-test"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -81,6 +86,7 @@ def start_kernel(env=None, startup_timeout=30, km_kwargs=None, **launch_kwargs):
     km.start_kernel(**launch_kwargs)
     kc = km.client()
     kc.start_channels()
+    check_client(kc)
     try:
         kc.wait_for_ready(timeout=startup_timeout)
     except RuntimeError:
@@ -88,6 +94,26 @@ def start_kernel(env=None, startup_timeout=30, km_kwargs=None, **launch_kwargs):
         km.shutdown_kernel(now=True)
         raise
     return km, kc
+
+
+def check_client(kc):
+    """Check every message kc receives against the messaging spec's required
+    fields (message_spec.py): a message without them fails the test that
+    receives it.  Call after kc.start_channels(); idempotent."""
+    for name in ("shell", "iopub", "stdin", "control"):
+        channel = getattr(kc, name + "_channel")
+        recv = channel._recv
+        if getattr(recv, "seli_checked", False):
+            continue
+
+        def checked(_recv=recv, _name=name, **kwargs):
+            msg = _recv(**kwargs)
+            check_message(msg, _name)
+            return msg
+
+        checked.seli_checked = True
+        channel._recv = checked
+    return kc
 
 
 def stop_kernel(km, kc):

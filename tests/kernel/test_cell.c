@@ -198,6 +198,19 @@ static const struct {
      "declaration:handler [void (*handler(int sig, void(*fn)(int)))(int);]"},
     {"int (*table[2])(int) = {0, 0};",
      "variable:table [int (*[2])(int) = {0, 0}]"},
+    /* Issue 20: real C programs. */
+    {"double \xd0\xbf\xd1\x80\xd0\xb8 = 0.1;",
+     "variable:\xd0\xbf\xd1\x80\xd0\xb8 [double = 0.1]"},
+    {"__attribute__((constructor)) void ctor(void) { }",
+     "function:ctor [__attribute__((constructor)) void ctor(void);]"},
+    {"__attribute__((constructor)) static void c3(void) { }",
+     "function:c3 [__attribute__((constructor)) void c3(void);]"},
+    {"_Alignas(16) static int al = 3;",
+     "variable:al [_Alignas(16) int = 3]"},
+    {"extern void vide(void); __asm__(\"vide: ret\\n.L1: nop; two:\");",
+     "declaration:vide [void vide(void);] | statement:vide,two [__asm__(\"vide: ret\\n.L1: nop; two:\");]"},
+    {"asm(\"",
+     "statement [asm(\"]"},
     {"// only a comment",
      ""},
     {"",
@@ -289,6 +302,55 @@ static void test_conditional_groups_are_probed_then_selected(void **state)
     assert_string_equal(sel, "     \n      \n       \n        \nint c;\n      \n     \n      \n"
                              "      \nx");
     free(sel);
+    /* A file included inside a body brings code: it stays out of the probe
+     * (a program that includes itself: "int main() { #include SELF }"). */
+    int nb = 0;
+    char *body = cell_conditional_probe("#ifndef INSIDE\n#include <stdio.h>\nint main(void) {\n"
+                                         "#define INSIDE\n#include \"prog.c\"\n}\n#endif",
+                                         &nb);
+    assert_int_equal(nb, 1);
+    assert_non_null(strstr(body, "#include <stdio.h>"));
+    assert_non_null(strstr(body, "#define INSIDE"));
+    assert_null(strstr(body, "prog.c"));
+    free(body);
+}
+
+/* "SESSION_MAC" is a function-like macro of an earlier cell. */
+static int session_macros(void *ctx, const char *name, size_t len)
+{
+    (void)ctx;
+    return len == 11 && !memcmp(name, "SESSION_MAC", 11);
+}
+
+static void test_top_level_macro_invocations_are_expanded_in_place(void **state)
+{
+    (void)state;
+    const char *code = "#define def(S) int f##S(void) { return S; }\n"
+                       "def(1)\n"
+                       "int x = def(2);\n"     /* not at the start of a chunk */
+                       "SESSION_MAC(a,\n b)\n" /* spans two lines */
+                       "other(3);";
+    int n = -1;
+    char *probe = cell_macro_probe(code, session_macros, NULL, &n);
+    assert_int_equal(n, 2);
+    assert_non_null(strstr(probe, "#define def(S)"));
+    assert_non_null(strstr(probe, "__seli_expand_0_\n#line 2\ndef(1)\n__seli_expand_0_"));
+    assert_non_null(
+        strstr(probe, "__seli_expand_1_\n#line 4\nSESSION_MAC(a,\n b)\n__seli_expand_1_"));
+    /* What the preprocessor would say. */
+    const char *pp = "# 1 \"x\"\n__seli_expand_0_\nint f1(void) { return 1; }\n__seli_expand_0_\n"
+                     "__seli_expand_1_\n# 5 \"x\"\nlong a = b;\n__seli_expand_1_\n";
+    char *out = cell_macro_splice(code, session_macros, NULL, pp);
+    assert_string_equal(out, "#define def(S) int f##S(void) { return S; }\n"
+                             "int f1(void) { return 1; } \n"
+                             "int x = def(2);\n"
+                             "long a = b; \n\n"
+                             "other(3);");
+    free(out);
+    assert_null(cell_macro_splice(code, session_macros, NULL, "no markers"));
+    free(probe);
+    assert_null(cell_macro_probe("int y = 1;\nplain(2);", session_macros, NULL, &n));
+    assert_int_equal(n, 0);
 }
 
 static void test_normalize_and_identifiers(void **state)
@@ -340,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_function_text_drops_storage_words_but_keeps_lines),
         cmocka_unit_test(test_typedef_names_are_learned_within_the_cell),
         cmocka_unit_test(test_conditional_groups_are_probed_then_selected),
+        cmocka_unit_test(test_top_level_macro_invocations_are_expanded_in_place),
         cmocka_unit_test(test_normalize_and_identifiers),
         cmocka_unit_test(test_is_complete_cases),
     };

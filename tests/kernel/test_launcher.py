@@ -71,6 +71,7 @@ def accepts(port, within):
 def ready_client(km):
     kc = km.client()
     kc.start_channels()
+    harness.check_client(kc)
     kc.wait_for_ready(timeout=30)
     return kc
 

@@ -36,6 +36,9 @@ ROOMS = {
     # the signal guard): the session uses both; they do not know each other.
     "frontend": 2,
     "runtime": 2,
+    # How a C value is written (scalars, arrays, structs as C initialisers),
+    # for a cell's result and for %whos.
+    "value": 2,
     # Small helpers every room may use: logging, UTF-8, files, time.
     "util": 1,
 }

@@ -652,6 +652,7 @@ def test_restart_through_jupyter_client_gives_a_fresh_kernel(fresh_kernel):
     kc.stop_channels()
     kc = km.client()
     kc.start_channels()
+    harness.check_client(kc)
     kc.wait_for_ready(timeout=TIMEOUT)
     ex = harness.execute(kc, 'printf("new\\n");')
     assert ex.stdout == "new\n"

@@ -62,6 +62,7 @@ typedef struct parser {
     cell_is_type_fn is_type;
     void *ctx;
     strlist types;  /* typedef names declared in this cell so far */
+    strlist specs;  /* macros the cell defines that expand to specifiers */
     strlist macros; /* other macros the cell defines */
     cell *out;
 } parser;
@@ -73,7 +74,19 @@ static int known_type(parser *ps, const tok *t)
     for (int i = 0; i < ps->types.n; i++)
         if (tok_is(t, ps->types.v[i]))
             return 1;
-    return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len) > 0;
+    return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len) == 1;
+}
+
+/* Is t a macro that expands to declaration specifiers (attributes, storage
+ * classes, qualifiers), defined by this cell or the session? */
+static int specifier_macro(parser *ps, const tok *t)
+{
+    if (t->kind != T_IDENT)
+        return 0;
+    for (int i = 0; i < ps->specs.n; i++)
+        if (tok_is(t, ps->specs.v[i]))
+            return 1;
+    return ps->is_type && ps->is_type(ps->ctx, t->p, (size_t)t->len) == 2;
 }
 
 static void add_type_name(parser *ps, const char *name) { strlist_add(&ps->types, name); }
@@ -105,15 +118,32 @@ static int guessed_type(parser *ps, int i, int n)
     char *name = xstrndup(t[i].p, (size_t)t[i].len);
     int known = strlist_has(&ps->macros, name);
     free(name);
-    if (known || (ps->is_type && ps->is_type(ps->ctx, t[i].p, (size_t)t[i].len) < 0))
+    if (known || specifier_macro(ps, &t[i]) ||
+        (ps->is_type && ps->is_type(ps->ctx, t[i].p, (size_t)t[i].len) < 0))
         return 0;
     return !in_list(&t[i + 1], stmt_words) && !in_list(&t[i + 1], other_words);
 }
 
-/* Does the chunk starting at t[i] begin a declaration? */
+static int is_asm_word(const tok *t)
+{
+    return tok_is(t, "asm") || tok_is(t, "__asm__") || tok_is(t, "__asm");
+}
+
+/* Does the chunk starting at t[i] begin a declaration?  Attributes and
+ * _Alignas may come first ("__attribute__((constructor)) void f(void)"),
+ * and storage classes, qualifiers and __extension__ in any order. */
 static int decl_start(parser *ps, int i, int n)
 {
     const tok *t = ps->lx.t;
+    for (;;) {
+        if (i < n && specifier_macro(ps, &t[i]))
+            return 1;
+        if (!(i + 1 < n && is_group_word(&t[i]) && !is_asm_word(&t[i]) && tok_is(&t[i + 1], "(")))
+            break;
+        if (tok_is(&t[i], "_Alignas"))
+            return 1;
+        i = tok_skip_group(t, i + 1, n);
+    }
     if (i >= n || t[i].kind != T_IDENT)
         return 0;
     if (in_list(&t[i], storage_words) || in_list(&t[i], type_words) || in_list(&t[i], qual_words) ||
@@ -186,6 +216,29 @@ static int macro_names_type(parser *ps, const char *body)
            is_typeof_word(&u) || known_type(ps, &u);
 }
 
+int cell_macro_is_specifier(const char *directive)
+{
+    tok d = {T_DIRECTIVE, directive, (int)strlen(directive), 1};
+    size_t wl;
+    const char *p = directive_word(&d, &wl);
+    if (wl != 6 || strncmp(p, "define", 6))
+        return 0;
+    for (p += wl; *p == ' ' || *p == '\t';)
+        p++;
+    while (ident_char(*p))
+        p++;
+    if (*p == '(')
+        return 0; /* function-like */
+    while (*p == ' ' || *p == '\t' || (p[0] == '\\' && p[1] == '\n'))
+        p += *p == '\\' ? 2 : 1;
+    const char *w = p;
+    while (ident_char(*p))
+        p++;
+    tok u = {T_IDENT, w, (int)(p - w), 0};
+    return u.len > 0 && (in_list(&u, storage_words) || in_list(&u, qual_words) ||
+                         (is_group_word(&u) && !is_asm_word(&u)));
+}
+
 static void directive_item(parser *ps, int i)
 {
     const tok *t = &ps->lx.t[i];
@@ -207,6 +260,8 @@ static void directive_item(parser *ps, int i)
             /* "#define real double": real is a type name from now on. */
             it->first_typedef = 0;
             add_type_name(ps, key + 1);
+        } else if (wl == 6 && cell_macro_is_specifier(it->text)) {
+            strlist_add(&ps->specs, key + 1);
         } else if (wl == 6) {
             strlist_add(&ps->macros, key + 1);
         }
@@ -358,7 +413,7 @@ static void parse_specifiers(parser *ps, int a, int b, specifiers *sp)
         } else if (in_list(u, type_words)) {
             seen_type = 1;
             i++;
-        } else if (in_list(u, qual_words)) {
+        } else if (in_list(u, qual_words) || specifier_macro(ps, u)) {
             i++;
         } else if ((is_typeof_word(u) || is_group_word(u)) && i + 1 < b && tok_is(&t[i + 1], "(")) {
             seen_type |= is_typeof_word(u);
@@ -593,6 +648,54 @@ static void statement_item(parser *ps, cell_item_kind kind, int a, int b)
     it->text = slice(ps, a, b, NULL, 0);
 }
 
+/* The labels that asm text defines ("f:" at the start of a line or after
+ * ';'), not the local ones (".L1:", "1:"): they name functions or data
+ * that C declares ("extern void f(void);"). */
+static void asm_labels(cell_item *it, const char *s, size_t n)
+{
+    int at_start = 1;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == ' ' || s[i] == '\t') {
+            i++;
+            continue;
+        }
+        if (at_start && (isalpha((unsigned char)s[i]) || s[i] == '_')) {
+            size_t b = i;
+            while (i < n && ident_char(s[i]))
+                i++;
+            if (i < n && s[i] == ':')
+                add_name(it, s + b, i - b);
+            at_start = 0;
+            continue;
+        }
+        at_start = s[i] == ';' || s[i] == '\n' || (s[i] == '\\' && i + 1 < n && s[i + 1] == 'n');
+        i += s[i] == '\\' ? 2 : 1;
+    }
+}
+
+/* "asm(...);" at file scope, from t[a]: its item; returns the index after
+ * it, or -1 when t[a] does not start one. */
+static int file_scope_asm(parser *ps, int a, int n)
+{
+    const tok *t = ps->lx.t;
+    int i = a + 1;
+    if (!is_asm_word(&t[a]))
+        return -1;
+    while (i < n && in_list(&t[i], qual_words))
+        i++;
+    if (i >= n || !tok_is(&t[i], "("))
+        return -1;
+    int close = tok_skip_group(t, i, n);
+    int end = close < n && tok_is(&t[close], ";") ? close + 1 : close;
+    cell_item *it = new_item(ps, ITEM_STATEMENT, t[a].line);
+    it->text = slice(ps, a, end, NULL, 0);
+    it->file_scope = 1;
+    for (int k = i + 1; k < close; k++)
+        if (t[k].kind == T_STRING && t[k].len >= 2) /* the text between the quotes */
+            asm_labels(it, t[k].p + 1, (size_t)t[k].len - (t[k].p[t[k].len - 1] == '"' ? 2 : 1));
+    return end;
+}
+
 /* Is this a "?name" / "name?" cell?  Returns the name (malloc'd) or NULL. */
 static char *page_request(const char *code)
 {
@@ -607,7 +710,7 @@ static char *page_request(const char *code)
     while (*p == ' ' || *p == '\t')
         p++;
     const char *s = p;
-    if (!(isalpha((unsigned char)*p) || *p == '_'))
+    if (!(isalpha((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80))
         return NULL;
     while (ident_char(*p))
         p++;
@@ -631,6 +734,30 @@ typedef struct chunk {
     int block;   /* a compound statement */
     int decl;    /* a declaration or a function definition */
 } chunk;
+
+/* Does the '{' at t[k] follow a function's declarator, as in
+ * "void f(void) {": its ')', then maybe attributes or macros
+ * ("void f(void) __attribute__((x)) NO_CHECK {"), but not a tag's
+ * attributes ("union __attribute__((packed)) u {")? */
+static int body_after_declarator(const tok *t, int a, int k)
+{
+    int j = k - 1;
+    for (;;) {
+        while (j > a && t[j].kind == T_IDENT && !is_keyword(&t[j]))
+            j--;
+        if (j <= a || !tok_is(&t[j], ")"))
+            return 0;
+        int open = j, depth = 0;
+        for (; open >= a; open--) {
+            depth += tok_close(&t[open]) ? 1 : tok_open(&t[open]) ? -1 : 0;
+            if (depth == 0)
+                break;
+        }
+        if (open <= a || !is_group_word(&t[open - 1]))
+            return 1;
+        j = open - 2; /* an attribute: what comes before it decides */
+    }
+}
 
 /* The index of the token that ends chunk c (';' or the '}' of a body), or
  * -1 when the cell ends first.  *body_end: the '}' ends a function body. */
@@ -657,7 +784,7 @@ static int chunk_end(parser *ps, const chunk *c, int n, int *body_end)
             }
             if (tok_is(u, "{")) {
                 /* After a declarator's ')' a '{' opens a function body. */
-                int fn = c->decl && !saw_eq && k > c->a && tok_is(&t[k - 1], ")");
+                int fn = c->decl && !saw_eq && body_after_declarator(t, c->a, k);
                 int close = tok_skip_group(t, k, n);
                 if (fn || c->block) {
                     *body_end = fn;
@@ -702,6 +829,11 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
             continue;
         }
         int a = i;
+        int after_asm = file_scope_asm(&ps, a, n);
+        if (after_asm >= 0) {
+            i = after_asm;
+            continue;
+        }
         chunk c = {a, 0, 0, 0};
         c.control =
             in_list(&t[a], stmt_words) ||
@@ -728,6 +860,7 @@ void cell_parse(const char *code, cell_is_type_fn is_type, void *ctx, cell *out)
         i = end + 1;
     }
     strlist_free(&ps.types);
+    strlist_free(&ps.specs);
     strlist_free(&ps.macros);
     free(ps.lx.t);
 }

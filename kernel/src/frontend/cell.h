@@ -38,6 +38,8 @@ typedef struct cell_item {
     int first_typedef;     /* TYPE from a typedef: names[first_typedef..] are typedef
                             * names (the others are tags and enumerators); else -1 */
     int declares_function; /* DECLARATION: of a function (a prototype) */
+    int file_scope;        /* STATEMENT: a file-scope asm ("__asm__(\"f: ret\");"), which
+                            * stays at file scope; names: the labels it defines */
     /* FUNCTION only */
     char *proto;  /* "double square(double v);" */
     int name_off; /* where the function's name starts in text */
@@ -56,9 +58,17 @@ typedef struct cell {
 } cell;
 
 /* Is name[0..len) a type name (a typedef, or a macro that names a type)
- * known to the session?  1: yes; negative: a name known not to be a type (a
- * macro, a function, a variable); 0: unknown. */
+ * known to the session?  1: yes; 2: a macro that expands to declaration
+ * specifiers that are not a type (cell_macro_is_specifier); negative: a
+ * name known not to be a type (another macro, a function, a variable); 0:
+ * unknown. */
 typedef int (*cell_is_type_fn)(void *ctx, const char *name, size_t len);
+
+/* Does the directive text define an object-like macro whose replacement
+ * begins with an attribute, a storage class or a qualifier ("#define
+ * __stdcall __attribute__((stdcall))"), so that a declaration may begin
+ * with it? */
+int cell_macro_is_specifier(const char *directive);
 
 /* Split code into items (out is overwritten; free it with cell_free).
  * is_type may be NULL; typedefs declared inside the cell are known anyway. */
@@ -88,6 +98,26 @@ char *cell_conditional_probe(const char *code, int *nbranches);
 /* code with the branches not taken (taken[K] == 0) and the conditional
  * directives blanked out; lines stay where they were.  malloc'd. */
 char *cell_select_branches(const char *code, const int *taken, int nbranches);
+
+/* A top-level line that invokes a macro of the session ("def(1)", after
+ * "#define def(S) struct s##S f##S(int x) {...}") may expand to
+ * definitions: the cell must be split after expansion.  The macros that
+ * matter are function-like ones, and object-like ones whose text holds a
+ * '{' or a ';': cell_macro_kind says 1 or 2 for the "#define" directive
+ * text (0: another directive, or another macro) and points *name (when not
+ * NULL) at the name, *len bytes.  cell_macro_probe returns, when code has
+ * such invocations (at the start of a top-level chunk, of a macro that
+ * is_macro says is of kind 1 or 2, or that the cell defines above), the
+ * cell's #define and #undef lines and each invocation between markers, for
+ * the preprocessor; *ncalls gets their number.  NULL (and 0) when there is
+ * none.  malloc'd. */
+int cell_macro_kind(const char *directive, const char **name, size_t *len);
+char *cell_macro_probe(const char *code, cell_is_type_fn is_macro, void *ctx, int *ncalls);
+/* code with each invocation replaced by its expansion, read from the
+ * preprocessed probe; lines stay where they were.  NULL when an expansion
+ * is missing (the preprocessor failed).  malloc'd. */
+char *cell_macro_splice(const char *code, cell_is_type_fn is_macro, void *ctx,
+                        const char *preprocessed);
 
 /* Is code a complete cell?  "complete", "incomplete" (unbalanced brackets,
  * an open comment or string) or "invalid" (a closing bracket without its

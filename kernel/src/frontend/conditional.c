@@ -27,15 +27,28 @@ static cond_kind conditional(const tok *t)
     return COND_NONE;
 }
 
+static int is_include(const tok *t)
+{
+    size_t n;
+    const char *w = directive_word(t, &n);
+    return n == 7 && !strncmp(w, "include", 7);
+}
+
 char *cell_conditional_probe(const char *code, int *nbranches)
 {
     lexer lx;
     tokenize(code, &lx);
     text_buf b = {0};
-    int k = 0;
+    int k = 0, depth = 0;
     for (int i = 0; i < lx.n; i++) {
         const tok *t = &lx.t[i];
-        if (t->kind != T_DIRECTIVE)
+        if (t->kind != T_DIRECTIVE) {
+            depth += tok_open(t) ? 1 : tok_close(t) && depth > 0 ? -1 : 0;
+            continue;
+        }
+        /* A file included inside a body ("int main() { #include SELF }")
+         * brings code, which has no place among directives alone. */
+        if (depth > 0 && is_include(t))
             continue;
         char line[64];
         snprintf(line, sizeof line, "#line %d \"cell\"\n", t->line);

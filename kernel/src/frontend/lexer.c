@@ -112,8 +112,8 @@ void tokenize(const char *src, lexer *lx)
             continue;
         }
         at_line_start = 0;
-        if (isalpha((unsigned char)*p) || *p == '_' || *p == '$') {
-            while (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
+        if (isalpha((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80) {
+            while (ident_char(*p))
                 p++;
             push_tok(lx, T_IDENT, s, (int)(p - s), l0);
         } else if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
@@ -163,9 +163,14 @@ int tok_skip_group(const tok *t, int i, int n)
 
 /* ------------------------------------------------------------ joining */
 
-int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '$'; }
+/* A byte of a UTF-8 sequence (>= 0x80) is part of an identifier, as in
+ * tcc: C99 allows universal characters in names ("double привет"). */
+int ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
 
-int word_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+int word_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
 
 const char *directive_word(const tok *t, size_t *len)
 {

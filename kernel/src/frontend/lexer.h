@@ -33,7 +33,7 @@ KERNEL_INTERNAL int tok_open(const tok *t);
 KERNEL_INTERNAL int tok_close(const tok *t);
 /* Index after the bracket group that opens at t[i] (or n if unbalanced). */
 KERNEL_INTERNAL int tok_skip_group(const tok *t, int i, int n);
-/* Can c be part of an identifier? */
+/* Can c be part of an identifier?  (Bytes >= 0x80 are: UTF-8 names.) */
 KERNEL_INTERNAL int ident_char(char c);
 /* Can c be part of the name that completion and inspection look for at
  * the cursor (introspection/)?  As ident_char, without '$'. */

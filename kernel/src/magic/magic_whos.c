@@ -3,7 +3,7 @@
  * type and parameter count, arrays their elements.  The table is shown as
  * text/plain and as an HTML table (JupyterLab shows that one). */
 #include "magic/magic_internal.h"
-#include "session/value.h"
+#include "value/value.h"
 
 #include "seli.h"
 

@@ -4,6 +4,7 @@
 #include "io/capture.h"
 #include "magic/magic.h"
 #include "protocol/iopub.h"
+#include "protocol/json_text.h"
 #include "util/log.h"
 #include "io/stdin.h"
 #include "util/utf8.h"
@@ -54,8 +55,7 @@ static int cursor_bytes(const jmsg *m, const char *code)
 
 static json_t *error_content(const char *ename, const char *evalue)
 {
-    return json_pack("{s:s, s:s, s:s, s:[]}", "status", "error", "ename", ename, "evalue", evalue,
-                     "traceback");
+    return json_error_content(ename, evalue, NULL, 0, 1);
 }
 
 /* ---- handlers ---- */
@@ -168,24 +168,18 @@ static void handle_execute(kernel *k, void *socket, const jmsg *m)
 
     json_t *reply;
     if (r.status == EXEC_ERROR) {
-        json_t *tb = json_array();
-        for (int i = 0; i < r.ntraceback; i++)
-            if (r.traceback[i])
-                json_array_append_new(tb, json_string(r.traceback[i]));
-        const char *ename = r.ename ? r.ename : "Error";
-        const char *evalue = r.evalue ? r.evalue : "";
-        iopub_send("error",
-                   json_pack("{s:s, s:s, s:o}", "ename", ename, "evalue", evalue, "traceback",
-                             json_deep_copy(tb)),
+        /* Every field, whatever bytes the messages hold (json_text.h). */
+        iopub_send("error", json_error_content(r.ename, r.evalue, r.traceback, r.ntraceback, 0),
                    NULL);
-        reply =
-            json_pack("{s:s, s:i, s:s, s:s, s:o, s:{}}", "status", "error", "execution_count",
-                      count, "ename", ename, "evalue", evalue, "traceback", tb, "user_expressions");
+        reply = json_error_content(r.ename, r.evalue, r.traceback, r.ntraceback, 1);
+        json_object_set_new(reply, "execution_count", json_integer(count));
+        json_object_set_new(reply, "user_expressions", json_object());
     } else {
         json_t *payload = json_array();
         if (r.page)
-            json_array_append_new(payload, json_pack("{s:s, s:{s:s}, s:i}", "source", "page",
-                                                     "data", "text/plain", r.page, "start", 0));
+            json_array_append_new(payload,
+                                  json_pack("{s:s, s:{s:o}, s:i}", "source", "page", "data",
+                                            "text/plain", json_text(r.page), "start", 0));
         reply = json_pack("{s:s, s:i, s:o, s:{}}", "status", "ok", "execution_count", count,
                           "payload", payload, "user_expressions");
     }
@@ -209,7 +203,7 @@ static void handle_complete(kernel *k, void *socket, const jmsg *m)
     int n = session_complete_name(k->sess, code, cursor, &matches, &start, &end);
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
-        json_t *s = matches[i] ? json_string(matches[i]) : NULL;
+        json_t *s = matches[i] ? json_text(matches[i]) : NULL;
         if (s)
             json_array_append_new(list, s);
         free(matches[i]);
@@ -230,7 +224,7 @@ static void handle_inspect(kernel *k, void *socket, const jmsg *m)
     const char *code = get_string(m->content, "code", "");
     char *doc = session_inspect(k->sess, code, cursor_bytes(m, code));
     json_t *data = json_object();
-    json_t *text = doc ? json_string(doc) : NULL;
+    json_t *text = doc ? json_text(doc) : NULL;
     if (text)
         json_object_set_new(data, "text/plain", text);
     free(doc);

@@ -93,7 +93,7 @@ int session_is_type(void *ctx, const char *name, size_t len)
     for (int i = 0; i < s->nentries; i++)
         if (s->entries[i].kind == ITEM_DIRECTIVE && s->entries[i].nnames == 1 &&
             !strcmp(s->entries[i].names[0], macro))
-            return -1;
+            return cell_macro_is_specifier(s->entries[i].text) ? 2 : -1;
     if (session_symbol(s, buf) || sorted_has(s->header_names, s->nheader_names, buf))
         return -1;
     return 0;
@@ -131,7 +131,7 @@ int headers_learn(session *s, const cell *c)
             const cell_item *t = &h.items[k];
             for (int m = t->first_typedef; m >= 0 && m < t->nnames; m++) {
                 const char *name = t->names[m] + (t->kind == ITEM_DIRECTIVE);
-                if (session_is_type(s, name, strlen(name)) > 0)
+                if (session_is_type(s, name, strlen(name)) == 1)
                     continue;
                 s->include_types = xrealloc(s->include_types, (size_t)(s->ninclude_types + 1) *
                                                                   sizeof *s->include_types);

@@ -151,6 +151,15 @@ static const char *key_ident(const char *key)
     return sp ? sp + 1 : key;
 }
 
+/* Does it (a file-scope asm) define the label name? */
+static int asm_defines(const cell_item *it, const char *name)
+{
+    for (int k = 0; it->kind == ITEM_STATEMENT && k < it->nnames; k++)
+        if (!strcmp(it->names[k], name))
+            return 1;
+    return 0;
+}
+
 /* Is name a function that nothing defines: no earlier cell, not this cell,
  * not the process (libc, libseli)?  Its prototype then gets a stub. */
 static int undefined_function(session *s, const cell *c, const char *name)
@@ -158,7 +167,8 @@ static int undefined_function(session *s, const cell *c, const char *name)
     if (!jit_has_trampolines() || session_symbol(s, name) || dlsym(RTLD_DEFAULT, name))
         return 0;
     for (int i = 0; i < c->nitems; i++)
-        if (c->items[i].kind == ITEM_FUNCTION && !strcmp(c->items[i].names[0], name))
+        if ((c->items[i].kind == ITEM_FUNCTION && !strcmp(c->items[i].names[0], name)) ||
+            asm_defines(&c->items[i], name))
             return 0;
     return 1;
 }
@@ -173,6 +183,31 @@ static void plan_variable(session *s, const cell *c, int i, plan *p)
      * is a new one. */
     p->reuse[i] = old && !old->function && !it->unsized && !stale_has(s, it->names[0]) &&
                   !strcmp(old->sig, p->sig[i]);
+}
+
+/* Mark the entries the cell redefines (1) and those that depend on a name
+ * in deps (2), which grows with the names they define. */
+static void exclude_entries(session *s, plan *p, strlist *deps)
+{
+    for (int i = 0; i < s->nentries; i++) {
+        entry *e = &s->entries[i];
+        for (int k = 0; k < e->nnames && !p->excluded[i]; k++)
+            if (strlist_has(&p->defined, e->names[k]))
+                p->excluded[i] = 1;
+        if (p->excluded[i] || !deps->n)
+            continue;
+        dep_ctx d = {deps, 0};
+        cell_identifiers(e->text, dep_ident, &d);
+        if (d.hit) {
+            p->excluded[i] = 2;
+            if (e->kind == ITEM_TYPE || e->kind == ITEM_DIRECTIVE)
+                for (int k = 0; k < e->nnames; k++) {
+                    const char *id = key_ident(e->names[k]);
+                    if (id && !strlist_has(deps, id))
+                        strlist_add(deps, id);
+                }
+        }
+    }
 }
 
 void plan_make(session *s, const cell *c, plan *p)
@@ -218,6 +253,9 @@ void plan_make(session *s, const cell *c, plan *p)
         default:
             break;
         }
+        /* The labels of a file-scope asm replace the symbols of those names. */
+        for (int k = 0; it->kind == ITEM_STATEMENT && k < it->nnames; k++)
+            strlist_add(&p->replaced, it->names[k]);
         if (it->kind == ITEM_STATEMENT || it->kind == ITEM_EXPRESSION || p->noop[i] || p->reuse[i])
             continue;
         if (it->kind == ITEM_FUNCTION || it->kind == ITEM_VARIABLE)
@@ -231,25 +269,7 @@ void plan_make(session *s, const cell *c, plan *p)
             }
         }
     }
-    for (int i = 0; i < s->nentries; i++) {
-        entry *e = &s->entries[i];
-        for (int k = 0; k < e->nnames && !p->excluded[i]; k++)
-            if (strlist_has(&p->defined, e->names[k]))
-                p->excluded[i] = 1;
-        if (p->excluded[i] || !deps.n)
-            continue;
-        dep_ctx d = {&deps, 0};
-        cell_identifiers(e->text, dep_ident, &d);
-        if (d.hit) {
-            p->excluded[i] = 2;
-            if (e->kind == ITEM_TYPE || e->kind == ITEM_DIRECTIVE)
-                for (int k = 0; k < e->nnames; k++) {
-                    const char *id = key_ident(e->names[k]);
-                    if (id && !strlist_has(&deps, id))
-                        strlist_add(&deps, id);
-                }
-        }
-    }
+    exclude_entries(s, p, &deps);
     strlist_free(&deps);
 }
 
@@ -262,6 +282,17 @@ static entry entry_from(const cell_item *it, const char *text)
     for (int k = 0; k < it->nnames; k++)
         e.names[k] = xstrdup(it->names[k]);
     return e;
+}
+
+/* The labels of a file-scope asm, from addrs[*w]: addresses, never
+ * trampolines that a C definition could retarget. */
+static void commit_labels(session *s, const cell_item *it, void **addrs, int *w)
+{
+    for (int k = 0; k < it->nnames; k++) {
+        void *addr = addrs[(*w)++];
+        if (addr)
+            symbol_set(s, it->names[k], 0, addr, "asm", it->text);
+    }
 }
 
 void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_code *code)
@@ -321,6 +352,8 @@ void plan_commit(session *s, const cell *c, const plan *p, void **addrs, jit_cod
             void *addr = addrs[w++];
             if (addr)
                 symbol_set(s, it->names[0], 0, addr, p->sig[i], it->decl);
+        } else if (it->kind == ITEM_STATEMENT) {
+            commit_labels(s, it, addrs, &w);
         }
     }
     for (int i = 0; i < c->nitems; i++) {

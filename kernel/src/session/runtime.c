@@ -16,7 +16,9 @@ const char runtime_decls[] = "void __seli_result_begin(void);\n"
                              "void __seli_result_end(void);\n"
                              "void *__seli_copy(void *, const void *, unsigned long);\n"
                              "void __seli_zero(void *, unsigned long);\n"
-                             "void __seli_undefined(const char *);\n";
+                             "void __seli_undefined(const char *);\n"
+                             "void __seli_cdtors(void (**)(void), void (**)(void), "
+                             "void (**)(void), void (**)(void));\n";
 
 static session *current; /* the session whose cell runs */
 
@@ -107,6 +109,7 @@ int runtime_symbols(jit_symbol *out, const strlist *replaced)
     out[n++] = (jit_symbol){"__seli_copy", fn_to_ptr((void (*)(void))rt_copy)};
     out[n++] = (jit_symbol){"__seli_zero", fn_to_ptr((void (*)(void))rt_zero)};
     out[n++] = (jit_symbol){"__seli_undefined", fn_to_ptr((void (*)(void))rt_undefined)};
+    out[n++] = (jit_symbol){"__seli_cdtors", fn_to_ptr((void (*)(void))cdtors_load)};
     for (size_t i = 0; i < sizeof exits / sizeof *exits; i++)
         if (!strlist_has(replaced, exits[i].name))
             out[n++] = (jit_symbol){exits[i].name, fn_to_ptr((void (*)(void))exits[i].fn)};
@@ -130,6 +133,8 @@ session *runtime_enter(session *s)
     current = s;
     return prev;
 }
+
+session *runtime_current(void) { return current; }
 
 void runtime_forget(const session *s)
 {

@@ -62,6 +62,7 @@ void session_free(session *s)
 {
     if (!s)
         return;
+    cdtors_finish(s);
     runtime_forget(s);
     for (int i = 0; i < s->nentries; i++)
         entry_free(&s->entries[i]);
@@ -86,9 +87,8 @@ typedef struct diags {
 } diags;
 
 /* "cell:3: error: x" -> "line 3: error: x". */
-static void on_diag(void *ctx, const char *msg)
+static void add_diag(diags *d, const char *msg)
 {
-    diags *d = ctx;
     const char *p = strstr(msg, "cell:");
     if (strstr(msg, "error"))
         d->errors++;
@@ -108,6 +108,14 @@ static void on_diag(void *ctx, const char *msg)
     if (!strncmp(msg, "tcc: ", 5))
         msg += 5;
     strlist_add(&d->lines, msg);
+}
+
+/* A diagnostic of tcc's, with the user's names (internal_names.c). */
+static void on_diag(void *ctx, const char *msg)
+{
+    char *named = user_names(msg);
+    add_diag(ctx, named);
+    free(named);
 }
 
 static void set_error(exec_result *out, const char *ename, const char *evalue, char **lines, int n)
@@ -143,6 +151,15 @@ static void run_main(void *arg)
         program_run(r->s);
 }
 
+/* The labels the cell's file-scope asm defines (each one is wanted). */
+static int cell_labels(const cell *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->nitems; i++)
+        n += c->items[i].kind == ITEM_STATEMENT ? c->items[i].nnames : 0;
+    return n;
+}
+
 static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr_mode,
                               int whole_headers, void **addrs, diags *d)
 {
@@ -164,7 +181,8 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
         if (p->tramp[i] || p->stub[i])
             syms[n++] = (jit_symbol){c->items[i].names[0], p->tramp[i] ? p->tramp[i] : p->stub[i]};
     n += runtime_symbols(syms + n, &p->replaced);
-    const char **wanted = xrealloc(NULL, (size_t)(3 * c->nitems + 1) * sizeof *wanted);
+    const char **wanted =
+        xrealloc(NULL, (size_t)(3 * c->nitems + 1 + cell_labels(c)) * sizeof *wanted);
     strlist impl = {0};
     int nw = 0;
     wanted[nw++] = "__seli_cell_main";
@@ -177,6 +195,9 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
             wanted[nw++] = impl.v[impl.n - 1];
         } else if (it->kind == ITEM_FUNCTION || (it->kind == ITEM_VARIABLE && !p->reuse[i])) {
             wanted[nw++] = it->names[0];
+        } else if (it->kind == ITEM_STATEMENT) {
+            for (int k = 0; k < it->nnames; k++) /* the labels of a file-scope asm */
+                wanted[nw++] = it->names[k];
         }
     }
     for (int i = 0; i < c->nitems; i++)
@@ -299,11 +320,15 @@ void session_execute(session *s, const char *code, exec_result *out)
     if (probe) {
         selected = select_branches(s, code, probe, nbranches, out);
         free(probe);
-        if (!selected)
+        if (!selected) {
+            self_include_explain(out);
             return;
+        }
         code = selected;
     }
-    session_run(s, code, out);
+    char *expanded = session_expand_macros(s, code);
+    session_run(s, expanded ? expanded : code, out);
+    free(expanded);
     free(selected);
 }
 
@@ -450,7 +475,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     }
     plan p;
     plan_make(s, &c, &p);
-    void **addrs = xrealloc(NULL, (size_t)(3 * c.nitems + 1) * sizeof *addrs);
+    void **addrs = xrealloc(NULL, (size_t)(3 * c.nitems + 1 + cell_labels(&c)) * sizeof *addrs);
     diags d = {{0}, 0};
     double t0 = now_ms();
     jit_code *jc = compile_with_fallbacks(s, &c, &p, addrs, &d);
@@ -458,6 +483,7 @@ static void session_run(session *s, const char *code, exec_result *out)
     if (!jc) {
         stale_explain(s, &p, &d.lines);
         compile_error(out, &d);
+        self_include_explain(out);
         strlist_free(&d.lines);
         plan_free(&p, c.nitems);
         free(addrs);

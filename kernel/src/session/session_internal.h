@@ -78,6 +78,8 @@ struct session {
     int nmain_args;         /* its argc */
     strlist stale;          /* names whose type a later cell redefined (stale.c) */
     strlist stale_why;      /* for each, the definition that changed */
+    void (**dtors)(void);   /* destructors cells defined, for the session's end (cdtors.c) */
+    int ndtors;
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations
@@ -233,22 +235,60 @@ KERNEL_INTERNAL void show_declare(text_buf *b, const session *s, const cell *c, 
  * fields), anything else with seli_show.  It fails to compile, under the
  * file name UNKNOWN_TYPE, when e is of a type that the mode does not show:
  * without fields, anything but a scalar seli_show knows and arrays of
- * scalars. */
-KERNEL_INTERNAL void show_result(text_buf *b, const char *e, int fields);
-/* The runtime's __seli_fmt_* functions for cells (value.c); returns the count. */
+ * scalars.  The lines that evaluate e carry its line in the cell. */
+KERNEL_INTERNAL void show_result(text_buf *b, const char *e, int line, int fields);
+/* The runtime's __seli_fmt_* functions for cells (value.c), written to out
+ * (show.c); returns the count. */
 #define VALUE_RUNTIME_SYMBOLS 4
 KERNEL_INTERNAL int value_runtime_symbols(jit_symbol *out);
+/* ------------------------------------------------------ internal_names.c */
+
+/* What __func__ says (and messages call) in statements written at cell
+ * level, which run in a function the unit invents: like Python's
+ * "<module>", a name no C function can have. */
+#define CELL_FUNCTION_NAME "<cell>"
+/* text with every name the unit invents (a trampolined body, a statement
+ * function, an anonymous tag) replaced by what the user wrote or
+ * CELL_FUNCTION_NAME: no internal name reaches a message.  malloc'd. */
+KERNEL_INTERNAL char *user_names(const char *text);
+
+/* -------------------------------------------------------- macro_expand.c */
+
+/* code with its top-level invocations of the session's function-like
+ * macros expanded (the expansion may define functions and types), or NULL
+ * when it has none or the preprocessor failed.  malloc'd. */
+KERNEL_INTERNAL char *session_expand_macros(session *s, const char *code);
+
+/* -------------------------------------------------------- self_include.c */
+
+/* A CompileError inside a file that the cell includes and that includes
+ * itself (a program that includes its own source): out's evalue becomes one
+ * sentence that says so, also the traceback's first line. */
+KERNEL_INTERNAL void self_include_explain(exec_result *out);
+
+/* -------------------------------------------------------------- cdtors.c */
+
+/* Called first by the __seli_cell_main of a unit that defines constructors
+ * or destructors, with its .init_array and .fini_array: runs the
+ * constructors now, keeps the destructors for the session's end. */
+KERNEL_INTERNAL void cdtors_load(void (**init)(void), void (**init_end)(void), void (**fini)(void),
+                                 void (**fini_end)(void));
+/* Run the destructors every cell kept, the latest first, under the guard
+ * (session_free calls it: the session's end is the program's). */
+KERNEL_INTERNAL void cdtors_finish(session *s);
 
 /* ------------------------------------------------------------ runtime.c */
 
 /* The declarations of the runtime functions, for every unit. */
 KERNEL_INTERNAL extern const char runtime_decls[];
-#define RUNTIME_MAX_SYMBOLS (12 + VALUE_RUNTIME_SYMBOLS)
+#define RUNTIME_MAX_SYMBOLS (13 + VALUE_RUNTIME_SYMBOLS)
 /* Write the runtime's symbols (at most RUNTIME_MAX_SYMBOLS) to out, minus
  * the names in replaced (a cell's own exit(), say).  Returns the count. */
 KERNEL_INTERNAL int runtime_symbols(jit_symbol *out, const strlist *replaced);
 /* s's cell is about to run (NULL: none); returns the previous session. */
 KERNEL_INTERNAL session *runtime_enter(session *s);
+/* The session whose cell runs (NULL: none). */
+KERNEL_INTERNAL session *runtime_current(void);
 /* s is freed. */
 KERNEL_INTERNAL void runtime_forget(const session *s);
 /* "exit", "_Exit", "_exit" or "quick_exit": what the last cell that ended

@@ -16,7 +16,7 @@
  * this text is under the file name SHOW_FILE; if it does not compile, the
  * session falls back to seli_show. */
 #include "session/session_internal.h"
-#include "session/value.h"
+#include "value/value.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -290,7 +290,7 @@ void show_declare(text_buf *b, const session *s, const cell *c, int upto, const 
     free(ks);
 }
 
-void show_result(text_buf *b, const char *expr, int fields)
+void show_result(text_buf *b, const char *expr, int line, int fields)
 {
     /* In parentheses: a comma between braces would split a macro's argument. */
     text_buf pe = {0};
@@ -311,16 +311,32 @@ void show_result(text_buf *b, const char *expr, int fields)
                     "(void)sizeof(char[(__SELI_ISARR(*(__seli_t0 *)0) ? "
                     "__SELI_KIND(*(__seli_t%d *)0) != 0 : seli_show_known(%s)) ? 1 : -1]);",
                     VALUE_MAX_DIMS, e);
+    /* The lines that evaluate the expression are the cell's line, so that
+     * __LINE__ and a diagnostic there say where the user wrote it. */
+    char at[64];
+    snprintf(at, sizeof at, "\n#line %d \"cell\"\n", line);
     text_put(b, "\n#line 1 \"" SHOW_FILE "\"\n");
     text_put(b, "__seli_result_begin();\nif (__SELI_ISARR(*(__seli_t0 *)0)) {\n");
-    text_buf data = {0};
+    text_buf data = {0}, call = {0};
     text_printf(&data, "__SELI_IFARR(%s, (const void *)%s, (const void *)0)", e, e);
-    show_call(b, "__seli_fmt_array(", "", data.data, "");
+    text_printf(&call, "%s__seli_fmt_array(", at);
+    show_call(b, call.data, "", data.data, "");
     free(data.data);
+    free(call.data);
     text_printf(b,
-                "} else if (__SELI_ISKNOWN(*(__seli_t0 *)0)) {\n__seli_fmt_struct(__SELI_ELEMFN("
-                "*(__seli_t0 *)0), (const void *)(__typeof__(1 ? %s : %s)[1]){%s});\n} else {\n"
-                "seli_show(%s);\n}\n__seli_result_end(); }\n",
-                e, e, e, e);
+                "\n#line 1 \"" SHOW_FILE "\"\n} else if (__SELI_ISKNOWN(*(__seli_t0 *)0)) {%s"
+                "__seli_fmt_struct(__SELI_ELEMFN(*(__seli_t0 *)0), (const void *)(__typeof__(1 ? %s "
+                ": %s)[1]){%s});\n#line 1 \"" SHOW_FILE "\"\n} else {%sseli_show(%s);\n#line 1 \"" SHOW_FILE
+                "\"\n}\n__seli_result_end(); }\n",
+                at, e, e, e, at, e);
     free(pe.data);
+}
+
+int value_runtime_symbols(jit_symbol *out)
+{
+    out[0] = (jit_symbol){"__seli_fmt_array", fn_to_ptr((void (*)(void))value_fmt_array)};
+    out[1] = (jit_symbol){"__seli_fmt_struct", fn_to_ptr((void (*)(void))value_fmt_struct)};
+    out[2] = (jit_symbol){"__seli_fmt_text", fn_to_ptr((void (*)(void))value_fmt_text)};
+    out[3] = (jit_symbol){"__seli_fmt_field", fn_to_ptr((void (*)(void))value_fmt_field)};
+    return VALUE_RUNTIME_SYMBOLS;
 }

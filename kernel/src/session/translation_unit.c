@@ -9,7 +9,8 @@
  *   the cell's items in source order: file-scope items as they are; each
  *     run of statements becomes a static function; a variable becomes a
  *     global definition plus a statement that initialises it at run time
- *   __seli_cell_main, which calls the statement functions in order.
+ *   __seli_cell_main, which runs the cell's constructors (cdtors.c), then
+ *     calls the statement functions in order.
  *
  * `#line` directives keep diagnostics on the cell's own lines.  The unit is
  * compiled by libtcc against the symbols of earlier cells (session.c). */
@@ -54,11 +55,21 @@ typedef struct unit {
     int open; /* one is open */
 } unit;
 
+/* Inside a function the unit names, __func__ (and tcc's __FUNCTION__)
+ * say the user's name: an assert shows it (internal_names.c). */
+static void func_name_begin(text_buf *b, const char *name)
+{
+    text_printf(b, "\n#define __func__ \"%s\"\n#define __FUNCTION__ \"%s\"\n", name, name);
+}
+
+static void func_name_end(text_buf *b) { text_put(b, "\n#undef __func__\n#undef __FUNCTION__\n"); }
+
 /* File-scope text follows: close the statement function. */
 static void file_scope(unit *u)
 {
     if (u->open) {
         text_put(&u->b, "\n}\n");
+        func_name_end(&u->b);
         u->open = 0;
     }
 }
@@ -67,6 +78,7 @@ static void file_scope(unit *u)
 static void statement_scope(unit *u)
 {
     if (!u->open) {
+        func_name_begin(&u->b, CELL_FUNCTION_NAME);
         text_printf(&u->b, "\n#line 1 \"<seli>\"\nstatic void __seli_seg_%d(void) {", ++u->nseg);
         u->open = 1;
     }
@@ -77,6 +89,11 @@ static void statement_scope(unit *u)
 static void emit_preamble(unit *u)
 {
     text_put(&u->b, "\n#line 1 \"<seli>\"\n");
+    /* glibc's <sys/cdefs.h> defines __attribute__ away for a compiler that
+     * is not GCC; tcc knows attributes (cleanup, constructor, aligned...),
+     * and a cell's must work as in a program that does not include
+     * <stdio.h>.  The implicit headers above are already read. */
+    text_put(&u->b, "#undef __attribute__\n");
     text_put(&u->b, runtime_decls);
     text_put(&u->b, "#line 1 \"<session>\"\n");
     for (int i = 0; i < u->s->nentries; i++) {
@@ -103,20 +120,48 @@ static void emit_file_scope_item(unit *u, const cell_item *it)
     text_put(&u->b, "\n");
 }
 
+/* Is it main, returning int?  C99: reaching the end of main returns 0
+ * (tcc knows it for "main", not for the name the body is compiled under). */
+static int is_int_main(const cell_item *it)
+{
+    if (strcmp(it->names[0], "main") || !it->proto)
+        return 0;
+    char *n = cell_normalize(it->proto);
+    int yes = !strncmp(n, "int main(", 9);
+    free(n);
+    return yes;
+}
+
+/* The function's text, with "return 0;" before the body's '}' for main. */
+static void put_function_text(text_buf *b, const cell_item *it, size_t from)
+{
+    const char *text = it->text + from;
+    const char *close = strrchr(text, '}');
+    if (!is_int_main(it) || !close) {
+        text_put(b, text);
+        return;
+    }
+    text_putn(b, text, (size_t)(close - text));
+    text_put(b, " return 0; ");
+    text_put(b, close);
+}
+
 static void emit_function(unit *u, const cell_item *it, int through_trampoline)
 {
     file_scope(u);
     line_mark(&u->b, it->line);
     if (through_trampoline) {
         /* Calls go through the trampoline (even in this cell), the body is
-         * compiled under another name. */
+         * compiled under another name; __func__ still says the user's. */
         text_put(&u->b, it->proto);
+        func_name_begin(&u->b, it->names[0]);
         line_mark(&u->b, it->line);
         text_putn(&u->b, it->text, (size_t)it->name_off);
         text_put(&u->b, IMPL_PREFIX);
-        text_put(&u->b, it->text + it->name_off);
+        put_function_text(&u->b, it, (size_t)it->name_off);
+        func_name_end(&u->b);
     } else {
-        text_put(&u->b, it->text);
+        put_function_text(&u->b, it, 0);
     }
     text_put(&u->b, "\n");
 }
@@ -190,7 +235,7 @@ static void emit_expression(unit *u, const cell *c, int i, int expr_mode)
     text_put(b, ") [1]);");
     line_mark(b, it->line);
     if (by_type)
-        show_result(b, it->text, expr_mode == EXPR_FIELDS);
+        show_result(b, it->text, it->line, expr_mode == EXPR_FIELDS);
     else if (expr_mode == EXPR_POINTER) {
         text_put(b, "__seli_result_begin(); seli_show_pointer((const void *)(");
         text_put(b, it->text);
@@ -219,7 +264,10 @@ static void emit_item(unit *u, const cell *c, int i, int expr_mode)
         emit_variable(u, it, u->p->reuse[i]);
         break;
     case ITEM_STATEMENT:
-        emit_statement(u, it);
+        if (it->file_scope)
+            emit_file_scope_item(u, it);
+        else
+            emit_statement(u, it);
         break;
     case ITEM_EXPRESSION:
         emit_expression(u, c, i, expr_mode);
@@ -227,8 +275,19 @@ static void emit_item(unit *u, const cell *c, int i, int expr_mode)
     }
 }
 
+/* Does a function of c say "constructor" or "destructor" (an attribute)?
+ * Its unit then hands its .init_array and .fini_array to cdtors.c. */
+static int has_cdtors(const cell *c)
+{
+    for (int i = 0; i < c->nitems; i++)
+        if (c->items[i].kind == ITEM_FUNCTION &&
+            (strstr(c->items[i].text, "constructor") || strstr(c->items[i].text, "destructor")))
+            return 1;
+    return 0;
+}
+
 /* The stubs of declared, undefined functions, and __seli_cell_main, which
- * calls the statement functions in order. */
+ * runs the constructors (cdtors.c) then the statement functions in order. */
 static void emit_stubs_and_main(unit *u, const cell *c)
 {
     for (int i = 0; i < c->nitems; i++)
@@ -237,7 +296,14 @@ static void emit_stubs_and_main(unit *u, const cell *c)
                         "\n#line 1 \"<seli>\"\nvoid " STUB_PREFIX
                         "%d(void) { __seli_undefined(\"%s\"); }\n",
                         i, c->items[i].names[0]);
-    text_put(&u->b, "\n#line 1 \"<seli>\"\nvoid __seli_cell_main(void) {");
+    text_put(&u->b, "\n#line 1 \"<seli>\"\n");
+    if (has_cdtors(c))
+        text_put(&u->b, "extern void (*__init_array_start[])(void), (*__init_array_end[])(void),"
+                        " (*__fini_array_start[])(void), (*__fini_array_end[])(void);\n");
+    text_put(&u->b, "void __seli_cell_main(void) {");
+    if (has_cdtors(c))
+        text_put(&u->b, " __seli_cdtors(__init_array_start, __init_array_end, __fini_array_start,"
+                        " __fini_array_end);");
     for (int k = 1; k <= u->nseg; k++)
         text_printf(&u->b, " __seli_seg_%d();", k);
     text_put(&u->b, " }\n");

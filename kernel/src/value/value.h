@@ -57,4 +57,17 @@ KERNEL_INTERNAL int value_kind_of(const char *type);
 /* Bytes of one value of the kind. */
 KERNEL_INTERNAL size_t value_kind_size(int kind);
 
+/* What cells call to show a result (show.c writes the calls; each is a
+ * runtime symbol __seli_fmt_*).  b is a text_buf *. */
+/* Append the array (or, ndim 0, the value) at data to b. */
+KERNEL_INTERNAL void value_fmt_field(void *b, int kind, unsigned long esize, const void *data,
+                                     int ndim, const unsigned long *dims, value_elem_fn elem);
+/* Append s to b (between the fields a struct's formatter writes). */
+KERNEL_INTERNAL void value_fmt_text(void *b, const char *s);
+/* Show the array at data as the cell's result. */
+KERNEL_INTERNAL void value_fmt_array(int kind, unsigned long esize, const void *data, int ndim,
+                                     const unsigned long *dims, value_elem_fn elem);
+/* Show the struct at p, written by its formatter fn, as the cell's result. */
+KERNEL_INTERNAL void value_fmt_struct(value_elem_fn fn, const void *p);
+
 #endif

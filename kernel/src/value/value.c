@@ -3,10 +3,10 @@
  * ({ 3, 1, 2 }, nested for more dimensions, elided past VALUE_MAX_ELEMENTS
  * elements) and structs by their fields ({ .x = 1, .y = 2 }).
  *
- * Cells reach these through the runtime (runtime.c: __seli_fmt_*); the code
- * that a result's type selects is written by show.c. */
-#include "session/session_internal.h"
-#include "session/value.h"
+ * Cells reach the value_fmt_* functions as runtime symbols (__seli_fmt_*,
+ * listed by session/show.c, which also writes the code
+ * that a result's type selects). */
+#include "value/value.h"
 
 #include "seli/display.h"
 
@@ -247,7 +247,7 @@ size_t value_kind_size(int kind) { return kind_size(kind); }
 
 /* ------------------------------------------------ what cells call (show.c) */
 
-static void fmt_field(void *b, int kind, unsigned long esize, const void *data, int ndim,
+void value_fmt_field(void *b, int kind, unsigned long esize, const void *data, int ndim,
                       const unsigned long *dims, value_elem_fn elem)
 {
     value_array a = {kind, esize, data, 0, {0}, elem};
@@ -258,7 +258,7 @@ static void fmt_field(void *b, int kind, unsigned long esize, const void *data, 
     value_array_put(b, &a);
 }
 
-static void fmt_text(void *b, const char *s) { text_put(b, s); }
+void value_fmt_text(void *b, const char *s) { text_put(b, s); }
 
 /* Show the text as the cell's result. */
 static void fmt_show(text_buf *b)
@@ -267,26 +267,17 @@ static void fmt_show(text_buf *b)
     free(b->data);
 }
 
-static void fmt_array(int kind, unsigned long esize, const void *data, int ndim,
+void value_fmt_array(int kind, unsigned long esize, const void *data, int ndim,
                       const unsigned long *dims, value_elem_fn elem)
 {
     text_buf b = {0};
-    fmt_field(&b, kind, esize, data, ndim, dims, elem);
+    value_fmt_field(&b, kind, esize, data, ndim, dims, elem);
     fmt_show(&b);
 }
 
-static void fmt_struct(value_elem_fn fn, const void *p)
+void value_fmt_struct(value_elem_fn fn, const void *p)
 {
     text_buf b = {0};
     fn(&b, p);
     fmt_show(&b);
-}
-
-int value_runtime_symbols(jit_symbol *out)
-{
-    out[0] = (jit_symbol){"__seli_fmt_array", fn_to_ptr((void (*)(void))fmt_array)};
-    out[1] = (jit_symbol){"__seli_fmt_struct", fn_to_ptr((void (*)(void))fmt_struct)};
-    out[2] = (jit_symbol){"__seli_fmt_text", fn_to_ptr((void (*)(void))fmt_text)};
-    out[3] = (jit_symbol){"__seli_fmt_field", fn_to_ptr((void (*)(void))fmt_field)};
-    return VALUE_RUNTIME_SYMBOLS;
 }
