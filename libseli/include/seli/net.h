@@ -54,8 +54,8 @@ seli_module *seli_net_softplus(void);          /* net.Softplus: log(1 + e^x) */
 /* net.LayerNorm: (x - mean) / sqrt(var + eps) * scale + offset, over the
  * last axis [..., d]; scale [d] ones, offset [d] zeros; float "eps" = 1e-6. */
 seli_module *seli_net_layernorm(void);
-/* net.RMSNorm: x / sqrt(mean(x^2) + eps) * scale, over the last axis;
- * scale [d] ones; float "eps" = 1e-6. */
+/* net.RMSNorm: x / sqrt(mean(x^2) + eps) * scale + offset, over the last
+ * axis; scale [d] ones, offset [d] zeros (as the seed's bias); float "eps" = 1e-6. */
 seli_module *seli_net_rmsnorm(void);
 
 #endif
