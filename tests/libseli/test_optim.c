@@ -26,6 +26,9 @@ static void test_a_fresh_program_sees_every_builtin_net_and_opt_type(void **stat
         "net.Affine",  "net.Linear",    "net.Bias",      "net.Scale",   "net.Sequential",
         "net.ReLU",    "net.LeakyReLU", "net.ELU",       "net.GELU",    "net.Tanh",
         "net.Sigmoid", "net.Softplus",  "net.LayerNorm", "net.RMSNorm",
+        "net.Add",     "net.Multiply",  "net.Constant",  "net.Identity", "net.Rearrange",
+        "net.Reduce",  "net.Repeat",    "net.Einsum",    "net.DotProductAttention",
+        "net.CrossAttention",
     };
     static const char *const opt_types[] = {"opt.SGD",     "opt.Momentum", "opt.Nesterov",
                                             "opt.RMSProp", "opt.AdaGrad",  "opt.Adam"};

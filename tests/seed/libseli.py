@@ -83,7 +83,7 @@ libc.free.argtypes = [C.c_void_p]
 
 def tensor(a):
     """A scope tensor holding a copy of the float32 array a."""
-    a = np.ascontiguousarray(a, dtype=np.float32)
+    a = np.array(a, dtype=np.float32, order="C")  # 0-d stays 0-d
     shape = (C.c_long * max(a.ndim, 1))(*a.shape)
     return lib.seli_from_array(a.ctypes.data_as(C.POINTER(C.c_float)), a.ndim, shape)
 
