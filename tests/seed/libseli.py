@@ -158,12 +158,23 @@ def call_and_vjp(m, inputs, params_in, cotangent_seed=0, grad_inputs=None):
 
 
 class _Constructors:
-    """lib's module constructors (seli_net_*, seli_opt_*), returning a module pointer."""
+    """lib's module constructors (seli_net_*, seli_opt_*), returning a module
+    pointer as a c_void_p, so that it passes whole through C's variadic
+    arguments (seli_net_sequential(n, ...)), where a Python int would be cut
+    to an int."""
+
+    class _Fn:
+        def __init__(self, f):
+            self.f = f
+            self._as_parameter_ = C.cast(f, C.c_void_p)  # passed as a function pointer
+
+        def __call__(self, *args):
+            return C.c_void_p(self.f(*args))
 
     def __getattr__(self, name):
         f = getattr(lib, name)
         f.restype = M
-        return f
+        return self._Fn(f)
 
 
 def build(expr):
