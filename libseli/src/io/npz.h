@@ -34,7 +34,7 @@ typedef struct seli__npy {
     long shape[SELI_MAX_DIMS];
     long size;
     int fortran_order;
-    char descr[16]; /* as in the file: "<f4", "<f8", "|b1", "<U12", ... */
+    char descr[32]; /* as in the file: "<f4", "<f8", "|b1", "<U12", ... */
     char kind;      /* 'f', 'i', 'u', 'b' or 'U' */
     int itemsize;   /* bytes per element */
     const unsigned char *data;
