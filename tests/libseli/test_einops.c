@@ -196,6 +196,30 @@ static void test_attention_gradients_match_finite_differences_to_second_order(vo
     seli_module_free(attention);
 }
 
+static seli_tensor *f_cross(seli_tensor *const *xs, void *ctx)
+{
+    (void)ctx;
+    return seli_call2(attention, xs[0], xs[1]);
+}
+
+static void test_cross_attention_gradients_match_finite_differences_to_second_order(void **state)
+{
+    (void)state;
+    attention = seli_set_rngs(seli_net_cross_attention(4, 2, 1), 5);
+    seli_scope_begin();
+    seli_tensor *xs[2] = {gc_uniform(-1, 1, 13, SELI_SHAPE(2, 3, 4)),
+                          gc_uniform(-1, 1, 14, SELI_SHAPE(2, 5, 3))};
+    seli_tensor *y = seli_call2(attention, xs[0], xs[1]);
+    assert_int_equal(y->ndim, 3);
+    assert_int_equal(y->shape[1], 3);
+    assert_int_equal(y->shape[2], 4);
+    gc_set_label("cross attention");
+    gradcheck(f_cross, 2, xs, NULL, 3e-3);
+    gradcheck2(f_cross, 2, xs, NULL, 3e-3);
+    seli_scope_end();
+    seli_module_free(attention);
+}
+
 static void test_combinators_add_and_multiply_their_children(void **state)
 {
     (void)state;
@@ -252,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_einsum_contracts_like_loops),
         cmocka_unit_test(test_einops_gradients_match_finite_differences_to_second_order),
         cmocka_unit_test(test_attention_gradients_match_finite_differences_to_second_order),
+        cmocka_unit_test(test_cross_attention_gradients_match_finite_differences_to_second_order),
         cmocka_unit_test(test_combinators_add_and_multiply_their_children),
         cmocka_unit_test(test_bad_patterns_are_errors_that_say_what_to_do),
     };

@@ -13,6 +13,8 @@ parameters drawn by each library."""
 import ctypes as C
 
 import jax
+import jax.numpy as jnp
+import pytest
 import numpy as np
 
 from seed import seli
@@ -68,3 +70,48 @@ def test_same_seed_same_model_in_each_library_but_not_across_them():
     assert np.array_equal(theirs, np.asarray(lin2.weight.value))
     assert ours_a.shape == theirs.shape == (3, 4)
     assert not np.allclose(ours_a, theirs)
+
+
+class Init(C.Structure):
+    _fields_ = [("kind", C.c_int), ("a", C.c_double), ("b", C.c_double)]
+
+
+L.fn("seli_init_sample", L.T, Init, Key, C.c_int, C.POINTER(C.c_long))
+for _name in ("seli_init_he", "seli_init_glorot", "seli_init_lecun", "seli_init_he_uniform",
+              "seli_init_glorot_uniform", "seli_init_lecun_uniform"):
+    L.fn(_name, Init)
+
+
+def ours_init(name, shape, seed=0):
+    with L.Scope():
+        dims = (C.c_long * len(shape))(*shape)
+        return L.array(L.lib.seli_init_sample(getattr(L.lib, name)(), L.lib.seli_seed(seed),
+                                              len(shape), dims))
+
+
+# The seed's initializer (its net.init class and argument) for each of ours.
+# The seed's normal ones are jax.nn.initializers' truncated normals, scaled
+# to the same variance; libseli's are plain normals: the same variance, not
+# the same law in the tails.  Note the seed's swapped names: its "He" is
+# he_normal and its "Glorot" glorot_normal, but it also maps "Xavier" to He
+# and "Kaiming" to Glorot.
+INITS = [
+    ("seli_init_he", lambda: seli.net.InitNormal("He")),
+    ("seli_init_glorot", lambda: seli.net.InitNormal("Glorot")),
+    ("seli_init_lecun", lambda: seli.net.InitNormal("LeCun")),
+    ("seli_init_he_uniform", lambda: seli.net.InitUniform("He")),
+    ("seli_init_glorot_uniform", lambda: seli.net.InitUniform("Glorot")),
+    ("seli_init_lecun_uniform", lambda: seli.net.InitUniform("LeCun")),
+]
+
+
+@pytest.mark.parametrize("ours,theirs", INITS, ids=[i[0] for i in INITS])
+def test_initializers_have_the_seeds_scale(ours, theirs):
+    shape = (300, 200)
+    a = ours_init(ours, shape)
+    b = np.asarray(theirs()(jax.random.PRNGKey(0), shape, jnp.float32))
+    n = a.size
+    assert abs(a.std() / b.std() - 1) < 0.02, f"{ours}: std {a.std():.5f}, the seed's {b.std():.5f}"
+    assert abs(a.mean()) < 5 * a.std() / np.sqrt(n) and abs(b.mean()) < 5 * b.std() / np.sqrt(n)
+    if "uniform" in ours:  # the same interval
+        assert abs(a.max() / b.max() - 1) < 0.01 and abs(a.min() / b.min() - 1) < 0.01
