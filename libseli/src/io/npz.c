@@ -32,11 +32,11 @@ static int fail(char *err, size_t errlen, const char *format, ...)
 /* ------------------------------------------------------------------ .npy */
 
 void *seli__npy_encode_raw(const char *descr, int ndim, const long *shape, const void *data,
-                          size_t nbytes, size_t *len)
+                           size_t nbytes, size_t *len)
 {
     char dict[64 + 24 * SELI_MAX_DIMS];
-    int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                     descr);
+    int n =
+        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     for (int i = 0; i < ndim; i++)
         n += snprintf(dict + n, sizeof dict - (size_t)n, "%ld%s", shape[i],
                       ndim == 1 || i < ndim - 1 ? ", " : "");
@@ -220,10 +220,11 @@ static int parse_descr(const char *descr, seli__npy *out, char *err, size_t errl
     char *end;
     long size = (descr[0] == '<' || descr[0] == '|') && descr[1] ? strtol(descr + 2, &end, 10) : 0;
     char kind = descr[0] ? descr[1] : 0;
-    int ok = size > 0 && *end == 0 &&
-             ((kind == 'f' && (size == 2 || size == 4 || size == 8)) ||
-              ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
-              (kind == 'b' && size == 1) || (kind == 'U' && size < 1 << 24));
+    int ok =
+        size > 0 && *end == 0 &&
+        ((kind == 'f' && (size == 2 || size == 4 || size == 8)) ||
+         ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+         (kind == 'b' && size == 1) || (kind == 'U' && size < 1 << 24));
     if (!ok)
         return fail(err, errlen,
                     "the array has dtype '%s', which seli does not read (it reads little-endian "
@@ -295,7 +296,7 @@ int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size
 static float half_to_float(uint16_t h)
 {
     int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v = e == 0 ? ldexpf((float)m, -24)
+    float v = e == 0    ? ldexpf((float)m, -24)
               : e == 31 ? (m ? NAN : INFINITY)
                         : ldexpf((float)(m | 0x400), e - 25);
     return h & 0x8000 ? -v : v;
@@ -319,18 +320,30 @@ static float element(const seli__npy *a, long k)
     } v;
     memcpy(&v, p, (size_t)a->itemsize);
     switch (a->kind * 16 + a->itemsize) {
-    case 'f' * 16 + 2: return half_to_float(v.u2);
-    case 'f' * 16 + 4: return v.f4;
-    case 'f' * 16 + 8: return (float)v.f8;
-    case 'i' * 16 + 1: return v.i1;
-    case 'i' * 16 + 2: return v.i2;
-    case 'i' * 16 + 4: return (float)v.i4;
-    case 'i' * 16 + 8: return (float)v.i8;
-    case 'u' * 16 + 1: return v.u1;
-    case 'u' * 16 + 2: return v.u2;
-    case 'u' * 16 + 4: return (float)v.u4;
-    case 'u' * 16 + 8: return (float)v.u8;
-    default: return v.u1 != 0; /* 'b' */
+    case 'f' * 16 + 2:
+        return half_to_float(v.u2);
+    case 'f' * 16 + 4:
+        return v.f4;
+    case 'f' * 16 + 8:
+        return (float)v.f8;
+    case 'i' * 16 + 1:
+        return v.i1;
+    case 'i' * 16 + 2:
+        return v.i2;
+    case 'i' * 16 + 4:
+        return (float)v.i4;
+    case 'i' * 16 + 8:
+        return (float)v.i8;
+    case 'u' * 16 + 1:
+        return v.u1;
+    case 'u' * 16 + 2:
+        return v.u2;
+    case 'u' * 16 + 4:
+        return (float)v.u4;
+    case 'u' * 16 + 8:
+        return (float)v.u8;
+    default:
+        return v.u1 != 0; /* 'b' */
     }
 }
 

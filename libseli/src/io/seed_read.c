@@ -98,7 +98,8 @@ static seli_tensor *array(reader *r, const json_t *j, const char *where)
     seli__npy npy;
     char why[512];
     if (seli__npy_parse(e->bytes, e->len, &npy, why, sizeof why) != 0 || npy.kind == 'U') {
-        fail(r, where, "the array arr_%d is not numeric: %s", (int)i, npy.kind == 'U' ? "text" : why);
+        fail(r, where, "the array arr_%d is not numeric: %s", (int)i,
+             npy.kind == 'U' ? "text" : why);
         return NULL;
     }
     if (!r->build) {
@@ -161,7 +162,8 @@ static const json_t *resolve(reader *r, const json_t *v, const char *where)
     if (!at)
         fail(r, where, "a reference (builtin.PathKey) to a place the file does not have");
     else if (!json_is_string(at))
-        fail(r, where, "the same %s appears at two places (shared weights), which libseli's "
+        fail(r, where,
+             "the same %s appears at two places (shared weights), which libseli's "
              "modules cannot do; give each place a module of its own",
              class_of(at) ? class_of(at) : "object");
     return at && json_is_string(at) ? at : NULL;
@@ -176,9 +178,11 @@ static seli_module *child(reader *r, const json_t *v, const char *where)
     if (a)
         return r->build ? a->make() : NULL;
     if (json_is_string(v)) {
-        fail(r, where, "the function \"%s\" has no libseli module (libseli has jax.nn's relu, "
-             "leaky_relu, elu, gelu, sigmoid and softplus)", json_string_value(v) + (strncmp(
-             json_string_value(v), REG, strlen(REG)) ? 0 : strlen(REG)));
+        fail(r, where,
+             "the function \"%s\" has no libseli module (libseli has jax.nn's relu, "
+             "leaky_relu, elu, gelu, sigmoid and softplus)",
+             json_string_value(v) +
+                 (strncmp(json_string_value(v), REG, strlen(REG)) ? 0 : strlen(REG)));
         return NULL;
     }
     return module(r, v, where);
@@ -272,7 +276,8 @@ static void attention_options(reader *r, const json_t *j, seli_module *m, const 
 {
     const json_t *lengths = json_object_get(j, "key_value_seq_lengths");
     if (lengths && !json_is_null(lengths))
-        fail(r, where, "key_value_seq_lengths is set; libseli's attention has no sequence "
+        fail(r, where,
+             "key_value_seq_lengths is set; libseli's attention has no sequence "
              "lengths (pass a mask instead)");
     if (!m)
         return;
@@ -351,16 +356,18 @@ static seli_module *generic(reader *r, const json_t *j, const char *c, const cha
                 seli_set_child(m, key, ch);
         } else if (json_is_integer(v) || json_is_boolean(v)) {
             if (m)
-                seli_set_int(m, key, json_is_integer(v) ? (long)json_integer_value(v)
-                                                        : json_is_true(v));
+                seli_set_int(m, key,
+                             json_is_integer(v) ? (long)json_integer_value(v) : json_is_true(v));
         } else if (json_is_real(v) || json_is_string(v)) {
             if (m && json_is_real(v))
                 seli_set_float(m, key, json_real_value(v));
             else if (m)
                 seli_set_str(m, key, json_string_value(v));
         } else {
-            fail(r, at, "the attribute \"%s\" of a %s is a JSON %s, which a libseli module cannot "
-                 "hold", key, c, json_is_array(v) ? "list" : "dict");
+            fail(r, at,
+                 "the attribute \"%s\" of a %s is a JSON %s, which a libseli module cannot "
+                 "hold",
+                 key, c, json_is_array(v) ? "list" : "dict");
         }
     }
     return m;
@@ -381,8 +388,8 @@ static seli_module *module(reader *r, const json_t *j, const char *where)
         int affine = c[4] == 'A';
         char at[256];
         snprintf(at, sizeof at, "%s%sbias", where, where[0] ? "." : "");
-        seli_tensor *b = param(r, affine ? json_object_get(j, "bias") : j, "bias",
-                               affine ? at : where);
+        seli_tensor *b =
+            param(r, affine ? json_object_get(j, "bias") : j, "bias", affine ? at : where);
         seli_module *lin = affine ? linear(r, json_object_get(j, "linear"), where) : NULL;
         if (!r->build)
             return NULL;
@@ -391,8 +398,8 @@ static seli_module *module(reader *r, const json_t *j, const char *where)
             put(m, "bias", b, 0);
             return m;
         }
-        seli_module *m = seli_net_affine((int)json_integer_value(
-            json_object_get(json_object_get(j, "linear"), "dim")));
+        seli_module *m = seli_net_affine(
+            (int)json_integer_value(json_object_get(json_object_get(j, "linear"), "dim")));
         if (seli_has(lin, "weight"))
             seli_set_param(m, "weight", seli_get_param(lin, "weight"));
         put(m, "bias", b, 0);
@@ -442,8 +449,7 @@ seli_module *seli__seed_load(const char *path, seli__npz *zip)
     json_t *root = NULL;
     if (seli__npy_parse(e->bytes, e->len, &npy, why, sizeof why) != 0 ||
         !(text = seli__npy_text(&npy)))
-        fail(&r, "", "its last entry, arr_%d, is not the JSON text of the module tree",
-             r.narrays);
+        fail(&r, "", "its last entry, arr_%d, is not the JSON text of the module tree", r.narrays);
     json_error_t jerr;
     if (text && !(root = json_loads(text, 0, &jerr)))
         fail(&r, "", "the module tree is not valid JSON (line %d: %s)", jerr.line, jerr.text);

@@ -116,14 +116,17 @@ static json_t *activation(writer *w, const seli_module *m, const char *where)
         if ((!strcmp(type, "net.LeakyReLU") && seli_get_float(m, "slope") != 0.01f &&
              seli_get_float(m, "slope") != 0.01) ||
             (!strcmp(type, "net.ELU") && seli_get_float(m, "alpha") != 1))
-            return fail(w, where, "a %s with other settings than jax.nn's defaults, which the "
-                        "seed stores as a bare function", type);
+            return fail(w, where,
+                        "a %s with other settings than jax.nn's defaults, which the "
+                        "seed stores as a bare function",
+                        type);
         char s[64];
         snprintf(s, sizeof s, REG "%s", a->seed);
         return json_string(s);
     }
     if (!strcmp(type, "net.Tanh"))
-        return fail(w, where, "net.Tanh has no counterpart in the seed: its registry has no "
+        return fail(w, where,
+                    "net.Tanh has no counterpart in the seed: its registry has no "
                     "jax.nn.tanh (use net.GELU, net.ELU, ... or write it as a module of your own)");
     return NULL;
 }
@@ -192,18 +195,19 @@ static json_t *attention(writer *w, const seli_module *m, const char *type, cons
     json_object_set_new(j, "heads_q", json_integer(hq));
     json_object_set_new(j, "heads_k", json_integer(seli_get_int(m, "heads_k")));
     if (!cross) {
-        json_object_set_new(j, "norm", json_boolean(seli_has(m, "norm") && seli_get_int(m, "norm")));
-        json_object_set_new(j, "tanh_cap", seli_has(m, "tanh_cap")
-                                               ? json_real(seli_get_float(m, "tanh_cap"))
-                                               : json_null());
+        json_object_set_new(j, "norm",
+                            json_boolean(seli_has(m, "norm") && seli_get_int(m, "norm")));
+        json_object_set_new(j, "tanh_cap",
+                            seli_has(m, "tanh_cap") ? json_real(seli_get_float(m, "tanh_cap"))
+                                                    : json_null());
     }
     for (int i = 0; cross && i < 2; i++) {
         const char *b = i ? "mask" : "bias";
-        json_object_set_new(j, b, seli_has(m, b) ? placeholder(w, seli_get_buffer(m, b), i, where)
-                                                 : json_null());
+        json_object_set_new(
+            j, b, seli_has(m, b) ? placeholder(w, seli_get_buffer(m, b), i, where) : json_null());
     }
-    json_object_set_new(j, "scale", seli_has(m, "scale") ? json_real(seli_get_float(m, "scale"))
-                                                         : json_null());
+    json_object_set_new(j, "scale",
+                        seli_has(m, "scale") ? json_real(seli_get_float(m, "scale")) : json_null());
     json_object_set_new(j, "is_causal",
                         json_boolean(seli_has(m, "is_causal") && seli_get_int(m, "is_causal")));
     json_object_set_new(j, "key_value_seq_lengths", json_null());
@@ -222,8 +226,8 @@ static json_t *generic(writer *w, const seli_module *m, const char *type, const 
         const seli__slot *s = &m->attrs[i];
         char at[256];
         snprintf(at, sizeof at, "%s%s%s", where, where[0] ? "." : "", s->name);
-        json_t *v = s->kind == SELI_ATTR_MODULE ? child(w, s->v.module, at)
-                    : s->kind == SELI_ATTR_PARAM ? param(w, m, s->name, 0, "net.init.Zeros", at)
+        json_t *v = s->kind == SELI_ATTR_MODULE   ? child(w, s->v.module, at)
+                    : s->kind == SELI_ATTR_PARAM  ? param(w, m, s->name, 0, "net.init.Zeros", at)
                     : s->kind == SELI_ATTR_BUFFER ? placeholder(w, s->v.tensor, 0, at)
                     : s->kind == SELI_ATTR_INT    ? json_integer(s->v.i)
                     : s->kind == SELI_ATTR_FLOAT  ? json_real(s->v.f)
@@ -279,8 +283,10 @@ static json_t *module(writer *w, const seli_module *m, const char *where)
     json_t *a = activation(w, m, where);
     if (a || w->err[0])
         return w->err[0] ? NULL
-                         : fail(w, where, "a bare %s: the seed stores activations as functions "
-                                "inside a module, not as a model of their own", t);
+                         : fail(w, where,
+                                "a bare %s: the seed stores activations as functions "
+                                "inside a module, not as a model of their own",
+                                t);
     if (!strncmp(t, "net.", 4) || !strncmp(t, "opt.", 4))
         return fail(w, where, "the module type '%s' has no counterpart in the seed", t);
     return generic(w, m, t, where);

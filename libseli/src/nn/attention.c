@@ -126,11 +126,11 @@ seli_tensor *seli__cross_attention_forward(seli_module *m, int n, seli_tensor *c
     long hq = seli_get_int(m, "heads_q"), hk = seli_get_int(m, "heads_k");
     char sizes[32];
     snprintf(sizes, sizeof sizes, "n=%ld", hq);
-    seli_tensor *q = seli_rearrange(seli_call(seli_child(m, "q"), x), "... t (n h) -> ... t n h",
-                                    sizes);
+    seli_tensor *q =
+        seli_rearrange(seli_call(seli_child(m, "q"), x), "... t (n h) -> ... t n h", sizes);
     snprintf(sizes, sizeof sizes, "n=%ld", 2 * hk);
-    seli_tensor *kv = seli_rearrange(seli_call(seli_child(m, "kv"), y),
-                                     "... s (n h) -> ... s n h", sizes);
+    seli_tensor *kv =
+        seli_rearrange(seli_call(seli_child(m, "kv"), y), "... s (n h) -> ... s n h", sizes);
     seli_tensor *k = seli_slice(kv, -2, 0, hk, 1), *v = seli_slice(kv, -2, hk, 2 * hk, 1);
     const seli_tensor *bias = seli_has(m, "bias") ? seli_get_buffer(m, "bias") : NULL;
     const seli_tensor *mask = seli_has(m, "mask") ? seli_get_buffer(m, "mask") : NULL;

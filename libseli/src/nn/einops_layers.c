@@ -37,8 +37,8 @@ seli_tensor *seli__einsum_forward(seli_module *m, int n, seli_tensor *const *xs)
     return seli_einsum(n, xs, seli_get_str(m, "pattern"));
 }
 
-static seli_module *make(const char *op, const char *type, seli_forward_fn f,
-                         const char *pattern, const char *sizes)
+static seli_module *make(const char *op, const char *type, seli_forward_fn f, const char *pattern,
+                         const char *sizes)
 {
     if (!pattern)
         seli_error("%s: the pattern is NULL; pass one such as \"b n (h d) -> b h n d\"", op);

@@ -114,20 +114,20 @@ static term contract(term a, term b, const int *needed, int nneeded, const pat_a
 }
 
 /* Parse "x, y -> out" for n operands into terms (checking sizes) and out. */
-static void parse(const char *pattern, int n, seli_tensor *const *xs, term *terms,
-                  pat_side *out, pat_axes *ax)
+static void parse(const char *pattern, int n, seli_tensor *const *xs, term *terms, pat_side *out,
+                  pat_axes *ax)
 {
     const char *arrow = strstr(pattern, "->");
     if (!arrow)
         seli_error(OP ": pattern \"%s\" needs \"->\" before the output's axes, as in "
-                   "\"b i d, b j d -> b i j\"",
+                      "\"b i d, b j d -> b i j\"",
                    pattern);
     const char *p = pattern;
     for (int k = 0; k < n; k++) {
         const char *end = k == n - 1 ? arrow : strchr(p, ',');
         if (!end || end > arrow)
             seli_error(OP ": pattern \"%s\" lists fewer operands than the %d given; separate "
-                       "them with commas",
+                          "them with commas",
                        pattern, n);
         if (k == n - 1 && memchr(p, ',', (size_t)(arrow - p)))
             seli_error(OP ": pattern \"%s\" lists more operands than the %d given", pattern, n);
@@ -135,7 +135,7 @@ static void parse(const char *pattern, int n, seli_tensor *const *xs, term *term
         seli__pat_side(OP, pattern, p, (size_t)(end - p), &side, ax);
         if (side.ellipsis >= 0 || side.start[side.ngroups] != side.ngroups)
             seli_error(OP ": pattern \"%s\": operands are lists of axis names (no \"...\", "
-                       "no groups)",
+                          "no groups)",
                        pattern);
         seli__pat_match(OP, pattern, &side, ax, xs[k]->ndim, xs[k]->shape);
         terms[k] = (term){.t = xs[k], .n = side.ngroups};
@@ -149,7 +149,7 @@ static void parse(const char *pattern, int n, seli_tensor *const *xs, term *term
             found |= in_list(terms[k].axis, terms[k].n, a);
         if (!found || out->ellipsis >= 0 || out->start[out->ngroups] != out->ngroups)
             seli_error(OP ": pattern \"%s\": the output's axes must be names of the inputs' "
-                       "axes (\"%s\" is not)",
+                          "axes (\"%s\" is not)",
                        pattern, ax->name[a]);
     }
 }

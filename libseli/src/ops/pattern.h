@@ -31,8 +31,8 @@ typedef struct pat_axes {
 
 /* Parse one side (text up to its end, e.g. "b (h d)") into side, adding its
  * axes to axes; errors name op and the whole pattern. */
-SELI_INTERNAL void seli__pat_side(const char *op, const char *pattern, const char *text,
-                                  size_t len, pat_side *side, pat_axes *axes);
+SELI_INTERNAL void seli__pat_side(const char *op, const char *pattern, const char *text, size_t len,
+                                  pat_side *side, pat_axes *axes);
 /* Replace the "..." group of side by k groups of fresh unnamed axes (the
  * same k axes each time it is called with the same first axis number in
  * *first, or new ones when *first is -1). */

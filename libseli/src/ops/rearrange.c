@@ -151,8 +151,8 @@ static seli_tensor *apply(ein *e, const seli_tensor *x, const char *reduction)
     return seli_reshape(y, e->right.ngroups, out);
 }
 
-static seli_tensor *einops(const char *op, ein_kind kind, const seli_tensor *x,
-                           const char *pattern, const char *reduction, const char *sizes)
+static seli_tensor *einops(const char *op, ein_kind kind, const seli_tensor *x, const char *pattern,
+                           const char *reduction, const char *sizes)
 {
     seli__check(op, x, "x");
     if (!pattern)
