@@ -99,7 +99,7 @@ UNIT_TESTS   := $(LIB_TESTS) $(KERNEL_TESTS)
 
 SELI_HEADER_DIR := $(CURDIR)/libseli/include
 
-.PHONY: all deps venv test check unit python-tests demo lab notebook bench install \
+.PHONY: all deps venv seed-venv seed-tests test check unit python-tests demo lab notebook bench install \
         install-kernel uninstall clean asan FORCE
 
 all: $(LIBSELI_A) $(LIBSELI_SO) $(KERNEL_BIN) $(UNIT_TESTS)
@@ -122,6 +122,17 @@ $(VENV)/.installed: install/requirements.txt
 	    { echo "make venv: Debian's python3-venv is missing; run: sh install/deps.sh" >&2; exit 1; }
 	@test -x $(VENV)/bin/python || /usr/bin/python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --disable-pip-version-check --no-input -q -r install/requirements.txt
+	@touch $@
+
+# build/seed-venv: the seed (seli 0.1.2 on CPU jax) that tests/seed/ checks
+# libseli against, from install/seed-requirements.txt, apart from build/venv.
+SEED_VENV := $(CURDIR)/build/seed-venv
+seed-venv: $(SEED_VENV)/.installed
+$(SEED_VENV)/.installed: install/seed-requirements.txt
+	@test -x /usr/bin/python3 && /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || \
+	    { echo "make seed-venv: Debian's python3-venv is missing; run: sh install/deps.sh" >&2; exit 1; }
+	@test -x $(SEED_VENV)/bin/python || /usr/bin/python3 -m venv $(SEED_VENV)
+	$(SEED_VENV)/bin/pip install --disable-pip-version-check --no-input -q -r install/seed-requirements.txt
 	@touch $@
 
 $(BUILD)/%.o: %.c
@@ -198,6 +209,13 @@ PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak te
 python-tests: all venv
 	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 
+# libseli against the seed (tests/seed/), in build/seed-venv; skipped, with
+# a note, where that environment has not been made (make seed-venv).
+seed-tests: $(LIBSELI_SO)
+	@if test -f $(SEED_VENV)/.installed; then \
+	    SELI_LIB=$(CURDIR)/$(LIBSELI_SO) $(SEED_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/seed; \
+	else echo "seed-tests: build/seed-venv is missing (make seed-venv); tests/seed/ skipped"; fi
+
 check: all unit python-tests
 
 test: deps
@@ -206,6 +224,7 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) BUILD=build/asan SAN=1 unit
 	$(MAKE) python-tests
+	$(MAKE) seed-tests
 	$(MAKE) kernel-asan-tests
 	$(MAKE) fuzz-smoke
 

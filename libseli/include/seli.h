@@ -11,6 +11,7 @@
 #include "seli/scope.h"
 #include "seli/tensor.h"
 #include "seli/ops.h"
+#include "seli/einops.h"
 #include "seli/fused.h"
 #include "seli/autodiff.h"
 #include "seli/random.h"

@@ -49,6 +49,8 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "load") == 0) {
         seli_module *m = seli_load(argv[2]);
         printf("type %s\n", seli_module_type(m));
+        if (seli_has(m, "load_note"))
+            printf("note %s\n", seli_get_str(m, "load_note"));
         seli_module_visit(m, print_attr, NULL);
         seli_module_free(m);
         return 0;

@@ -78,6 +78,28 @@ static void test_glorot_normal_has_std_sqrt_2_over_fan_in_plus_fan_out(void **st
     assert_normal_like(w, sqrt(2.0 / 700));
 }
 
+/* The seed's other variance-scaled initializers: LeCun normal, and He,
+ * Glorot and LeCun uniform, each within its limit and with its variance. */
+static void test_lecun_and_the_uniform_variance_scalings(void **state)
+{
+    (void)state;
+    seli_tensor *w = seli_init_sample(seli_init_lecun(), seli_seed(4), SELI_SHAPE(400, 300));
+    assert_normal_like(w, sqrt(1.0 / 400));
+    const struct {
+        seli_init init;
+        double limit;
+    } cases[] = {{seli_init_he_uniform(), sqrt(6.0 / 400)},
+                 {seli_init_glorot_uniform(), sqrt(6.0 / 700)},
+                 {seli_init_lecun_uniform(), sqrt(3.0 / 400)}};
+    for (int i = 0; i < 3; i++) {
+        seli_tensor *u = seli_init_sample(cases[i].init, seli_seed(5 + i), SELI_SHAPE(400, 300));
+        stats st = stats_of(u);
+        assert_true(st.min >= -cases[i].limit && st.max < cases[i].limit);
+        assert_true(st.min < -0.99 * cases[i].limit && st.max > 0.99 * cases[i].limit);
+        assert_normal_like(u, cases[i].limit / sqrt(3.0)); /* a uniform's std: limit / sqrt 3 */
+    }
+}
+
 static void test_normal_has_the_given_std(void **state)
 {
     (void)state;
@@ -186,7 +208,11 @@ static void test_initializers_print_and_parse_back(void **state)
                          seli_init_zeros(),
                          seli_init_ones(),
                          seli_init_constant(3.25f),
-                         seli_init_orthogonal()};
+                         seli_init_orthogonal(),
+                         seli_init_lecun(),
+                         seli_init_he_uniform(),
+                         seli_init_glorot_uniform(),
+                         seli_init_lecun_uniform()};
     char buf[64];
     for (size_t i = 0; i < sizeof inits / sizeof inits[0]; i++) {
         seli_init back = seli_init_parse(seli_init_str(inits[i], buf, sizeof buf));
@@ -235,6 +261,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_he_normal_has_std_sqrt_2_over_fan_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glorot_normal_has_std_sqrt_2_over_fan_in_plus_fan_out,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lecun_and_the_uniform_variance_scalings, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_normal_has_the_given_std, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_normal_stays_within_two_std, setup,
                                         teardown),

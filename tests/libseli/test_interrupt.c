@@ -276,7 +276,7 @@ static void test_interrupted_training_step_changes_no_parameter(void **state)
 {
     (void)state;
     seli_module *model = seli_set_rngs(seli_net_affine(2), 4);
-    seli_module *opt = seli_opt_nesterov(0.1, 0.9); /* shifts parameters before the loss */
+    seli_module *opt = seli_opt_nesterov(0.1, 0.9); /* with velocity state */
     seli_tensor *x = filled(SELI_SHAPE(16, 3), 1.0f), *y = filled(SELI_SHAPE(16, 2), 0.3f);
     seli_minimize_v(opt, seli_loss_mse, model, y, x);
     seli_minimize_v(opt, seli_loss_mse, model, y, x);

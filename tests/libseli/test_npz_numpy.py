@@ -51,7 +51,7 @@ def parse(text):
     """KIND PATH NDIM D... : V... lines -> {path: (kind, array)}."""
     arrays = {}
     for line in text.splitlines():
-        if line.startswith("type "):
+        if line.startswith(("type ", "note ")):
             continue
         head, _, values = line.partition(" : ")
         parts = head.split()
@@ -169,18 +169,35 @@ def test_seli_loads_fortran_ordered_arrays_in_their_logical_order(tool, saved, t
     np.testing.assert_array_equal(loaded["2.weight"][1], arrays["2.weight"])
 
 
-def test_float64_arrays_are_refused_with_a_hint(tool, saved, tmp_path):
+def test_float64_arrays_are_converted_and_the_model_says_so(tool, saved, tmp_path):
     model, _, _ = saved
     path = tmp_path / "f64.npz"
     with np.load(model) as z:
-        arrays = {n: z[n].astype(np.float64) for n in z.files if n != "seli.json"}
+        arrays = {n[:-4] if n.endswith(".npy") else n: z[n].astype(np.float64) * 1.5
+                  for n in z.files if n != "seli.json"}
+        tree = z["seli.json"]
+    np.savez(path, **arrays)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("seli.json", tree)
+    out = run(tool, "load", path).stdout
+    assert f"note converted on load: {len(arrays)} arrays of dtype <f8 to float32" in out
+    loaded = parse(out)
+    for name, a in arrays.items():
+        np.testing.assert_array_equal(loaded[name][1], a.astype(np.float32))
+
+
+def test_big_endian_arrays_are_refused_with_a_hint(tool, saved, tmp_path):
+    model, _, _ = saved
+    path = tmp_path / "be.npz"
+    with np.load(model) as z:
+        arrays = {n: z[n].astype(">f4") for n in z.files if n != "seli.json"}
         tree = z["seli.json"]
     np.savez(path, **arrays)
     with zipfile.ZipFile(path, "a") as z:
         z.writestr("seli.json", tree)
     r = run(tool, "load", path, check=False)
     assert r.returncode == 1
-    assert "'<f8'" in r.stderr and "astype(np.float32)" in r.stderr
+    assert "'>f4'" in r.stderr and "astype(np.float32)" in r.stderr
 
 
 def test_a_plain_numpy_npz_without_the_tree_is_refused_clearly(tool, tmp_path):

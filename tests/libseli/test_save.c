@@ -314,9 +314,26 @@ static void test_npy_header_validation(void **state)
     assert_int_equal(a.size, 6);
     assert_int_equal(seli__npy_parse(b, len - 1, &a, err, sizeof err), -1);
     assert_non_null(strstr(err, "truncated or corrupt"));
-    memcpy(b + 21, "<f8", 3); /* the dtype in "{'descr': '<f4'" */
+    memcpy(b + 21, "<f8", 3); /* the dtype in "{'descr': '<f4'": now 6 doubles, 48 bytes */
+    assert_int_equal(seli__npy_parse(b, len, &a, err, sizeof err), -1);
+    assert_non_null(strstr(err, "6 elements of '<f8' (48 bytes)"));
+    memcpy(b + 21, ">f4", 3); /* big-endian: not read */
     assert_int_equal(seli__npy_parse(b, len, &a, err, sizeof err), -1);
     assert_non_null(strstr(err, "astype(np.float32)"));
+    /* float64, integers and booleans are read and converted to float32 */
+    double d[3] = {0.5, -2, 1e10};
+    unsigned char *f8 = seli__npy_encode_raw("<f8", 1, (long[]){3}, d, sizeof d, &len);
+    assert_int_equal(seli__npy_parse(f8, len, &a, err, sizeof err), 0);
+    float got[3];
+    seli__npy_copy(&a, got);
+    assert_true(got[0] == 0.5f && got[1] == -2 && got[2] == 1e10f);
+    free(f8);
+    unsigned char bools[2] = {1, 0};
+    unsigned char *b1 = seli__npy_encode_raw("|b1", 1, (long[]){2}, bools, 2, &len);
+    assert_int_equal(seli__npy_parse(b1, len, &a, err, sizeof err), 0);
+    seli__npy_copy(&a, got);
+    assert_true(got[0] == 1 && got[1] == 0);
+    free(b1);
     b[0] = 'X';
     assert_int_equal(seli__npy_parse(b, len, &a, err, sizeof err), -1);
     assert_non_null(strstr(err, "magic"));

@@ -54,6 +54,9 @@ LIMITS = {
     # 07 compares 4,096 model samples (4,096 ODE steps each) with 32,768 data
     # points, and its floor with the same sizes: 0.0205 +- 0.0083.
     "07": {"w1": (LE, 0.045), "w1_floor": (LE, 0.06)},
+    # The share of 4,096 test clouds whose cluster count (1, 2 or 3) the set
+    # transformer gets right: 0.965 in our run, against 0.59 without attention.
+    "08": {"accuracy": (GE, 0.85)},
 }
 
 

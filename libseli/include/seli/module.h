@@ -57,7 +57,11 @@ enum {
     SELI_INIT_UNIFORM,          /* [a, b) */
     SELI_INIT_HE,               /* normal, std sqrt(2 / fan_in) */
     SELI_INIT_GLOROT,           /* normal, std sqrt(2 / (fan_in + fan_out)) */
-    SELI_INIT_ORTHOGONAL        /* gain a times an orthogonal matrix */
+    SELI_INIT_ORTHOGONAL,       /* gain a times an orthogonal matrix */
+    SELI_INIT_LECUN,            /* normal, std sqrt(1 / fan_in) */
+    SELI_INIT_HE_UNIFORM,       /* uniform in +-sqrt(6 / fan_in) */
+    SELI_INIT_GLOROT_UNIFORM,   /* uniform in +-sqrt(6 / (fan_in + fan_out)) */
+    SELI_INIT_LECUN_UNIFORM     /* uniform in +-sqrt(3 / fan_in) */
 };
 
 /* How to fill a new parameter: a kind (SELI_INIT_*) and its numbers. */
@@ -87,6 +91,18 @@ seli_init seli_init_constant(float value);
 /* A random orthogonal matrix: the shape [..., r, c] is seen as a
  * [prod(...) * r, c] matrix with orthonormal columns (or rows, if it is wide). */
 seli_init seli_init_orthogonal(void);
+
+/* The seed's other initializers (its net.init.Normal and net.init.Uniform
+ * with "LeCun", "He" or "Glorot"), scaled as jax.nn.initializers scales them: */
+/* LeCun normal: std sqrt(1 / fan_in). */
+seli_init seli_init_lecun(void);
+/* He uniform: uniform in [-sqrt(6 / fan_in), sqrt(6 / fan_in)), variance 2 / fan_in. */
+seli_init seli_init_he_uniform(void);
+/* Glorot uniform: uniform in +-sqrt(6 / (fan_in + fan_out)); the seed's default for
+ * net.Linear's weight. */
+seli_init seli_init_glorot_uniform(void);
+/* LeCun uniform: uniform in +-sqrt(3 / fan_in), variance 1 / fan_in. */
+seli_init seli_init_lecun_uniform(void);
 
 /* Sample init for a tensor of the given shape with key; the result lives in
  * the current scope. */

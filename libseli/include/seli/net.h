@@ -54,8 +54,54 @@ seli_module *seli_net_softplus(void);          /* net.Softplus: log(1 + e^x) */
 /* net.LayerNorm: (x - mean) / sqrt(var + eps) * scale + offset, over the
  * last axis [..., d]; scale [d] ones, offset [d] zeros; float "eps" = 1e-6. */
 seli_module *seli_net_layernorm(void);
-/* net.RMSNorm: x / sqrt(mean(x^2) + eps) * scale, over the last axis;
- * scale [d] ones; float "eps" = 1e-6. */
+/* net.RMSNorm: x / sqrt(mean(x^2) + eps) * scale + offset, over the last
+ * axis; scale [d] ones, offset [d] zeros (as the seed's bias); float "eps" = 1e-6. */
 seli_module *seli_net_rmsnorm(void);
+
+/* --- combinators, as the seed's (children "0", "1", ..., like a Sequential's;
+ * seli_net_append, seli_net_len and seli_net_at work on them) --- */
+
+/* net.Add of n modules (ownership taken): x = x + m_i(x, other inputs...) for
+ * each in turn; seli_net_add(1, block) is a residual block x + block(x). */
+seli_module *seli_net_add(int n, ...);
+/* net.Multiply of n modules (ownership taken): x = x * m_i(x, other inputs...)
+ * for each in turn (gating). */
+seli_module *seli_net_multiply(int n, ...);
+/* net.Constant: returns a copy of value (kept as the buffer "value", not
+ * trained), whatever its inputs. */
+seli_module *seli_net_constant(const seli_tensor *value);
+/* net.Identity: returns its first input. */
+seli_module *seli_net_identity(void);
+
+/* --- einops layers (seli/einops.h); sizes as "h=4, w=2" or NULL --- */
+
+/* net.Rearrange: seli_rearrange(x, pattern, sizes). */
+seli_module *seli_net_rearrange(const char *pattern, const char *sizes);
+/* net.Reduce: seli_reduce(x, pattern, reduction, sizes); reduction is "sum",
+ * "mean", "max", "min" or "prod". */
+seli_module *seli_net_reduce(const char *pattern, const char *reduction, const char *sizes);
+/* net.Repeat: seli_repeat(x, pattern, sizes). */
+seli_module *seli_net_repeat(const char *pattern, const char *sizes);
+/* net.Einsum: seli_einsum of its inputs by pattern ("b i d, b j d -> b i j"). */
+seli_module *seli_net_einsum(const char *pattern);
+
+/* --- attention, as the seed's (jax.nn.dot_product_attention) --- */
+
+/* net.DotProductAttention: self-attention of x [..., T, dim] -> [..., T, dim]
+ * with heads_q query heads and heads_k key/value heads (0: heads_q; heads_q
+ * must be a multiple of it) of size dim / heads_q, projected by the Linear
+ * child "qkv".  Call it as seli_call(m, x), or seli_calln with x, a bias and
+ * a mask (nonzero = attend), both broadcasting against [..., heads_q, T, T]
+ * (pass zeros as the bias for a mask alone).  Options are attributes: int
+ * "is_causal" (1: position t attends to s <= t only), float "scale"
+ * (default 1 / sqrt(dim / heads_q)), int "norm" (1: q, k, v scaled to unit
+ * length) and float "tanh_cap" (c tanh(x / c) on q, k, v). */
+seli_module *seli_net_dot_product_attention(int dim, int heads_q, int heads_k);
+/* net.CrossAttention: x [..., T, dim_x] attends to y [..., S, dim_y] ->
+ * [..., T, dim]; Linear children "q" (x) and "kv" (y); heads as for
+ * seli_net_dot_product_attention.  Call it as seli_call2(m, x, y).  A bias and
+ * a mask, if any, are the buffers "bias" and "mask" (seli_set_buffer), and
+ * "is_causal" and "scale" are attributes, as the seed keeps them. */
+seli_module *seli_net_cross_attention(int dim, int heads_q, int heads_k);
 
 #endif

@@ -73,6 +73,9 @@ seli_tensor *seli_mean(const seli_tensor *a, int axis, int keepdims);
 seli_tensor *seli_max(const seli_tensor *a, int axis, int keepdims);
 /* log(sum(exp(a))) along axis, computed stably. */
 seli_tensor *seli_logsumexp(const seli_tensor *a, int axis, int keepdims);
+/* exp(a) / sum(exp(a)) along axis, computed stably (a's shape); the
+ * attention weights of seli_net_dot_product_attention. */
+seli_tensor *seli_softmax(const seli_tensor *a, int axis);
 /* Sum of all elements: any shape -> [] (a scalar). */
 seli_tensor *seli_sum_all(const seli_tensor *a);
 /* Mean of all elements: any shape -> []. */

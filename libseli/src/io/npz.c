@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,16 +31,15 @@ static int fail(char *err, size_t errlen, const char *format, ...)
 
 /* ------------------------------------------------------------------ .npy */
 
-void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *len)
+void *seli__npy_encode_raw(const char *descr, int ndim, const long *shape, const void *data,
+                           size_t nbytes, size_t *len)
 {
     char dict[64 + 24 * SELI_MAX_DIMS];
-    int n = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
-    long size = 1;
-    for (int i = 0; i < ndim; i++) {
+    int n =
+        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
+    for (int i = 0; i < ndim; i++)
         n += snprintf(dict + n, sizeof dict - (size_t)n, "%ld%s", shape[i],
                       ndim == 1 || i < ndim - 1 ? ", " : "");
-        size *= shape[i];
-    }
     /* numpy writes (3,) for one dimension and (3, 4) for two: no trailing
      * comma and space after the last of several. */
     if (ndim == 1)
@@ -50,7 +50,7 @@ void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *l
      * total a multiple of 64 */
     size_t head = 10 + (size_t)n + 1;
     size_t padded = (head + 63) / 64 * 64;
-    size_t bytes = padded + (size_t)size * sizeof(float);
+    size_t bytes = padded + nbytes;
     unsigned char *buf = malloc(bytes ? bytes : 1);
     if (!buf)
         return NULL;
@@ -63,10 +63,18 @@ void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *l
     memcpy(buf + 10, dict, (size_t)n);
     memset(buf + 10 + n, ' ', padded - head);
     buf[padded - 1] = '\n';
-    if (size > 0)
-        memcpy(buf + padded, data, (size_t)size * sizeof(float)); /* x86-64 is little-endian */
+    if (nbytes > 0)
+        memcpy(buf + padded, data, nbytes); /* x86-64 is little-endian */
     *len = bytes;
     return buf;
+}
+
+void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *len)
+{
+    long size = 1;
+    for (int i = 0; i < ndim; i++)
+        size *= shape[i];
+    return seli__npy_encode_raw("<f4", ndim, shape, data, (size_t)size * sizeof(float), len);
 }
 
 /* A tiny reader for the Python literal dict of a .npy header. */
@@ -205,6 +213,30 @@ static int parse_item(cursor *c, seli__npy *out, char *descr, int *seen, char *e
     return 0;
 }
 
+/* The dtype: little-endian (or byte-sized) floats, integers and booleans,
+ * and unicode strings ('<U7'), the kinds numpy and jnp.savez write. */
+static int parse_descr(const char *descr, seli__npy *out, char *err, size_t errlen)
+{
+    char *end;
+    long size = (descr[0] == '<' || descr[0] == '|') && descr[1] ? strtol(descr + 2, &end, 10) : 0;
+    char kind = descr[0] ? descr[1] : 0;
+    int ok =
+        size > 0 && *end == 0 &&
+        ((kind == 'f' && (size == 2 || size == 4 || size == 8)) ||
+         ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+         (kind == 'b' && size == 1) || (kind == 'U' && size < 1 << 24));
+    if (!ok)
+        return fail(err, errlen,
+                    "the array has dtype '%s', which seli does not read (it reads little-endian "
+                    "floats, integers and booleans); convert it in numpy with "
+                    "a.astype(np.float32)",
+                    descr);
+    snprintf(out->descr, sizeof out->descr, "%s", descr);
+    out->kind = kind;
+    out->itemsize = (int)(kind == 'U' ? 4 * size : size);
+    return 0;
+}
+
 /* The header dict {'descr': '<f4', 'fortran_order': False, 'shape': (3,)}. */
 static int parse_dict(cursor *c, seli__npy *out, char *err, size_t errlen)
 {
@@ -230,12 +262,7 @@ static int parse_dict(cursor *c, seli__npy *out, char *err, size_t errlen)
                     !(seen & 1)   ? "descr"
                     : !(seen & 2) ? "fortran_order"
                                   : "shape");
-    if (strcmp(descr, "<f4") != 0)
-        return fail(err, errlen,
-                    "the array has dtype '%s' but seli stores float32 ('<f4'); "
-                    "convert it in numpy with a.astype(np.float32)",
-                    descr);
-    return 0;
+    return parse_descr(descr, out, err, errlen);
 }
 
 int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size_t errlen)
@@ -249,25 +276,85 @@ int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err, size
         return -1;
     long size = 1;
     for (int i = 0; i < out->ndim; i++) {
-        if (out->shape[i] > 0 && size > (long)(MAX_ENTRY_BYTES / 4) / out->shape[i])
+        if (out->shape[i] > 0 &&
+            size > (long)(MAX_ENTRY_BYTES / (size_t)out->itemsize) / out->shape[i])
             return fail(err, errlen, "the shape is too large to be real");
         size *= out->shape[i];
     }
-    size_t data_start = start + hlen;
-    if (len - data_start != (size_t)size * 4)
+    size_t data_start = start + hlen, want = (size_t)size * (size_t)out->itemsize;
+    if (len - data_start != want)
         return fail(err, errlen,
-                    "the shape asks for %ld floats (%zu bytes) but the entry holds %zu "
-                    "bytes of data (truncated or corrupt)",
-                    size, (size_t)size * 4, len - data_start);
+                    "the shape asks for %ld elements of '%s' (%zu bytes) but the entry holds "
+                    "%zu bytes of data (truncated or corrupt)",
+                    size, out->descr, want, len - data_start);
     out->size = size;
     out->data = b + data_start;
     return 0;
 }
 
+/* IEEE half to float. */
+static float half_to_float(uint16_t h)
+{
+    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    float v = e == 0    ? ldexpf((float)m, -24)
+              : e == 31 ? (m ? NAN : INFINITY)
+                        : ldexpf((float)(m | 0x400), e - 25);
+    return h & 0x8000 ? -v : v;
+}
+
+/* Element k (in file order) of a numeric array, as a float. */
+static float element(const seli__npy *a, long k)
+{
+    const unsigned char *p = a->data + (size_t)k * (size_t)a->itemsize;
+    union {
+        float f4;
+        double f8;
+        int8_t i1;
+        int16_t i2;
+        int32_t i4;
+        int64_t i8;
+        uint8_t u1;
+        uint16_t u2;
+        uint32_t u4;
+        uint64_t u8;
+    } v;
+    memcpy(&v, p, (size_t)a->itemsize);
+    switch (a->kind * 16 + a->itemsize) {
+    case 'f' * 16 + 2:
+        return half_to_float(v.u2);
+    case 'f' * 16 + 4:
+        return v.f4;
+    case 'f' * 16 + 8:
+        return (float)v.f8;
+    case 'i' * 16 + 1:
+        return v.i1;
+    case 'i' * 16 + 2:
+        return v.i2;
+    case 'i' * 16 + 4:
+        return (float)v.i4;
+    case 'i' * 16 + 8:
+        return (float)v.i8;
+    case 'u' * 16 + 1:
+        return v.u1;
+    case 'u' * 16 + 2:
+        return v.u2;
+    case 'u' * 16 + 4:
+        return (float)v.u4;
+    case 'u' * 16 + 8:
+        return (float)v.u8;
+    default:
+        return v.u1 != 0; /* 'b' */
+    }
+}
+
 void seli__npy_copy(const seli__npy *a, float *dst)
 {
     if (!a->fortran_order || a->ndim < 2) {
-        memcpy(dst, a->data, (size_t)a->size * sizeof(float));
+        if (a->kind == 'f' && a->itemsize == 4)
+            memcpy(dst, a->data, (size_t)a->size * sizeof(float));
+        else
+            for (long k = 0; k < a->size; k++)
+                dst[k] = element(a, k);
         return;
     }
     /* Fortran order: the first index varies fastest in the file. */
@@ -281,13 +368,42 @@ void seli__npy_copy(const seli__npy *a, float *dst)
         long off = 0;
         for (int i = 0; i < a->ndim; i++)
             off += idx[i] * fstride[i];
-        memcpy(dst + k, a->data + off * 4, sizeof(float));
+        dst[k] = element(a, off);
         for (int i = a->ndim - 1; i >= 0; i--) {
             if (++idx[i] < a->shape[i])
                 break;
             idx[i] = 0;
         }
     }
+}
+
+char *seli__npy_text(const seli__npy *a)
+{
+    if (a->kind != 'U' || a->size != 1)
+        return NULL;
+    long n = a->itemsize / 4;
+    char *out = malloc((size_t)n * 4 + 1), *q = out;
+    if (!out)
+        return NULL;
+    for (long i = 0; i < n; i++) {
+        uint32_t c;
+        memcpy(&c, a->data + 4 * i, 4);
+        if (c == 0)
+            break; /* numpy pads short strings with NULs */
+        if (c < 0x80) {
+            *q++ = (char)c;
+        } else if (c < 0x800) {
+            *q++ = (char)(0xc0 | c >> 6), *q++ = (char)(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            *q++ = (char)(0xe0 | c >> 12), *q++ = (char)(0x80 | (c >> 6 & 0x3f));
+            *q++ = (char)(0x80 | (c & 0x3f));
+        } else {
+            *q++ = (char)(0xf0 | c >> 18), *q++ = (char)(0x80 | (c >> 12 & 0x3f));
+            *q++ = (char)(0x80 | (c >> 6 & 0x3f)), *q++ = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    *q = 0;
+    return out;
 }
 
 /* ------------------------------------------------------------ reading zip */

@@ -3,8 +3,9 @@
  * An .npz file is a zip archive (libzip) whose entries are .npy arrays,
  * one per name, plus any other entries (seli keeps its module tree in a JSON
  * entry).  seli writes .npy version 1.0, dtype '<f4', C order, the header
- * padded to 64 bytes as numpy does; it reads versions 1.0 to 3.0, '<f4',
- * C or Fortran order.
+ * padded to 64 bytes as numpy does; it reads versions 1.0 to 3.0, C or
+ * Fortran order, little-endian floats, integers and booleans (converted to
+ * float32 by seli__npy_copy) and unicode strings (the seed's JSON entry).
  *
  * These functions do not call seli_error: they return 0 on success and
  * otherwise -1 with a reason in err, so callers can free what they hold
@@ -21,6 +22,10 @@
 /* The .npy bytes of a float32 array of the given shape (C order): malloc'd,
  * the caller frees; the size in *len.  NULL if out of memory. */
 SELI_INTERNAL void *seli__npy_encode(int ndim, const long *shape, const float *data, size_t *len);
+/* The same for any dtype descr ("<f4", "|b1", "<U12"): data is nbytes of raw
+ * little-endian elements. */
+SELI_INTERNAL void *seli__npy_encode_raw(const char *descr, int ndim, const long *shape,
+                                         const void *data, size_t nbytes, size_t *len);
 
 /* A parsed .npy entry: shape, and a pointer into the buffer where the data
  * starts (little-endian float32, size elements, possibly unaligned). */
@@ -29,6 +34,9 @@ typedef struct seli__npy {
     long shape[SELI_MAX_DIMS];
     long size;
     int fortran_order;
+    char descr[32]; /* as in the file: "<f4", "<f8", "|b1", "<U12", ... */
+    char kind;      /* 'f', 'i', 'u', 'b' or 'U' */
+    int itemsize;   /* bytes per element */
     const unsigned char *data;
 } seli__npy;
 
@@ -37,8 +45,11 @@ typedef struct seli__npy {
 SELI_INTERNAL int seli__npy_parse(const void *buf, size_t len, seli__npy *out, char *err,
                                   size_t errlen);
 
-/* Copy the parsed array's elements into dst (out->size floats) in C order. */
+/* Copy the parsed numeric array's elements into dst (out->size floats) in C
+ * order, converted to float32. */
 SELI_INTERNAL void seli__npy_copy(const seli__npy *a, float *dst);
+/* The text of a 0-d unicode array ('<U..'), as malloc'd UTF-8, or NULL. */
+SELI_INTERNAL char *seli__npy_text(const seli__npy *a);
 
 /* --- .npz: reading --- */
 

@@ -24,6 +24,7 @@
 
 #include "nn/module_private.h"
 #include "io/npz.h"
+#include "io/seed_file.h"
 
 #define JSON_ENTRY "seli.json"
 #define FORMAT_NAME "seli.module"
@@ -224,6 +225,24 @@ void seli_save(const seli_module *m, const char *path)
     writer_free(&w);
 }
 
+void seli_save_as(const seli_module *m, const char *path, seli_format format)
+{
+    if (format == SELI_FORMAT_SELI) {
+        seli_save(m, path);
+        return;
+    }
+    if (format != SELI_FORMAT_SEED)
+        seli_error("seli_save_as: format %d is not SELI_FORMAT_SELI or SELI_FORMAT_SEED",
+                   (int)format);
+    if (!m)
+        seli_error("seli_save_as: the module is NULL (create a module first)");
+    if (!path || !path[0])
+        seli_error("seli_save_as: the path is %s; give a file name such as \"model.npz\"",
+                   path ? "empty" : "NULL");
+    seli_module_type(m); /* checks that m is a live module */
+    seli__seed_save(m, path);
+}
+
 /* ------------------------------------------------------------------ */
 /* loading: checks                                                      */
 /* ------------------------------------------------------------------ */
@@ -231,6 +250,7 @@ void seli_save(const seli_module *m, const char *path)
 typedef struct loader {
     const char *path;
     seli__npz zip;
+    seli__conversions conv;
     char err[1536];
 } loader;
 
@@ -280,6 +300,10 @@ static int check_tensor(loader *l, const char *where, const json_t *a)
     char why[512];
     if (seli__npy_parse(e->bytes, e->len, &npy, why, sizeof why) != 0)
         return bad(l, where, "the array entry '%s' is invalid: %s", entry, why);
+    if (npy.kind == 'U')
+        return bad(l, where, "the array entry '%s' holds text ('%s'), not numbers", entry,
+                   npy.descr);
+    seli__conversion_add(&l->conv, &npy);
     int same = npy.ndim == ndim;
     for (int i = 0; same && i < ndim; i++)
         same = npy.shape[i] == shape[i];
@@ -446,6 +470,8 @@ seli_module *seli_load(const char *path)
     }
     json_t *root = NULL;
     const seli__npz_entry *e = seli__npz_find(&l.zip, JSON_ENTRY);
+    if (!e && seli__is_seed_file(&l.zip))
+        return seli__seed_load(path, &l.zip);
     if (!e) {
         char names[512];
         list_entries(&l.zip, names, sizeof names);
@@ -485,5 +511,26 @@ seli_module *seli_load(const char *path)
     seli_module *m = build_module(&l, json_object_get(root, "module"));
     json_decref(root);
     seli__npz_free(&l.zip);
+    seli__conversion_note(m, &l.conv);
     return m;
+}
+
+void seli__conversion_add(seli__conversions *c, const seli__npy *a)
+{
+    if (a->kind == 'f' && a->itemsize == 4)
+        return;
+    c->count++;
+    if (!strstr(c->dtypes, a->descr) && strlen(c->dtypes) + strlen(a->descr) + 3 < sizeof c->dtypes)
+        snprintf(c->dtypes + strlen(c->dtypes), sizeof c->dtypes - strlen(c->dtypes), "%s%s",
+                 c->dtypes[0] ? ", " : "", a->descr);
+}
+
+void seli__conversion_note(seli_module *m, const seli__conversions *c)
+{
+    if (!c->count)
+        return;
+    char note[160];
+    snprintf(note, sizeof note, "converted on load: %d array%s of dtype %s to float32", c->count,
+             c->count == 1 ? "" : "s", c->dtypes);
+    seli_set_str(m, "load_note", note);
 }

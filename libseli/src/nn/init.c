@@ -26,6 +26,16 @@ seli_init seli_init_zeros(void) { return (seli_init){SELI_INIT_ZEROS, 0, 0}; }
 seli_init seli_init_ones(void) { return (seli_init){SELI_INIT_ONES, 1, 0}; }
 seli_init seli_init_constant(float value) { return (seli_init){SELI_INIT_CONSTANT, value, 0}; }
 seli_init seli_init_orthogonal(void) { return (seli_init){SELI_INIT_ORTHOGONAL, 1, 0}; }
+seli_init seli_init_lecun(void) { return (seli_init){SELI_INIT_LECUN, 0, 0}; }
+seli_init seli_init_he_uniform(void) { return (seli_init){SELI_INIT_HE_UNIFORM, 0, 0}; }
+seli_init seli_init_glorot_uniform(void) { return (seli_init){SELI_INIT_GLOROT_UNIFORM, 0, 0}; }
+seli_init seli_init_lecun_uniform(void) { return (seli_init){SELI_INIT_LECUN_UNIFORM, 0, 0}; }
+
+/* Uniform in [-limit, limit): the variance-scaled uniform initializers. */
+static seli_tensor *symmetric(seli_key key, double limit, int ndim, const long *shape)
+{
+    return seli_uniform(key, (float)-limit, (float)limit, ndim, shape);
+}
 
 /* fan_in, fan_out of a shape (see the file comment). */
 static void fans(int ndim, const long *shape, double *fan_in, double *fan_out)
@@ -51,6 +61,10 @@ void seli__init_check(const char *op, const char *what, seli_init init, int ndim
     case SELI_INIT_ONES:
     case SELI_INIT_HE:
     case SELI_INIT_GLOROT:
+    case SELI_INIT_LECUN:
+    case SELI_INIT_HE_UNIFORM:
+    case SELI_INIT_GLOROT_UNIFORM:
+    case SELI_INIT_LECUN_UNIFORM:
         break;
     case SELI_INIT_CONSTANT:
         if (!isfinite(init.a))
@@ -179,6 +193,14 @@ seli_tensor *seli_init_sample(seli_init init, seli_key key, int ndim, const long
     case SELI_INIT_GLOROT:
         return seli_mul_scalar(seli_normal(key, ndim, shape),
                                (float)sqrt(2.0 / (fan_in + fan_out)));
+    case SELI_INIT_LECUN:
+        return seli_mul_scalar(seli_normal(key, ndim, shape), (float)sqrt(1.0 / fan_in));
+    case SELI_INIT_HE_UNIFORM:
+        return symmetric(key, sqrt(6.0 / fan_in), ndim, shape);
+    case SELI_INIT_GLOROT_UNIFORM:
+        return symmetric(key, sqrt(6.0 / (fan_in + fan_out)), ndim, shape);
+    case SELI_INIT_LECUN_UNIFORM:
+        return symmetric(key, sqrt(3.0 / fan_in), ndim, shape);
     default:
         return orthogonal(key, init.a, ndim, shape);
     }
@@ -213,6 +235,18 @@ char *seli_init_str(seli_init init, char *buf, int n)
     case SELI_INIT_GLOROT:
         snprintf(buf, (size_t)n, "glorot");
         break;
+    case SELI_INIT_LECUN:
+        snprintf(buf, (size_t)n, "lecun");
+        break;
+    case SELI_INIT_HE_UNIFORM:
+        snprintf(buf, (size_t)n, "he_uniform");
+        break;
+    case SELI_INIT_GLOROT_UNIFORM:
+        snprintf(buf, (size_t)n, "glorot_uniform");
+        break;
+    case SELI_INIT_LECUN_UNIFORM:
+        snprintf(buf, (size_t)n, "lecun_uniform");
+        break;
     case SELI_INIT_ORTHOGONAL:
         if (init.a == 1)
             snprintf(buf, (size_t)n, "orthogonal");
@@ -236,6 +270,10 @@ seli_init seli_init_parse(const char *text)
         {"ones", SELI_INIT_ONES, 0},
         {"he", SELI_INIT_HE, 0},
         {"glorot", SELI_INIT_GLOROT, 0},
+        {"lecun", SELI_INIT_LECUN, 0},
+        {"he_uniform", SELI_INIT_HE_UNIFORM, 0},
+        {"glorot_uniform", SELI_INIT_GLOROT_UNIFORM, 0},
+        {"lecun_uniform", SELI_INIT_LECUN_UNIFORM, 0},
         {"orthogonal", SELI_INIT_ORTHOGONAL, 0},
         {"orthogonal", SELI_INIT_ORTHOGONAL, 1},
         {"constant", SELI_INIT_CONSTANT, 1},
@@ -270,7 +308,7 @@ seli_init seli_init_parse(const char *text)
         }
     }
     seli_error("seli_init_parse: \"%s\" is not an initializer; expected one of zeros, ones, "
-               "he, glorot, orthogonal, constant(v), normal(std), truncated_normal(std), "
-               "uniform(low, high)",
+               "he, glorot, lecun, he_uniform, glorot_uniform, lecun_uniform, orthogonal, "
+               "constant(v), normal(std), truncated_normal(std), uniform(low, high)",
                text);
 }

@@ -3,6 +3,7 @@
 #ifndef SELI_MODULE_PRIVATE_H
 #define SELI_MODULE_PRIVATE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/internal.h"
@@ -75,5 +76,25 @@ SELI_INTERNAL seli_tensor *seli__sigmoid_forward(seli_module *m, int n, seli_ten
 SELI_INTERNAL seli_tensor *seli__softplus_forward(seli_module *m, int n, seli_tensor *const *xs);
 SELI_INTERNAL seli_tensor *seli__layernorm_forward(seli_module *m, int n, seli_tensor *const *xs);
 SELI_INTERNAL seli_tensor *seli__rmsnorm_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__add_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__multiply_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__constant_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__identity_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__rearrange_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__reduce_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__repeat_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__einsum_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__attention_forward(seli_module *m, int n, seli_tensor *const *xs);
+SELI_INTERNAL seli_tensor *seli__cross_attention_forward(seli_module *m, int n,
+                                                         seli_tensor *const *xs);
+
+/* A module of the given list type (net.Sequential, net.Add, net.Multiply)
+ * owning the n layers as children "0", "1", ... (sequential.c); the _va form
+ * reads the n layers from ap. */
+SELI_INTERNAL seli_module *seli__layers_new(const char *op, const char *type,
+                                            seli_forward_fn forward, int n,
+                                            seli_module *const *layers);
+SELI_INTERNAL seli_module *seli__layers_va(const char *op, const char *type,
+                                           seli_forward_fn forward, int n, va_list ap);
 
 #endif

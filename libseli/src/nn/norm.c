@@ -1,8 +1,10 @@
 /* norm.c: net.LayerNorm and net.RMSNorm, normalisation over the last axis.
  *
  *   LayerNorm  (x - mean) / sqrt(var + eps) * scale + offset   x [..., d]
- *   RMSNorm    x / sqrt(mean(x^2) + eps) * scale               x [..., d]
+ *   RMSNorm    x / sqrt(mean(x^2) + eps) * scale + offset      x [..., d]
  * scale [d] starts at ones and offset [d] at zeros; both are parameters.
+ * RMSNorm's offset is the seed's: seli 0.1.2 adds a learnable bias after
+ * the scale (tests/seed/ checks both layers against it).
  * Built from differentiable ops, so gradients of any order flow through. */
 #include "nn/module_private.h"
 
@@ -38,8 +40,9 @@ seli_tensor *seli__rmsnorm_forward(seli_module *m, int n, seli_tensor *const *xs
     long d = x->shape[x->ndim - 1];
     float eps = (float)seli_get_float(m, "eps");
     seli_tensor *scale = seli_param(m, "scale", seli_init_ones(), SELI_SHAPE(d));
+    seli_tensor *offset = seli_param(m, "offset", seli_init_zeros(), SELI_SHAPE(d));
     seli_tensor *ms = seli_mean(seli_square(x), -1, 1); /* [..., 1] */
-    return seli_mul(seli_div(x, seli_sqrt(seli_add_scalar(ms, eps))), scale);
+    return seli_add(seli_mul(seli_div(x, seli_sqrt(seli_add_scalar(ms, eps))), scale), offset);
 }
 
 seli_module *seli_net_layernorm(void)

@@ -49,8 +49,10 @@ static void check_seq(const char *op, const seli_module *seq)
         seli_error("%s: the Sequential is NULL (create one first, e.g. with seli_net_sequential or "
                    "seli_net_mlp)",
                    op);
-    if (seq->type->forward != seli__sequential_forward)
-        seli_error("%s: the module is a %s, not a net.Sequential", op, seq->type->name);
+    seli_forward_fn f = seq->type->forward;
+    if (f != seli__sequential_forward && f != seli__add_forward && f != seli__multiply_forward)
+        seli_error("%s: the module is a %s, not a net.Sequential, net.Add or net.Multiply", op,
+                   seq->type->name);
 }
 
 /* What is wrong with the layers (a message into buf), or NULL. */
@@ -101,34 +103,49 @@ seli_module *seli_net_append(seli_module *seq, seli_module *layer)
     return seq;
 }
 
-seli_module *seli_net_sequential_array(int n, seli_module *const *layers)
+seli_module *seli__layers_new(const char *op, const char *type, seli_forward_fn forward, int n,
+                              seli_module *const *layers)
 {
-    check_layers("seli_net_sequential", n, layers);
-    seli_module *seq = seli_module_new("net.Sequential", seli__sequential_forward);
+    check_layers(op, n, layers);
+    seli_module *seq = seli_module_new(type, forward);
     for (int i = 0; i < n; i++)
         seli_net_append(seq, layers[i]);
     return seq;
 }
 
-seli_module *seli_net_sequential(int n, ...)
+seli_module *seli__layers_va(const char *op, const char *type, seli_forward_fn forward, int n,
+                             va_list ap)
 {
     if (n < 0 || n > 100000)
-        seli_error("seli_net_sequential: n = %d; pass the number of layers that follow", n);
+        seli_error("%s: n = %d; pass the number of layers that follow", op, n);
     seli_module **all = malloc((size_t)(n ? n : 1) * sizeof *all);
     if (!all)
-        seli_error("seli_net_sequential: out of memory");
-    va_list ap;
-    va_start(ap, n);
+        seli_error("%s: out of memory", op);
     for (int i = 0; i < n; i++)
         all[i] = va_arg(ap, seli_module *);
-    va_end(ap);
     char buf[256];
     if (layers_problem(n, all, buf, sizeof buf)) {
         free(all);
-        seli_error("seli_net_sequential: %s", buf);
+        seli_error("%s: %s", op, buf);
     }
-    seli_module *seq = seli_net_sequential_array(n, all);
+    seli_module *seq = seli__layers_new(op, type, forward, n, all);
     free(all);
+    return seq;
+}
+
+seli_module *seli_net_sequential_array(int n, seli_module *const *layers)
+{
+    return seli__layers_new("seli_net_sequential", "net.Sequential", seli__sequential_forward, n,
+                            layers);
+}
+
+seli_module *seli_net_sequential(int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    seli_module *seq =
+        seli__layers_va("seli_net_sequential", "net.Sequential", seli__sequential_forward, n, ap);
+    va_end(ap);
     return seq;
 }
 

@@ -279,3 +279,16 @@ seli_tensor *seli_mean_all(const seli_tensor *a)
     seli__record(out, "seli_mean_all", mean_all_vjp, a, NULL, NULL);
     return out;
 }
+
+/* a: any -> a's shape; e = exp(a - max(a)), e / sum(e).  The max is a
+ * constant (softmax does not change when a shifts), so the gradient is that
+ * of exp, sum and div, and differentiates again.  Dividing, rather than
+ * subtracting logsumexp, keeps rows of huge equal values (masked attention
+ * logits) exact: 1/n each, as JAX's softmax gives. */
+seli_tensor *seli_softmax(const seli_tensor *a, int axis)
+{
+    seli__check("seli_softmax", a, "a");
+    seli__axis("seli_softmax", a, axis);
+    seli_tensor *e = seli_exp(seli_sub(a, seli_detach(seli_max(a, axis, 1))));
+    return seli_div(e, seli_sum(e, axis, 1));
+}

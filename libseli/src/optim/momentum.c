@@ -1,12 +1,17 @@
 /* momentum.c: classical momentum (opt.Momentum) and Nesterov's accelerated
- * gradient (opt.Nesterov), exactly as the paper writes them:
+ * gradient (opt.Nesterov), as the seed (seli 0.1.2) computes them:
  *
- *     v = beta v + eta g(theta)              theta -= v    (Momentum)
- *     v = beta v + eta g(theta - beta v)     theta -= v    (Nesterov)
+ *     v = beta v + eta g                        theta -= v    (Momentum)
+ *     v = beta v + g;  theta -= eta (beta v + (1 - beta) g)   (Nesterov)
  *
- * The update is the same; Nesterov differs in where the gradient is taken,
- * which optimizer.c arranges (the rule's lookahead flag).  The velocity v
- * lives in the buffer "v.<parameter path>". */
+ * Both take the gradient g at theta itself.  The seed's Nesterov is the
+ * look-ahead gradient g(theta - beta v) of the paper's equation rewritten
+ * with the gradient at the current point (the form PyTorch and Keras use, up
+ * to the (1 - beta) on g), so its Rosenbrock trajectory differs from a
+ * literal look-ahead; notebook 02 follows the seed, whose figure the paper
+ * shows.  (Momentum's v is the seed's v times eta: the same steps.)  The
+ * velocity v lives in the buffer "v.<parameter path>"; tests/seed/ checks
+ * 100 steps of both against the seed. */
 #include <math.h>
 
 #include "optim/optim_private.h"
@@ -34,12 +39,24 @@ const seli__opt_rule seli__opt_momentum_rule = {.type = "opt.Momentum",
                                                 .settings = momentum_settings,
                                                 .update = momentum_update};
 
+static void nesterov_update(const seli__opt_hyper *h, long size, float *restrict theta,
+                            const float *restrict g, float *const *state)
+{
+    /* the seed's float32 operations in its order: v * beta + g, then
+     * lr * (beta * v + (1 - beta) * g), 1 - beta rounded once */
+    float lr = (float)h->lr, beta = (float)h->beta, rest = (float)(1.0 - h->beta);
+    float *restrict v = state[0];
+    for (long k = 0; k < size; k++) {
+        v[k] = v[k] * beta + g[k];
+        theta[k] -= lr * (beta * v[k] + rest * g[k]);
+    }
+}
+
 const seli__opt_rule seli__opt_nesterov_rule = {.type = "opt.Nesterov",
                                                 .nstate = 1,
                                                 .state = {"v", NULL},
-                                                .lookahead = 1,
                                                 .settings = momentum_settings,
-                                                .update = momentum_update};
+                                                .update = nesterov_update};
 
 static seli_module *make(const char *op, const seli__opt_rule *rule, double lr, double beta)
 {

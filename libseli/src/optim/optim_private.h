@@ -20,7 +20,6 @@ typedef struct seli__opt_rule {
     const char *type;     /* "opt.Adam" */
     int nstate;           /* state buffers per parameter (0 to 2) */
     const char *state[2]; /* their name prefixes: buffer "m.layers.0.weight" */
-    int lookahead;        /* Nesterov: the gradient is taken at theta - beta * state 0 */
     /* Read and check opt's settings for step t (1 for the first step); no
      * state changes. */
     void (*settings)(const seli_module *opt, long t, seli__opt_hyper *h);

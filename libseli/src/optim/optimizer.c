@@ -77,17 +77,8 @@ typedef struct step {
     const seli__opt_rule *rule;
     seli__opt_hyper hyper;
     long t;
-    /* look-ahead (Nesterov): parameters shifted before the loss, with their
-     * original values, restored after the gradient or on an error */
-    int nshift;
-    seli_tensor **shifted;
-    float **saved;
-    seli_error_handler old_handler;
-    void *old_data;
     int hint; /* where the next state lookup starts */
 } step;
-
-static step *active; /* the step whose look-ahead an error must undo */
 
 /* "v.layers.0.weight" in the step's scope. */
 static char *state_name(const char *prefix, const char *key)
@@ -138,97 +129,17 @@ static seli_tensor *existing_state(step *s, const char *name, const char *key,
     return b;
 }
 
-static void restore_shift(step *s)
-{
-    for (int i = 0; i < s->nshift; i++)
-        memcpy(s->shifted[i]->data, s->saved[i], (size_t)s->shifted[i]->size * sizeof(float));
-    for (int i = 0; i < s->nshift; i++)
-        free(s->saved[i]);
-    free(s->saved);
-    free(s->shifted);
-    s->saved = NULL;
-    s->shifted = NULL;
-    s->nshift = 0;
-}
-
-/* While the parameters sit at the look-ahead point, an error anywhere (in
- * the user's loss, say) puts them back before the real handler runs. */
-static void lookahead_error_handler(const char *message, void *user_data)
-{
-    step *s = active;
-    active = NULL;
-    seli_set_error_handler(s->old_handler, s->old_data, NULL, NULL);
-    restore_shift(s);
-    if (s->old_handler)
-        s->old_handler(message, s->old_data);
-    fprintf(stderr, "seli error: %s\n", message);
-    exit(1);
-}
-
-/* Move every parameter that already has state to theta - beta * v. */
-static void shift_to_lookahead(step *s, int n, char *const *keys, seli_tensor *const *params)
-{
-    /* checks first (they may raise), then allocation and the shift */
-    seli_tensor **v = seli__scope_alloc(((size_t)n + 1) * sizeof *v);
-    for (int i = 0; i < n; i++)
-        v[i] = existing_state(s, state_name(s->rule->state[0], keys[i]), keys[i], params[i]);
-    s->shifted = calloc((size_t)n + 1, sizeof *s->shifted);
-    s->saved = calloc((size_t)n + 1, sizeof *s->saved);
-    if (!s->shifted || !s->saved) {
-        free(s->shifted);
-        free(s->saved);
-        seli_error("%s: out of memory", s->op);
-    }
-    for (int i = 0; i < n; i++) {
-        if (!v[i])
-            continue;
-        float *copy = malloc((size_t)params[i]->size * sizeof(float) + 1);
-        if (!copy) {
-            restore_shift(s);
-            seli_error("%s: out of memory", s->op);
-        }
-        memcpy(copy, params[i]->data, (size_t)params[i]->size * sizeof(float));
-        s->shifted[s->nshift] = params[i];
-        s->saved[s->nshift++] = copy;
-    }
-    active = s;
-    seli_set_error_handler(lookahead_error_handler, NULL, &s->old_handler, &s->old_data);
-    float beta = (float)s->hyper.beta;
-    for (int i = 0; i < n; i++) {
-        if (!v[i])
-            continue;
-        float *p = params[i]->data;
-        for (long k = 0; k < params[i]->size; k++)
-            p[k] -= beta * v[i]->data[k];
-    }
-}
-
-static void end_lookahead(step *s)
-{
-    if (!s->rule->lookahead)
-        return;
-    if (active == s) {
-        active = NULL;
-        seli_set_error_handler(s->old_handler, s->old_data, NULL, NULL);
-    }
-    restore_shift(s);
-}
-
 /* The loss has been evaluated in the step's scope: take the gradients of
  * the n parameters, check, and update those the loss touched. */
 static float finish(step *s, const seli_tensor *loss, int n, char *const *keys,
                     seli_tensor *const *params, const char *what)
 {
-    if (!loss) {
-        end_lookahead(s);
+    if (!loss)
         seli_error("%s: the loss function returned NULL; it must return a scalar tensor", s->op);
-    }
-    if (loss->size != 1 || loss->ndim > 1) {
-        end_lookahead(s);
+    if (loss->size != 1 || loss->ndim > 1)
         seli_error("%s: the loss has shape %s but must be a scalar; reduce it with "
                    "seli_mean_all or seli_sum_all",
                    s->op, seli__shape(loss));
-    }
     seli_tensor **grads = seli__scope_alloc(((size_t)n + 1) * sizeof *grads);
     char *touched = seli__scope_alloc((size_t)n + 1);
     int ntouched = 0;
@@ -240,7 +151,6 @@ static float finish(step *s, const seli_tensor *loss, int n, char *const *keys,
             ntouched += touched[i];
         }
     }
-    end_lookahead(s);
     float value = loss->data[0];
     if (ntouched == 0)
         seli_error("%s: %s", s->op, what);
@@ -362,10 +272,6 @@ float seli_minimize(seli_module *opt, seli_loss_fn loss, seli_module *model, int
         seli__check("seli_minimize", inputs[i], "input");
 
     seli_scope_begin();
-    if (s.rule->lookahead) {
-        plist before = model_params(model);
-        shift_to_lookahead(&s, before.n, before.keys, before.params);
-    }
     seli_tensor *l = loss(model, n, inputs, ctx);
     /* after the loss: it may have created parameters */
     plist list = model_params(model);
@@ -411,8 +317,6 @@ float seli_minimize_tensors(seli_module *opt, seli_objective_fn f, int n,
         keys[i] = seli__scope_alloc(16);
         snprintf(keys[i], 16, "%d", i);
     }
-    if (s.rule->lookahead)
-        shift_to_lookahead(&s, n, keys, params);
     seli_tensor *l = f(params, ctx);
     char what[160];
     snprintf(what, sizeof what,

@@ -18,10 +18,13 @@ static void rmsprop_settings(const seli_module *opt, long t, seli__opt_hyper *h)
 static void rmsprop_update(const seli__opt_hyper *h, long size, float *restrict theta,
                            const float *restrict g, float *const *state)
 {
+    /* the seed's float32 operations in its order: v * beta + g^2 * (1 - beta),
+     * with 1 - beta rounded once from the double setting */
     float lr = (float)h->lr, beta = (float)h->beta, eps = (float)h->eps;
+    float rest = (float)(1.0 - h->beta);
     float *restrict v = state[0];
     for (long k = 0; k < size; k++) {
-        v[k] = beta * v[k] + (1 - beta) * g[k] * g[k];
+        v[k] = v[k] * beta + g[k] * g[k] * rest;
         theta[k] -= lr * g[k] / (sqrtf(v[k]) + eps);
     }
 }
