@@ -42,6 +42,9 @@ void session_free(session *s);
  * sink can send it as execute_result.  Never crashes on faults: they become
  * EXEC_ERROR with the signal's name. */
 void session_execute(session *s, const char *code, exec_result *out);
+/* The cells executed from now on are In [number] in tracebacks (0: not
+ * numbered, as a silent execution). */
+void session_set_cell_number(session *s, int number);
 /* Free the strings inside r (not r itself). */
 void exec_result_clear(exec_result *r);
 

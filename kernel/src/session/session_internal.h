@@ -71,6 +71,8 @@ struct session {
     int cells; /* cells compiled so far */
     volatile int in_result;
     double last_compile_ms; /* time spent in jit_compile by the last cell */
+    struct traceback_book *book; /* the cells, for tracebacks (traceback.h) */
+    char *last_unit;             /* the unit that compiled last (for the book) */
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations
