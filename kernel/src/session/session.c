@@ -176,12 +176,15 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
             wanted[nw++] = impl.v[impl.n - 1];
         }
     jit_code *code = jit_compile(src, s->header_dir, syms, n, wanted, addrs, nw, on_diag, d);
-    if (code) { /* kept for the cell's traceback (traceback.h) */
+    if (code) {
+        /* Kept for the cell's traceback (traceback.h): the unit after the
+         * implicit headers, which headers_emit gives again. */
+        const char *rest = strstr(src, "\n#line 1 \"<seli>\"\n");
         free(s->last_unit);
-        s->last_unit = src;
-    } else {
-        free(src);
+        s->last_unit = xstrdup(rest ? rest : src);
+        s->last_whole = rest ? whole_headers : -1;
     }
+    free(src);
     free(syms);
     free(wanted);
     strlist_free(&impl);
@@ -382,6 +385,18 @@ static void guard_error(guard_status st, int signo, char *message, exec_result *
     }
 }
 
+/* SELI_TRACEBACK=0 keeps no record of the cells: errors then name no
+ * frames (for measuring what the record costs). */
+static int tracebacks_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("SELI_TRACEBACK");
+        on = !(v && !strcmp(v, "0"));
+    }
+    return on;
+}
+
 /* Colour the error's first line as ipykernel does (the name in red), and
  * put the frames of the user's code under it, innermost first. */
 static void add_traceback(session *s, exec_result *out)
@@ -397,7 +412,8 @@ static void add_traceback(session *s, exec_result *out)
     } else if (out->ntraceback) {
         strlist_add(&lines, out->traceback[0]);
     }
-    traceback_format(s->book, guard_backtrace(), s->header_dir, &lines);
+    if (tracebacks_on())
+        traceback_format(s, guard_backtrace(), &lines);
     for (int i = 1; i < out->ntraceback; i++)
         strlist_add(&lines, out->traceback[i]);
     for (int i = 0; i < out->ntraceback; i++)
@@ -468,7 +484,10 @@ static void session_run(session *s, const char *code, exec_result *out)
     s->cells++;
     void *main_fn = addrs[0];
     plan_commit(s, &c, &p, addrs, jc);
-    traceback_book_add(s->book, code, s->last_unit, jc, main_fn);
+    if (tracebacks_on())
+        traceback_book_add(s->book, code, s->last_unit, s->last_whole, jc, main_fn);
+    else
+        free(s->last_unit);
     s->last_unit = NULL;
     plan_free(&p, c.nitems);
     free(addrs);

@@ -2,6 +2,8 @@
  * traceback.h). */
 #include "session/traceback.h"
 
+#include "session/session_internal.h"
+
 #include "runtime/debuginfo.h"
 
 #include <stdint.h>
@@ -16,7 +18,8 @@
 typedef struct book_cell {
     int number;
     char *code;
-    char *unit;
+    char *unit; /* after the implicit headers */
+    int whole;  /* the headers were whole (-1: unit is the whole unit) */
     const jit_code *jc;
     const unsigned char *cell_main;
     debuginfo *dbg;
@@ -52,23 +55,45 @@ void traceback_book_free(traceback_book *b)
 
 void traceback_book_number(traceback_book *b, int number) { b->number = number; }
 
-void traceback_book_add(traceback_book *b, const char *code, char *unit, const jit_code *jc,
-                        const void *cell_main)
+void traceback_book_add(traceback_book *b, const char *code, char *unit, int whole,
+                        const jit_code *jc, const void *cell_main)
 {
     array_grow(&b->cells, b->ncells, sizeof *b->cells);
-    b->cells[b->ncells++] = (book_cell){b->number, xstrdup(code), unit, jc, cell_main, NULL, 0, 0};
+    b->cells[b->ncells++] =
+        (book_cell){b->number, xstrdup(code), unit, whole, jc, cell_main, NULL, 0, 0};
+}
+
+/* The whole unit of c, as it was compiled (malloc'd). */
+static char *whole_unit(const session *s, const book_cell *c)
+{
+    if (c->whole < 0)
+        return xstrdup(c->unit);
+    text_buf t = {0};
+    headers_emit(s, c->unit, c->whole, &t);
+    return text_take(&t);
+}
+
+char *traceback_book_unit(const session *s, int i)
+{
+    const traceback_book *b = s->book;
+    if (i < 0)
+        i += b->ncells;
+    return i >= 0 && i < b->ncells ? whole_unit(s, &b->cells[i]) : NULL;
 }
 
 /* The cell whose code holds pc, its line information loaded, or NULL. */
-static book_cell *cell_at(traceback_book *b, const void *pc, const char *include_dir)
+static book_cell *cell_at(session *s, const void *pc)
 {
+    traceback_book *b = s->book;
     for (int i = b->ncells - 1; i >= 0; i--) {
         book_cell *c = &b->cells[i];
         if (!jit_code_contains(c->jc, pc))
             continue;
         if (!c->tried) {
             c->tried = 1;
-            c->dbg = debuginfo_load(c->unit, include_dir);
+            char *unit = whole_unit(s, c);
+            c->dbg = debuginfo_load(unit, s->header_dir);
+            free(unit);
             long main_off = c->dbg ? debuginfo_symbol(c->dbg, "__seli_cell_main") : -1;
             c->base = (long)(intptr_t)c->cell_main - main_off;
             if (main_off < 0 || !debuginfo_matches(c->dbg, (const unsigned char *)(intptr_t)c->base)) {
@@ -118,10 +143,9 @@ static int callee_shown(const char *name)
 }
 
 /* Turn one kept frame into entries (its callee, then itself). */
-static void add_frame(traceback_book *b, const backtrace_frame *f, const char *include_dir,
-                      tb_entry **v, int *n)
+static void add_frame(session *s, const backtrace_frame *f, tb_entry **v, int *n)
 {
-    book_cell *c = cell_at(b, f->pc, include_dir);
+    book_cell *c = cell_at(s, f->pc);
     if (!c)
         return;
     long off = (long)(intptr_t)f->pc - c->base;
@@ -246,8 +270,7 @@ static int run_end(const tb_entry *v, int n, int i)
     return j;
 }
 
-void traceback_format(traceback_book *b, const backtrace *bt, const char *include_dir,
-                      strlist *lines)
+void traceback_format(session *s, const backtrace *bt, strlist *lines)
 {
     tb_entry *v = NULL;
     int n = 0;
@@ -257,7 +280,7 @@ void traceback_format(traceback_book *b, const backtrace *bt, const char *includ
             array_grow(&v, n, sizeof *v);
             v[n++] = (tb_entry){E_GAP, NULL, NULL, 0, backtrace_dropped(bt)};
         }
-        add_frame(b, backtrace_kept(bt, i), include_dir, &v, &n);
+        add_frame(s, backtrace_kept(bt, i), &v, &n);
     }
     size_t width = 0;
     char head[512];

@@ -13,6 +13,7 @@
 #define SELI_KERNEL_TRACEBACK_H
 
 #include "runtime/backtrace.h"
+#include "session/session.h"
 #include "runtime/jit.h"
 #include "util/text.h"
 
@@ -22,14 +23,18 @@ KERNEL_INTERNAL traceback_book *traceback_book_new(void);
 KERNEL_INTERNAL void traceback_book_free(traceback_book *b);
 /* The cells compiled from now on are In [number] (0: not numbered). */
 KERNEL_INTERNAL void traceback_book_number(traceback_book *b, int number);
-/* A cell compiled: its text (copied), its unit (the book takes it), its
- * code, and the address of its __seli_cell_main in that code. */
+/* A cell compiled: its text (copied), its unit after the implicit headers
+ * (the book takes it; headers_emit with whole gives the unit again; whole
+ * -1: it is the whole unit), its code, and the address of its
+ * __seli_cell_main in that code. */
 KERNEL_INTERNAL void traceback_book_add(traceback_book *b, const char *code, char *unit,
-                                        const jit_code *jc, const void *cell_main);
-/* Append to lines the frames of bt in the user's code, innermost first,
- * coloured as ipykernel colours a traceback; include_dir as for the cells. */
-KERNEL_INTERNAL void traceback_format(traceback_book *b, const backtrace *bt,
-                                      const char *include_dir, strlist *lines);
+                                        int whole, const jit_code *jc, const void *cell_main);
+/* The whole translation unit of s's i-th cell recorded (i < 0: from the
+ * last), malloc'd, or NULL (for measurements). */
+KERNEL_INTERNAL char *traceback_book_unit(const struct session *s, int i);
+/* Append to lines the frames of bt in the user's code of s's cells (its
+ * book), innermost first, coloured as ipykernel colours a traceback. */
+KERNEL_INTERNAL void traceback_format(struct session *s, const backtrace *bt, strlist *lines);
 
 /* ANSI colours, as ipykernel uses them. */
 #define TB_RED "\x1b[0;31m"
