@@ -52,27 +52,38 @@ typedef struct stab {
     uint32_t value;
 } stab;
 
-/* The object, and its section headers, checked to lie inside it. */
+/* The object, and its section headers, checked to lie inside it.  tcc
+ * aligns nothing in the file, so the headers and every section read are
+ * copied to memory that malloc aligned. */
+#define MAX_COPIES 32
 typedef struct elf {
     const unsigned char *data;
     size_t size;
-    const Elf64_Shdr *sh;
+    Elf64_Shdr *sh;
     int nsh;
+    int shstrndx;
+    void *copies[MAX_COPIES];
+    int ncopies;
 } elf;
 
-static const void *section(const elf *e, int i, size_t *size)
+static const void *section(elf *e, int i, size_t *size)
 {
     if (i <= 0 || i >= e->nsh || e->sh[i].sh_type == SHT_NOBITS ||
-        e->sh[i].sh_offset + e->sh[i].sh_size > e->size)
+        e->sh[i].sh_offset + e->sh[i].sh_size > e->size || e->ncopies == MAX_COPIES)
         return NULL;
+    void *copy = malloc(e->sh[i].sh_size ? e->sh[i].sh_size : 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, e->data + e->sh[i].sh_offset, e->sh[i].sh_size);
+    e->copies[e->ncopies++] = copy;
     *size = e->sh[i].sh_size;
-    return e->data + e->sh[i].sh_offset;
+    return copy;
 }
 
-static int find_section(const elf *e, const char *name)
+static int find_section(elf *e, const char *name)
 {
     size_t n;
-    const char *names = section(e, ((const Elf64_Ehdr *)e->data)->e_shstrndx, &n);
+    const char *names = section(e, e->shstrndx, &n);
     for (int i = 1; names && i < e->nsh; i++)
         if (e->sh[i].sh_name < n && !strcmp(names + e->sh[i].sh_name, name))
             return i;
@@ -119,7 +130,7 @@ static const char *intern_file(debuginfo *d, const char *name)
 }
 
 /* The functions of .text (index text) from the symbol table. */
-static void read_symbols(debuginfo *d, const elf *e, int text)
+static void read_symbols(debuginfo *d, elf *e, int text)
 {
     int symi = find_section(e, ".symtab");
     size_t nsym = 0, nstr = 0;
@@ -141,7 +152,7 @@ static void read_symbols(debuginfo *d, const elf *e, int text)
 
 /* Lines: an N_SLINE's value is its offset from the function's start (the
  * last N_FUN's symbol); N_SO and N_SOL name the file from then on. */
-static void read_stabs(debuginfo *d, const elf *e)
+static void read_stabs(debuginfo *d, elf *e)
 {
     int si = find_section(e, ".stab");
     size_t n = 0, nstr = 0;
@@ -174,7 +185,7 @@ static void read_stabs(debuginfo *d, const elf *e)
 
 /* The relocations of .text: for the call sites, and to know which bytes
  * differ from memory. */
-static void read_relocations(debuginfo *d, const elf *e, int text)
+static void read_relocations(debuginfo *d, elf *e, int text)
 {
     for (int i = 1; i < e->nsh; i++) {
         if (e->sh[i].sh_type != SHT_RELA || (int)e->sh[i].sh_info != text)
@@ -201,16 +212,34 @@ static void read_relocations(debuginfo *d, const elf *e, int text)
     }
 }
 
+static debuginfo *parse_sections(elf *e, int shstrndx);
+
 static debuginfo *parse(const unsigned char *data, size_t size)
 {
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
-    if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shoff + eh->e_shnum * sizeof(Elf64_Shdr) > size)
+    Elf64_Ehdr eh;
+    if (size < sizeof eh)
         return NULL;
-    elf e = {data, size, (const Elf64_Shdr *)(data + eh->e_shoff), eh->e_shnum};
-    int text = find_section(&e, ".text");
+    memcpy(&eh, data, sizeof eh);
+    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh.e_shoff + eh.e_shnum * sizeof(Elf64_Shdr) > size)
+        return NULL;
+    elf e = {data, size, malloc(eh.e_shnum * sizeof(Elf64_Shdr) + 1), eh.e_shnum, 0, {0}, 0};
+    if (!e.sh)
+        return NULL;
+    memcpy(e.sh, data + eh.e_shoff, eh.e_shnum * sizeof(Elf64_Shdr));
+    debuginfo *d = parse_sections(&e, eh.e_shstrndx);
+    for (int i = 0; i < e.ncopies; i++)
+        free(e.copies[i]);
+    free(e.sh);
+    return d;
+}
+
+static debuginfo *parse_sections(elf *e, int shstrndx)
+{
+    e->shstrndx = shstrndx;
+    int text = find_section(e, ".text");
     size_t tsize;
-    const unsigned char *t = text > 0 ? section(&e, text, &tsize) : NULL;
+    const unsigned char *t = text > 0 ? section(e, text, &tsize) : NULL;
     debuginfo *d = calloc(1, sizeof *d);
     if (!d || !t) {
         free(d);
@@ -220,9 +249,9 @@ static debuginfo *parse(const unsigned char *data, size_t size)
     if (d->text)
         memcpy(d->text, t, tsize);
     d->text_size = (long)tsize;
-    read_symbols(d, &e, text);
-    read_stabs(d, &e);
-    read_relocations(d, &e, text);
+    read_symbols(d, e, text);
+    read_stabs(d, e);
+    read_relocations(d, e, text);
     return d;
 }
 
