@@ -92,9 +92,10 @@ static int trivial(int n)
         exec_result_clear(&r);
     }
     const char *v = getenv("SELI_TRACEBACK");
-    printf("trivial cell `int x = 1;` through session_execute, cells %s: median %.3f ms (%d runs)\n",
-           v && !strcmp(v, "0") ? "not recorded (SELI_TRACEBACK=0)" : "recorded for tracebacks",
-           median(t, n), n);
+    printf(
+        "trivial cell `int x = 1;` through session_execute, cells %s: median %.3f ms (%d runs)\n",
+        v && !strcmp(v, "0") ? "not recorded (SELI_TRACEBACK=0)" : "recorded for tracebacks",
+        median(t, n), n);
     free(t);
     session_free(s);
     return 0;

@@ -49,6 +49,7 @@ void __deregister_frame(void *begin);
  * and the terminating zero (the layout of an .eh_frame section). */
 void *backtrace_register(const void *mem, size_t size)
 {
+    /* clang-format off */
     static const unsigned char cie[] = {
         0x14, 0, 0, 0,       /* length: 20 bytes follow */
         0, 0, 0, 0,          /* CIE id */
@@ -62,6 +63,7 @@ void *backtrace_register(const void *mem, size_t size)
         0x86, 2,             /* DW_CFA_offset %rbp: CFA - 16 */
         0x90, 1,             /* DW_CFA_offset return address: CFA - 8 */
     };
+    /* clang-format on */
     unsigned char *eh = calloc(1, sizeof cie + 32 + 4);
     if (!eh)
         return NULL;
@@ -69,11 +71,11 @@ void *backtrace_register(const void *mem, size_t size)
     unsigned char *fde = eh + sizeof cie;
     uint32_t len = 28, cie_ptr = (uint32_t)(sizeof cie + 4);
     uint64_t begin = (uintptr_t)mem, range = size;
-    memcpy(fde, &len, 4);           /* 4 + 8 + 8 + 1, padded with nops */
-    memcpy(fde + 4, &cie_ptr, 4);   /* back to the CIE */
+    memcpy(fde, &len, 4);         /* 4 + 8 + 8 + 1, padded with nops */
+    memcpy(fde + 4, &cie_ptr, 4); /* back to the CIE */
     memcpy(fde + 8, &begin, 8);
     memcpy(fde + 16, &range, 8);
-    fde[24] = 0;                    /* no augmentation data */
+    fde[24] = 0; /* no augmentation data */
     __register_frame(eh);
     return eh;
 }
@@ -102,7 +104,7 @@ void backtrace_unregister(void *handle) { (void)handle; }
 typedef struct walk {
     backtrace *bt;
     int (*in_cell)(const void *pc);
-    int outside;      /* frames outside cells since the last cell frame */
+    int outside;       /* frames outside cells since the last cell frame */
     uintptr_t last_fp; /* the previous cell frame's pointer */
     long steps;
 } walk;

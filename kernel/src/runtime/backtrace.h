@@ -32,7 +32,7 @@ typedef struct backtrace {
     backtrace_frame last[BACKTRACE_KEEP]; /* a ring: the outermost ones */
     int nlast, last_at;                   /* kept in last[], and the next slot */
     long total;                           /* frames in cells, all of them */
-    int inner_outside; /* the error happened outside cell code (in a call) */
+    int inner_outside;                    /* the error happened outside cell code (in a call) */
 } backtrace;
 
 /* Remember the stack of the calling thread: [lo, hi) (the alternate signal

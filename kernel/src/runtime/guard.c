@@ -37,7 +37,7 @@ static sem_t wake;
 static int ready;
 static char error_message[4096];
 static void *volatile alt_stack; /* kept reachable for leak checkers */
-static backtrace captured;          /* the stack of the last cell that failed */
+static backtrace captured;       /* the stack of the last cell that failed */
 
 /* Where the cell is, before it is left (backtrace.h). */
 static void capture(void) { backtrace_capture(&captured, jit_contains); }

@@ -70,10 +70,10 @@ struct session {
     int ncodes;
     int cells; /* cells compiled so far */
     volatile int in_result;
-    double last_compile_ms; /* time spent in jit_compile by the last cell */
+    double last_compile_ms;      /* time spent in jit_compile by the last cell */
     struct traceback_book *book; /* the cells, for tracebacks (traceback.h) */
-    char *last_unit; /* the unit that compiled last, after the implicit headers */
-    int last_whole;  /* its headers were whole (-1: last_unit is the whole unit) */
+    char *last_unit;             /* the unit that compiled last, after the implicit headers */
+    int last_whole;              /* its headers were whole (-1: last_unit is the whole unit) */
 };
 
 /* Load the docs of the libseli headers in header_dir and the declarations

@@ -96,7 +96,8 @@ static book_cell *cell_at(session *s, const void *pc)
             free(unit);
             long main_off = c->dbg ? debuginfo_symbol(c->dbg, "__seli_cell_main") : -1;
             c->base = (long)(intptr_t)c->cell_main - main_off;
-            if (main_off < 0 || !debuginfo_matches(c->dbg, (const unsigned char *)(intptr_t)c->base)) {
+            if (main_off < 0 ||
+                !debuginfo_matches(c->dbg, (const unsigned char *)(intptr_t)c->base)) {
                 debuginfo_free(c->dbg); /* not the code that runs: say nothing wrong */
                 c->dbg = NULL;
             }

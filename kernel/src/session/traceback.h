@@ -27,8 +27,8 @@ KERNEL_INTERNAL void traceback_book_number(traceback_book *b, int number);
  * (the book takes it; headers_emit with whole gives the unit again; whole
  * -1: it is the whole unit), its code, and the address of its
  * __seli_cell_main in that code. */
-KERNEL_INTERNAL void traceback_book_add(traceback_book *b, const char *code, char *unit,
-                                        int whole, const jit_code *jc, const void *cell_main);
+KERNEL_INTERNAL void traceback_book_add(traceback_book *b, const char *code, char *unit, int whole,
+                                        const jit_code *jc, const void *cell_main);
 /* The whole translation unit of s's i-th cell recorded (i < 0: from the
  * last), malloc'd, or NULL (for measurements). */
 KERNEL_INTERNAL char *traceback_book_unit(const struct session *s, int i);

@@ -227,8 +227,8 @@ void seli__print_traceback(FILE *out)
         snprintf(root, sizeof root, "%.*s", (int)(core - self->file), self->file);
     int last_lib = -1, end = m;
     for (int i = 0; i < m; i++) {
-        f[i].libseli = root[0] ? !strncmp(f[i].file, root, strlen(root))
-                               : !strncmp(f[i].outer, "seli_", 5);
+        f[i].libseli =
+            root[0] ? !strncmp(f[i].file, root, strlen(root)) : !strncmp(f[i].outer, "seli_", 5);
         if (f[i].libseli && last_lib == i - 1)
             last_lib = i;
         if (!strcmp(f[i].outer, "main") && end == m)
