@@ -220,3 +220,40 @@ def test_interrupt_names_where_the_cell_was(kernel):
     assert re.match(r"  In \[%d\], line [34], in spin:" % a, frames[0]), tb
     assert frames[1].startswith("  In [%d], line 2:" % count), tb
     assert frames[1].endswith("spin();")
+
+
+def interrupt_traceback(km, kc, code, delay):
+    """Run code, interrupt it after delay seconds; the error's traceback
+    without colours."""
+    msg_id = kc.execute(code)
+    time.sleep(delay)
+    km.interrupt_kernel()
+    error = None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=20)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "error":
+            error = msg["content"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    assert error and error["ename"] == "KeyboardInterrupt", error
+    return [ANSI.sub("", line) for line in error["traceback"]]
+
+
+def test_an_interrupt_between_frames_loses_no_caller(kernel):
+    """Stopped in a function's prologue or at its ret, or in the jump stub
+    of a call, a function has no frame of its own: its caller must still
+    show.  (Interrupts land at random instructions: 30 of them.)"""
+    km, kc = kernel
+    a = define(kc, "int tiny(int x) { return x + 1; }\nvolatile int v;\n"
+                   "void spin2(void) {\n  for (;;) v = tiny(v);\n}")
+    for _ in range(30):
+        tb = interrupt_traceback(km, kc, "spin2();", 0.05)
+        frames = [l for l in tb if l.startswith("  In [")]
+        if len(frames) == 3:
+            assert frames[0].startswith("  In [%d], line 1, in tiny:" % a), tb
+        assert len(frames) in (2, 3), tb
+        assert frames[-2].startswith("  In [%d], line 4, in spin2:" % a), tb
+        assert frames[-1].endswith("spin2();"), tb

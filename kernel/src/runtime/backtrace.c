@@ -121,6 +121,32 @@ static void keep(backtrace *bt, backtrace_frame f)
         bt->nlast++;
 }
 
+/* A cell stopped where a function has no frame of its own (at its
+ * prologue's push %rbp or mov %rsp,%rbp, at its ret, or in a jump stub: a
+ * trampoline or a PLT entry, jmp *x(%rip)) would lose its caller: the
+ * unwinder follows %rbp, which is still (or again) the caller's.  That
+ * caller is found through %rsp instead (the CFA the unwinder gives the
+ * frame after a signal frame) and kept. */
+static void keep_frameless_caller(walk *w, struct _Unwind_Context *ctx, uintptr_t pc)
+{
+    const unsigned char *code = (const unsigned char *)pc;
+    int pushed = -1;
+    if (code[0] == 0x55 || code[0] == 0xc3 || (code[0] == 0xff && code[1] == 0x25))
+        pushed = 0; /* push %rbp, ret, jmp *x(%rip): the return address is at 0(%rsp) */
+    else if (w->in_cell(code - 1) && code[-1] == 0x55 && code[0] == 0x48 && code[1] == 0x89 &&
+             code[2] == 0xe5)
+        pushed = 1; /* at mov %rsp,%rbp: at 8(%rsp) */
+    uintptr_t sp = _Unwind_GetCFA(ctx) + 8 * (uintptr_t)(pushed > 0);
+    if (pushed < 0 || (sp & 7) || !frame_readable(sp))
+        return;
+    uintptr_t ra;
+    memcpy(&ra, (const void *)sp, sizeof ra);
+    if (!w->in_cell((const void *)ra))
+        return;
+    keep(w->bt, (backtrace_frame){(const void *)ra, 0, 0});
+    w->bt->total++;
+}
+
 static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
 {
     walk *w = arg;
@@ -141,6 +167,8 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
     keep(bt, f);
     bt->total++;
     w->outside = 0;
+    if (bt->total == 1 && exact)
+        keep_frameless_caller(w, ctx, pc);
     /* The unwinder reads the caller from this frame's %rbp: a cell that
      * smashed its stack must not make us fault here. */
     uintptr_t fp = _Unwind_GetGR(ctx, 6);

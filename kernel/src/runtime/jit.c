@@ -360,6 +360,8 @@ void *jit_trampoline_new(void *target)
         tramp_used = 0;
         tramp_cap = cap;
         ranges_add(p, cap);
+        /* A cell stopped in a trampoline is walked through it (backtrace.c). */
+        backtrace_register(p, cap);
     }
     unsigned char *t = tramp_page + tramp_used;
     tramp_used += TRAMP_SIZE;
