@@ -157,6 +157,11 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
     if (!pc)
         return _URC_END_OF_STACK;
     if (!w->in_cell((const void *)pc)) {
+        /* Past a cell, a frame whose stack pointer left the stacks came
+         * from a smashed return address: stop before reading through it. */
+        uintptr_t cfa = _Unwind_GetCFA(ctx);
+        if (w->bt->total && !frame_readable(cfa & ~(uintptr_t)7))
+            return _URC_END_OF_STACK;
         w->outside = 1;
         return _URC_NO_REASON;
     }
