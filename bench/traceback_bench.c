@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RUNS 21
+#define RUNS 61
 
 static int cmp(const void *a, const void *b)
 {
