@@ -257,3 +257,27 @@ def test_an_interrupt_between_frames_loses_no_caller(kernel):
         assert len(frames) in (2, 3), tb
         assert frames[-2].startswith("  In [%d], line 4, in spin2:" % a), tb
         assert frames[-1].endswith("spin2();"), tb
+
+
+def test_interrupt_inside_libseli_names_the_call(kernel):
+    """Stopped at libseli's safe point (or in the cell's own loop): the
+    frames of the cell's function and of the cell either way."""
+    km, kc = kernel
+    a = define(kc, "void churn(void) {\n  seli_tensor *z = seli_zeros(SELI_SHAPE(64));\n"
+                   "  for (;;) {\n    seli_scope_begin();\n    seli_add(z, z);\n"
+                   "    seli_scope_end();\n  }\n}")
+    tb = interrupt_traceback(km, kc, "int before = 1;\nchurn();", 0.3)
+    frames = [l for l in tb if l.startswith("  In [")]
+    assert len(frames) == 2, tb
+    assert re.match(r"  In \[%d\], line [3-6], in churn:" % a, frames[0]), tb
+    assert frames[1].endswith("churn();") and ", line 2:" in frames[1], tb
+    calls = [l.strip() for l in tb if l.startswith("  in ")]
+    assert calls in ([], ["in seli_add"], ["in seli_scope_begin"], ["in seli_scope_end"]), tb
+
+
+def test_a_function_declared_but_not_defined_shows_its_caller(kernel):
+    km, kc = kernel
+    a = define(kc, "int later(int);\nint uses_later(int x) {\n  return later(x) + 1;\n}")
+    n, tb = fail(kc, "uses_later(2);", "LinkError")
+    assert_frames(tb, [frame(a, 3, "return later(x) + 1;", "uses_later"),
+                       frame(n, 1, "uses_later(2);")])
