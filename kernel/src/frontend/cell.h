@@ -99,6 +99,15 @@ char *cell_conditional_probe(const char *code, int *nbranches);
  * directives blanked out; lines stay where they were.  malloc'd. */
 char *cell_select_branches(const char *code, const int *taken, int nbranches);
 
+/* Does the cell (code, split into c) use what tcc cannot compile: complex
+ * types, thread-local storage, __int128, atomics, a variable-length array
+ * in a struct (unsupported.c)?  Then the sentence that says so and what to
+ * use instead (static text), with its line in *line; else NULL.
+ * is_global(ctx, name, len) says whether name is a global variable of the
+ * session (may be NULL). */
+const char *cell_unsupported(const char *code, const cell *c, cell_is_type_fn is_global, void *ctx,
+                             int *line);
+
 /* A top-level line that invokes a macro of the session ("def(1)", after
  * "#define def(S) struct s##S f##S(int x) {...}") may expand to
  * definitions: the cell must be split after expansion.  The macros that

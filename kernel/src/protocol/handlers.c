@@ -161,6 +161,7 @@ static void handle_execute(kernel *k, void *socket, const jmsg *m)
     memset(&r, 0, sizeof r);
     stdin_begin(allow_stdin);
     atomic_store(&k->busy, 1);
+    session_set_cell_number(k->sess, store_history ? count : 0);
     magic_execute(k->sess, code, &r);
     atomic_store(&k->busy, 0);
     stdin_end();

@@ -1,6 +1,7 @@
 /* guard.c: the signal guard around a running cell (see guard.h). */
 #include "runtime/guard.h"
 
+#include "runtime/backtrace.h"
 #include "runtime/heapcheck.h"
 #include "runtime/jit.h"
 #include "util/clock.h"
@@ -36,6 +37,10 @@ static sem_t wake;
 static int ready;
 static char error_message[4096];
 static void *volatile alt_stack; /* kept reachable for leak checkers */
+static backtrace captured;       /* the stack of the last cell that failed */
+
+/* Where the cell is, before it is left (backtrace.h). */
+static void capture(void) { backtrace_capture(&captured, jit_contains); }
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
@@ -68,6 +73,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     }
     running = 0;
     fault_signo = sig;
+    capture();
     siglongjmp(jb, GUARD_SIGNAL);
 }
 
@@ -85,6 +91,7 @@ static void on_interrupt(int sig, siginfo_t *si, void *uc)
         running = 0;
         pending = 0;
         seli_clear_interrupt();
+        capture();
         siglongjmp(jb, GUARD_INTERRUPT);
     }
 }
@@ -104,6 +111,7 @@ static void on_seli_error(const char *message, void *user_data)
     }
     snprintf(error_message, sizeof error_message, "%s", message);
     running = 0;
+    capture();
     siglongjmp(jb, GUARD_SELI_ERROR);
 }
 
@@ -117,6 +125,7 @@ void guard_exit(int status)
         return;
     exit_status = status;
     running = 0;
+    capture();
     siglongjmp(jb, GUARD_EXIT);
 }
 
@@ -126,6 +135,7 @@ void guard_raise(const char *message)
         return;
     snprintf(error_message, sizeof error_message, "%s", message);
     running = 0;
+    capture();
     siglongjmp(jb, GUARD_RAISED);
 }
 
@@ -179,6 +189,8 @@ int guard_init(void)
         perror("seli-kernel: sigaltstack");
         return -1;
     }
+    backtrace_init();
+    backtrace_set_altstack(alt_stack, ALT_STACK_SIZE);
     install_handlers();
     /* SIGINT interrupts the cell, unless the program handles it itself
      * (and then calls guard_interrupt through session_interrupt). */
@@ -257,6 +269,8 @@ void guard_interrupt(void)
 }
 
 int guard_running(void) { return running; }
+
+const backtrace *guard_backtrace(void) { return &captured; }
 
 /* The fatal signals a cell may cause: a short name and what it means. */
 static const struct {

@@ -49,6 +49,11 @@ void guard_raise(const char *message);
  * when no cell runs. */
 void guard_interrupt(void);
 
+/* The frames in cell code where the last cell that failed was stopped
+ * (see backtrace.h); valid until the next failure. */
+struct backtrace;
+const struct backtrace *guard_backtrace(void);
+
 /* Nonzero while guard_run is running a cell. */
 int guard_running(void);
 

@@ -1,6 +1,7 @@
 /* jit.c: libtcc in memory (see jit.h). */
 #include "runtime/jit.h"
 
+#include "runtime/backtrace.h"
 #include "util/file.h"
 
 #include <libtcc.h>
@@ -20,6 +21,7 @@ extern char **environ;
 struct jit_code {
     void *mem;
     size_t size;
+    void *unwind; /* its registration with the unwinder, when outside the arena */
 };
 
 /* ------------------------------------------------ code ranges (signal-safe) */
@@ -99,8 +101,11 @@ static void *code_alloc(size_t size)
     if (!arena) {
         void *p =
             mmap(NULL, ARENA_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED)
+        if (p != MAP_FAILED) {
             arena = p;
+            /* Every frame in the arena is a tcc frame (backtrace.h). */
+            backtrace_register(arena, ARENA_SIZE);
+        }
     }
     if (arena && size <= ARENA_SIZE - arena_used) {
         void *p =
@@ -182,7 +187,7 @@ static int make_link_dir(void)
     return 0;
 }
 
-static TCCState *new_state(const char *include_dir, int redirect, diag_ctx *d)
+static TCCState *new_state(const char *include_dir, int redirect, diag_ctx *d, int output)
 {
     TCCState *s = tcc_new();
     if (!s)
@@ -194,8 +199,8 @@ static TCCState *new_state(const char *include_dir, int redirect, diag_ctx *d)
         tcc_add_library_path(s, link_dir);
         tcc_add_sysinclude_path(s, SELI_TCC_DIR "/include");
     }
-    tcc_set_options(s, "-std=c11");
-    tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
+    tcc_set_options(s, output == TCC_OUTPUT_OBJ ? "-std=c11 -g" : "-std=c11");
+    tcc_set_output_type(s, output);
     if (include_dir)
         tcc_add_include_path(s, include_dir);
     tcc_add_include_path(s, ".");
@@ -216,7 +221,7 @@ static int link_dir_works(void)
         "           (unsigned long long)snprintf(b, sizeof b, \"%d\", 7);\n"
         "}\n";
     diag_ctx d = {NULL, NULL};
-    TCCState *s = new_state(NULL, 1, &d);
+    TCCState *s = new_state(NULL, 1, &d, TCC_OUTPUT_MEMORY);
     if (!s)
         return 0;
     int ok = 0;
@@ -240,7 +245,7 @@ jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol
         const char *usual = getenv("SELI_LINK_LIBC");
         link_state = (!usual || *usual != '1') && make_link_dir() == 0 && link_dir_works() ? 1 : -1;
     }
-    TCCState *s = new_state(include_dir, link_state > 0, &d);
+    TCCState *s = new_state(include_dir, link_state > 0, &d, TCC_OUTPUT_MEMORY);
     if (!s) {
         on_error(&d, "error: cannot create a tcc state");
         return NULL;
@@ -276,6 +281,7 @@ jit_code *jit_compile(const char *src, const char *include_dir, const jit_symbol
     }
     code->mem = mem;
     code->size = pages;
+    code->unwind = jit_near(mem) ? NULL : backtrace_register(mem, pages);
     ranges_add(code->mem, code->size);
 done:
     tcc_delete(s);
@@ -287,11 +293,29 @@ void jit_code_free(jit_code *c)
     if (!c)
         return;
     ranges_remove(c->mem);
+    backtrace_unregister(c->unwind);
     code_release(c->mem, c->size);
     free(c);
 }
 
 size_t jit_code_size(const jit_code *c) { return c ? c->size : 0; }
+
+int jit_code_contains(const jit_code *c, const void *pc)
+{
+    return c && (const unsigned char *)pc >= (const unsigned char *)c->mem &&
+           (const unsigned char *)pc < (const unsigned char *)c->mem + c->size;
+}
+
+int jit_compile_object(const char *src, const char *include_dir, const char *path)
+{
+    diag_ctx d = {NULL, NULL};
+    TCCState *s = new_state(include_dir, link_state > 0, &d, TCC_OUTPUT_OBJ);
+    if (!s)
+        return -1;
+    int ok = tcc_compile_string(s, src) == 0 && tcc_output_file(s, path) == 0;
+    tcc_delete(s);
+    return ok ? 0 : -1;
+}
 
 /* ---------------------------------------------------------- trampolines */
 
@@ -336,6 +360,8 @@ void *jit_trampoline_new(void *target)
         tramp_used = 0;
         tramp_cap = cap;
         ranges_add(p, cap);
+        /* A cell stopped in a trampoline is walked through it (backtrace.c). */
+        backtrace_register(p, cap);
     }
     unsigned char *t = tramp_page + tramp_used;
     tramp_used += TRAMP_SIZE;

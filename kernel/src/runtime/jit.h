@@ -40,6 +40,13 @@ void jit_code_free(jit_code *c);
 /* Bytes of code and data held by c. */
 size_t jit_code_size(const jit_code *c);
 
+/* Nonzero if pc lies in c's memory. */
+int jit_code_contains(const jit_code *c, const void *pc);
+/* Compile src as jit_compile does, with line information (tcc -g), into
+ * an ELF object file at path: the same machine code, so an offset in the
+ * object's .text is the same offset in memory.  0, or -1 on failure. */
+int jit_compile_object(const char *src, const char *include_dir, const char *path);
+
 /* Nonzero if pc lies in code that jit_compile produced or in a trampoline.
  * Async-signal-safe. */
 int jit_contains(const void *pc);

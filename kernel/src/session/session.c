@@ -10,6 +10,7 @@
 
 #include "runtime/guard.h"
 #include "seli.h"
+#include "session/traceback.h"
 #include "util/clock.h"
 
 #include <ctype.h>
@@ -38,6 +39,7 @@ session *session_new(const char *header_dir)
     if (!s)
         return NULL;
     s->header_dir = xstrdup(header_dir ? header_dir : session_header_dir());
+    s->book = traceback_book_new();
     /* tcc allocates and frees a few MB per cell; by default glibc gives them
      * back to the system and takes them again, page fault by page fault,
      * which doubled the compile time of a small cell (2.7 -> 1.1 ms). */
@@ -64,6 +66,8 @@ void session_free(session *s)
         return;
     cdtors_finish(s);
     runtime_forget(s);
+    traceback_book_free(s->book);
+    free(s->last_unit);
     for (int i = 0; i < s->nentries; i++)
         entry_free(&s->entries[i]);
     free(s->entries);
@@ -215,11 +219,42 @@ static jit_code *compile_unit(session *s, const cell *c, const plan *p, int expr
             wanted[nw++] = impl.v[impl.n - 1];
         }
     jit_code *code = jit_compile(src, s->header_dir, syms, n, wanted, addrs, nw, on_diag, d);
+    if (code) {
+        /* Kept for the cell's traceback (traceback.h): the unit after the
+         * implicit headers, which headers_emit gives again. */
+        const char *rest = strstr(src, "\n#line 1 \"<seli>\"\n");
+        free(s->last_unit);
+        s->last_unit = xstrdup(rest ? rest : src);
+        s->last_whole = rest ? whole_headers : -1;
+    }
     free(src);
     free(syms);
     free(wanted);
     strlist_free(&impl);
     return code;
+}
+
+/* Is name a global variable of the session (cell_unsupported's question)? */
+static int global_variable(void *ctx, const char *name, size_t len)
+{
+    (void)len;
+    const symbol *sym = session_symbol(ctx, name);
+    return sym && !sym->function;
+}
+
+/* Does the cell use what tcc cannot compile?  Then out is a CompileError
+ * on its line that says so in one sentence; nonzero. */
+static int unsupported(session *s, const char *code, const cell *c, exec_result *out)
+{
+    int line = 0;
+    const char *why = cell_unsupported(code, c, global_variable, s, &line);
+    if (!why)
+        return 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "line %d: error: %s", line, why);
+    char *lines[] = {buf};
+    set_error(out, "CompileError", buf, lines, 1);
+    return 1;
 }
 
 /* Does a diagnostic quote a name that the headers declare but the unit
@@ -421,6 +456,44 @@ static void guard_error(guard_status st, int signo, char *message, exec_result *
     }
 }
 
+/* SELI_TRACEBACK=0 keeps no record of the cells: errors then name no
+ * frames (for measuring what the record costs). */
+static int tracebacks_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("SELI_TRACEBACK");
+        on = !(v && !strcmp(v, "0"));
+    }
+    return on;
+}
+
+/* Colour the error's first line as ipykernel does (the name in red), and
+ * put the frames of the user's code under it, innermost first. */
+static void add_traceback(session *s, exec_result *out)
+{
+    strlist lines = {0};
+    size_t n = strlen(out->ename);
+    if (out->ntraceback && !strncmp(out->traceback[0], out->ename, n) &&
+        out->traceback[0][n] == ':') {
+        text_buf t = {0};
+        text_printf(&t, TB_RED "%s" TB_RESET "%s", out->ename, out->traceback[0] + n);
+        strlist_add(&lines, t.data);
+        free(t.data);
+    } else if (out->ntraceback) {
+        strlist_add(&lines, out->traceback[0]);
+    }
+    if (tracebacks_on())
+        traceback_format(s, guard_backtrace(), &lines);
+    for (int i = 1; i < out->ntraceback; i++)
+        strlist_add(&lines, out->traceback[i]);
+    for (int i = 0; i < out->ntraceback; i++)
+        free(out->traceback[i]);
+    free(out->traceback);
+    out->traceback = lines.v;
+    out->ntraceback = lines.n;
+}
+
 /* Run the compiled cell's main_fn under the guard; a fault, an interrupt,
  * a seli_error or exit() becomes an error in out. */
 static void run_cell(session *s, void *main_fn, int program, exec_result *out)
@@ -446,6 +519,7 @@ void session_guarded(session *s, void (*fn)(void *), void *arg, exec_result *out
     seli_scope_unwind(scope_depth);
     seli_no_grad_unwind(no_grad_depth);
     guard_error(st, signo, message, out);
+    add_traceback(s, out);
 }
 
 /* session_execute after the conditional groups are resolved. */
@@ -463,7 +537,7 @@ static void session_run(session *s, const char *code, exec_result *out)
         cell_free(&c);
         cell_parse(code, session_is_type, s, &c);
     }
-    if (unsupported_check(s, code, &c, out)) {
+    if (unsupported(s, code, &c, out)) {
         cell_free(&c);
         return;
     }
@@ -501,6 +575,11 @@ static void session_run(session *s, const char *code, exec_result *out)
     stale_commit(s, &c, &p);
     plan_commit(s, &c, &p, addrs, jc);
     plan_commit_sizes(s, &c, &p, addrs);
+    if (tracebacks_on())
+        traceback_book_add(s->book, code, s->last_unit, s->last_whole, jc, main_fn);
+    else
+        free(s->last_unit);
+    s->last_unit = NULL;
     plan_free(&p, c.nitems);
     free(addrs);
     cell_free(&c);
@@ -537,3 +616,5 @@ void session_interrupt(session *s)
 }
 
 double session_last_compile_ms(const session *s) { return s->last_compile_ms; }
+
+void session_set_cell_number(session *s, int number) { traceback_book_number(s->book, number); }

@@ -46,6 +46,9 @@ void session_execute(session *s, const char *code, exec_result *out);
  * argv[0] is always "main". */
 void session_set_args(session *s, int argc, const char *const *argv);
 
+/* The cells executed from now on are In [number] in tracebacks (0: not
+ * numbered, as a silent execution). */
+void session_set_cell_number(session *s, int number);
 /* Free the strings inside r (not r itself). */
 void exec_result_clear(exec_result *r);
 

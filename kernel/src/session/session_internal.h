@@ -8,9 +8,9 @@
  *                           -> show.c (a result by its type)
  *     -> redefine.c         -> headers.c (headers_implicit)
  *     -> stale.c (what a redefined type leaves behind)
- *     -> program.c (main), unsupported.c (what tcc cannot compile)
+ *     -> program.c (main)
  *     -> docs.c             -> headers.c (headers_type)
- *     -> runtime.c          -> value.c (values written as C initialisers)
+ *     -> runtime.c          -> show.c -> value/ (values written as C initialisers)
  *   and translation_unit.c, redefine.c and headers.c -> symbol.c.
  * introspection/ (complete.c, inspect.c) and magic/ are above and call into
  * the session; the session never calls them. */
@@ -73,6 +73,9 @@ struct session {
     int ncodes;
     int cells; /* cells compiled so far */
     volatile int in_result;
+    struct traceback_book *book; /* the cells, for tracebacks (traceback.h) */
+    char *last_unit;             /* the unit that compiled last, after the implicit headers */
+    int last_whole;              /* its headers were whole (-1: last_unit is the whole unit) */
     double last_compile_ms; /* time spent in jit_compile by the last cell */
     char **main_args;       /* main's argv: "main", the %args, NULL (program.c) */
     int nmain_args;         /* its argc */
@@ -213,14 +216,6 @@ KERNEL_INTERNAL int stale_has(const session *s, const char *name);
  * so. */
 KERNEL_INTERNAL int stale_explain(const session *s, const plan *p, strlist *lines);
 KERNEL_INTERNAL void stale_free(session *s);
-
-/* -------------------------------------------------------- unsupported.c */
-
-/* Does the cell (code, split into c) use what tcc cannot compile (complex
- * types, thread-local storage, __int128, atomics, a VLA in a struct)?  Then
- * out gets a CompileError that says so in one sentence; nonzero. */
-KERNEL_INTERNAL int unsupported_check(session *s, const char *code, const cell *c,
-                                      exec_result *out);
 
 /* --------------------------------------------------------------- show.c */
 

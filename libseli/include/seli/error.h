@@ -3,8 +3,13 @@
  * Every libseli function checks its arguments before it changes any state.
  * On misuse it calls seli_error with a message that names the operation, the
  * shapes involved and a hint.  The handler decides what happens next: the
- * default prints the message to stderr and exits with status 1; the Jupyter
- * kernel installs a handler that unwinds the running cell instead. */
+ * default prints the message to stderr, then where the program called
+ * libseli, innermost first ("  in seli_matmul", then "  prog.c:12, in
+ * train_step:   h = seli_matmul(x, w);", with lines when the program was
+ * built with -g and binutils' addr2line is installed; SELI_TRACEBACK=0
+ * leaves it out), and exits with status 1; the Jupyter kernel installs a
+ * handler that unwinds the running cell instead, with the same traceback in
+ * the cell's terms. */
 #ifndef SELI_ERROR_H
 #define SELI_ERROR_H
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/interrupt.h"
+#include "core/traceback.h"
 
 static seli_error_handler current_handler;
 static void *current_user_data;
@@ -23,6 +24,7 @@ void seli_error(const char *format, ...)
         abort();
     }
     fprintf(stderr, "seli error: %s\n", last_message);
+    seli__print_traceback(stderr);
     exit(1);
 }
 

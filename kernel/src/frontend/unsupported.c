@@ -4,11 +4,11 @@
  * struct; what it says instead (an error deep inside a system header, "';'
  * expected", or nothing and a crash at run time for a VLA in a struct)
  * does not tell a student why.  The cell is checked token by token; the
- * first use of such a feature is a CompileError on its line that says what
- * to use instead. */
-#include "session/session_internal.h"
-
+ * first use of such a feature gives its line and a sentence that says what
+ * to use instead, which the session reports as a CompileError. */
+#include "frontend/cell.h"
 #include "frontend/lexer.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,29 +37,17 @@ static const struct feature {
                                "shared variables with a pthread_mutex_t from <pthread.h>"},
 };
 
-static void unsupported_error(exec_result *out, int line, const char *message)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "line %d: error: %s", line, message);
-    out->status = EXEC_ERROR;
-    out->ename = xstrdup("CompileError");
-    out->evalue = xstrdup(buf);
-    out->traceback = xrealloc(NULL, sizeof *out->traceback);
-    out->traceback[0] = xstrdup(buf);
-    out->ntraceback = 1;
-}
-
 /* Is the identifier t a variable: a global of the session or of the cell,
  * or a parameter or local declared in the cell ("int n")? */
-static int names_variable(session *s, const cell *c, const tok *all, int n, const tok *t)
+static int names_variable(cell_is_type_fn is_global, void *ctx, const cell *c, const tok *all,
+                          int n, const tok *t)
 {
     char name[128];
     if (t->len >= (int)sizeof name)
         return 0;
     memcpy(name, t->p, (size_t)t->len);
     name[t->len] = 0;
-    const symbol *sym = session_symbol(s, name);
-    if (sym && !sym->function)
+    if (is_global && is_global(ctx, name, strlen(name)))
         return 1;
     for (int i = 0; i < c->nitems; i++)
         if (c->items[i].kind == ITEM_VARIABLE && !strcmp(c->items[i].names[0], name))
@@ -75,7 +63,8 @@ static int names_variable(session *s, const cell *c, const tok *all, int n, cons
 
 /* The line of a struct or union body (from token i) that sizes an array
  * member by a variable, or 0. */
-static int vla_member(session *s, const cell *c, const tok *t, int n, int i)
+static int vla_member(cell_is_type_fn is_global, void *ctx, const cell *c, const tok *t, int n,
+                      int i)
 {
     int open = i + 1 < n && t[i + 1].kind == T_IDENT ? i + 2 : i + 1;
     if (open >= n || !tok_is(&t[open], "{"))
@@ -85,14 +74,16 @@ static int vla_member(session *s, const cell *c, const tok *t, int n, int i)
         if (tok_is(&t[k], "[")) {
             int close = tok_skip_group(t, k, n);
             for (int m = k + 1; m < close - 1; m++)
-                if (t[m].kind == T_IDENT && names_variable(s, c, t, n, &t[m]))
+                if (t[m].kind == T_IDENT && names_variable(is_global, ctx, c, t, n, &t[m]))
                     return t[m].line;
         }
     return 0;
 }
 
-int unsupported_check(session *s, const char *code, const cell *c, exec_result *out)
+const char *cell_unsupported(const char *code, const cell *c, cell_is_type_fn is_global, void *ctx,
+                             int *line_out)
 {
+    const char *message = NULL;
     lexer lx;
     tokenize(code, &lx);
     int found = 0;
@@ -114,20 +105,21 @@ int unsupported_check(session *s, const char *code, const cell *c, exec_result *
             } else if (t->kind == T_IDENT) {
                 found = (int)strlen(name) == t->len && !memcmp(name, t->p, (size_t)t->len);
             }
-            if (found)
-                unsupported_error(out, t->line, features[f].message);
+            if (found) {
+                message = features[f].message;
+                *line_out = t->line;
+            }
         }
         int line = t->kind == T_IDENT && (tok_is(t, "struct") || tok_is(t, "union"))
-                       ? vla_member(s, c, lx.t, lx.n, i)
+                       ? vla_member(is_global, ctx, c, lx.t, lx.n, i)
                        : 0;
         if (line && !found) {
             found = 1;
-            unsupported_error(out, line,
-                              "tcc cannot compile a struct with a variable-length array member; "
-                              "give the array a constant size, or make the member a pointer and "
-                              "malloc it");
+            message = "tcc cannot compile a struct with a variable-length array member; give the "
+                      "array a constant size, or make the member a pointer and malloc it";
+            *line_out = line;
         }
     }
     free(lx.t);
-    return found;
+    return message;
 }

@@ -1,0 +1,3 @@
+kernel/kernel/src/util/fail.o: kernel/src/util/fail.c \
+ kernel/src/util/fail.h
+kernel/src/util/fail.h:

@@ -1,0 +1,3 @@
+kernel/kernel/src/util/utf8.o: kernel/src/util/utf8.c \
+ kernel/src/util/utf8.h
+kernel/src/util/utf8.h:
