@@ -11,7 +11,8 @@ last line:
 all_done_s runs from the first login to the last student's last cell;
 p50/p95 are over every cell of every student; peak_rss_mb is the largest sum
 of the resident memory of every student's processes (servers and kernels)
-with the hub and its proxy, sampled every 0.2 s.  Run as root (useradd), with
+with the hub and its proxy, sampled every 0.2 s; the line before gives the
+kernels' share.  Run as root (useradd), with
 the Python that has JupyterHub: make -C bench classroom."""
 
 import argparse
@@ -20,6 +21,7 @@ import statistics
 import sys
 import threading
 import time
+import traceback
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "clients"))
 import hublib  # noqa: E402
@@ -35,11 +37,14 @@ def main():
         students = [hublib.Student(room, name) for name in room.students]
         timings = [[] for _ in students]
         failures, done_at, kernels = [None] * len(students), [None] * len(students), []
-        peak, stop = [0.0], threading.Event()
+        peak, kpeak, stop = [0.0], [0.0, 0.0], threading.Event()
 
         def sample():
             while not stop.is_set():
-                peak[0] = max(peak[0], hublib.rss_mb(room.student_pids() + room.hub_pids()))
+                pids = room.student_pids()
+                peak[0] = max(peak[0], hublib.rss_mb(pids + room.hub_pids()))
+                total, largest = hublib.kernel_rss_mb(pids)
+                kpeak[0], kpeak[1] = max(kpeak[0], total), max(kpeak[1], largest)
                 stop.wait(0.2)
 
         barrier = threading.Barrier(len(students) + 1)
@@ -50,7 +55,8 @@ def main():
                 ch, failures[i] = hublib.run_lesson(students[i], cells, timings[i])
                 kernels.append(ch)
             except Exception as e:  # noqa: BLE001 (a lost student is counted, not fatal)
-                failures[i] = f"{type(e).__name__}: {e}"
+                where = traceback.extract_tb(e.__traceback__)[-1]
+                failures[i] = f"{type(e).__name__}: {e} (at {where.name}, line {where.lineno})"
             done_at[i] = time.monotonic()
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -81,7 +87,8 @@ def main():
         every = sorted(ms for t in timings for ms in t)
         p95 = every[min(len(every) - 1, int(0.95 * len(every)))] if every else float("nan")
         print(f"classroom: cells per student={len(cells)}, kernels alive at the end={alive}, "
-              f"mem_limit={args.mem_limit}")
+              f"mem_limit={args.mem_limit}, peak RSS of the kernels: {kpeak[0]:.0f} MB in all, "
+              f"{kpeak[1]:.0f} MB the largest")
         print(f"classroom: students={len(students)} completed={completed} "
               f"all_done_s={all_done:.1f} p50_cell_ms={statistics.median(every):.0f} "
               f"p95_cell_ms={p95:.0f} peak_rss_mb={peak[0]:.0f}")

@@ -81,6 +81,18 @@ def rss_mb(pids):
     return total / 1024
 
 
+def kernel_rss_mb(pids):
+    """(sum, largest) resident memory of the seli kernels among pids."""
+    sizes = []
+    for pid in pids:
+        try:
+            if open(f"/proc/{pid}/comm").read().strip().startswith("seli-kernel"):
+                sizes.append(rss_mb([pid]))
+        except OSError:
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
 def pids_of_uid(uid):
     out = []
     for d in os.listdir("/proc"):
@@ -318,11 +330,19 @@ class Student:
 class Channels:
     """A kernel's /channels WebSocket (Jupyter messages as JSON text frames)."""
 
-    def __init__(self, kernel_url, token):
+    def __init__(self, kernel_url, token, attempts=3):
         self.session = uuid.uuid4().hex
-        self.ws = websocket.create_connection(
-            kernel_url.rstrip("/") + f"/channels?session_id={self.session}", timeout=60,
-            header=[f"Authorization: token {token}"])
+        # A server that 20 others load may be slow to answer the handshake:
+        # try again, as a browser does, before counting the student lost.
+        for attempt in range(attempts):
+            try:
+                self.ws = websocket.create_connection(
+                    kernel_url.rstrip("/") + f"/channels?session_id={self.session}",
+                    timeout=120, header=[f"Authorization: token {token}"])
+                break
+            except (websocket.WebSocketTimeoutException, ConnectionError):
+                if attempt == attempts - 1:
+                    raise
 
     def close(self):
         self.ws.close()
