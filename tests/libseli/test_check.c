@@ -76,7 +76,8 @@ static void test_null_results_and_stubs_say_what_to_do(void **state)
     (void)state;
     EXPECT_SELI_ERROR(seli_check_close("f(x)", NULL, seli_scalar(1), 1e-5f),
                       "the result is NULL: did your function return its result?");
-    EXPECT_SELI_ERROR(seli_not_written_yet("mse_loss"), "not written yet: mse_loss is still the stub");
+    EXPECT_SELI_ERROR(seli_not_written_yet("mse_loss"),
+                      "not written yet: mse_loss is still the stub");
     EXPECT_SELI_ERROR(seli_check_true("x > 0", 0, "take the absolute value"),
                       "check failed: x > 0\n  likely mistake: take the absolute value");
     seli_check_true("fine", 1, NULL);

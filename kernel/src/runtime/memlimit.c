@@ -22,13 +22,21 @@ long long memlimit_parse(const char *text)
         end++;
     double scale = 1;
     switch (toupper((unsigned char)*end)) {
-    case 'T': scale *= 1024; /* fall through */
-    case 'G': scale *= 1024; /* fall through */
-    case 'M': scale *= 1024; /* fall through */
-    case 'K': scale *= 1024; end++; break;
-    default: break;
+    case 'T':
+        scale *= 1024; /* fall through */
+    case 'G':
+        scale *= 1024; /* fall through */
+    case 'M':
+        scale *= 1024; /* fall through */
+    case 'K':
+        scale *= 1024;
+        end++;
+        break;
+    default:
+        break;
     }
-    if (toupper((unsigned char)*end) == 'B' || (*end == 'i' && toupper((unsigned char)end[1]) == 'B'))
+    if (toupper((unsigned char)*end) == 'B' ||
+        (*end == 'i' && toupper((unsigned char)end[1]) == 'B'))
         end += *end == 'i' ? 2 : 1;
     if (*end || v * scale > 9e18)
         return -1;

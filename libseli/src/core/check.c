@@ -92,8 +92,9 @@ static void add_diagnosis(message *m, const float *got, const float *expected, l
 {
     for (long i = 0; i < n; i++)
         if (!isfinite(got[i])) {
-            add(m, "\n  likely mistake: your result holds %s: a log or a sqrt of a negative number, "
-                   "a division by zero, or an exp that overflowed",
+            add(m,
+                "\n  likely mistake: your result holds %s: a log or a sqrt of a negative number, "
+                "a division by zero, or an exp that overflowed",
                 isnan(got[i]) ? "NaN" : "an infinity");
             return;
         }
@@ -102,9 +103,10 @@ static void add_diagnosis(message *m, const float *got, const float *expected, l
     for (long i = 1; constant && i < n; i++)
         constant = near((double)got[i] - expected[i], offset, 10 * tol);
     if (constant) {
-        add(m, "\n  likely mistake: your result is the expected one %s %.7g everywhere: a "
-               "constant term is missing or wrong (a normalising constant such as log(2 pi)/2, "
-               "or an offset)",
+        add(m,
+            "\n  likely mistake: your result is the expected one %s %.7g everywhere: a "
+            "constant term is missing or wrong (a normalising constant such as log(2 pi)/2, "
+            "or an offset)",
             offset > 0 ? "plus" : "minus", fabs(offset));
         return;
     }
@@ -116,16 +118,19 @@ static void add_diagnosis(message *m, const float *got, const float *expected, l
         add(m, "\n  likely mistake: your result is the negative of the expected one: a sign error "
                "(a minus sign missing or one too many, or a - b where the formula has b - a)");
     else if (k >= 2 && near(r, k, 10 * tol))
-        add(m, "\n  likely mistake: your result is exactly %g times the expected one: the formula "
-               "takes the mean, not the sum%s",
+        add(m,
+            "\n  likely mistake: your result is exactly %g times the expected one: the formula "
+            "takes the mean, not the sum%s",
             k, k == 2 ? " (or a factor 1/2 is missing)" : "");
     else if (inv >= 2 && near(1 / r, inv, 10 * tol))
-        add(m, "\n  likely mistake: your result is exactly 1/%g of the expected one: the formula "
-               "takes the sum, not the mean%s",
+        add(m,
+            "\n  likely mistake: your result is exactly 1/%g of the expected one: the formula "
+            "takes the sum, not the mean%s",
             inv, inv == 2 ? " (or it has a factor 1/2 too many)" : "");
     else if (near(r, -k, 10 * tol) && k <= -2)
-        add(m, "\n  likely mistake: your result is exactly %g times the expected one: a sign "
-               "error and a sum where the formula takes the mean",
+        add(m,
+            "\n  likely mistake: your result is exactly %g times the expected one: a sign "
+            "error and a sum where the formula takes the mean",
             k);
 }
 
@@ -161,8 +166,9 @@ static void add_shape_mismatch(message *m, const seli_tensor *got, int ndim, con
     for (int d = 0; d < ndim; d++)
         esize *= shape[d];
     if (broadcast_grew(got->ndim, got->shape, ndim, shape))
-        add(m, "\n  likely mistake: a shape broadcast silently: two operands such as [N] and "
-               "[N, 1] combine into [N, N]; reshape one so both have the shape %s",
+        add(m,
+            "\n  likely mistake: a shape broadcast silently: two operands such as [N] and "
+            "[N, 1] combine into [N, N]; reshape one so both have the shape %s",
             ebuf);
     else if (got->size == esize)
         add(m, "\n  likely mistake: the right number of elements in another shape: reshape "
