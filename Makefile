@@ -205,7 +205,7 @@ unit: $(UNIT_TESTS)
 	done; exit $$fail
 
 # Protocol, session and notebook tests through the real jupyter_client.
-PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/docs tests/notebooks)
+PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/docs tests/notebooks tests/exercises)
 python-tests: all venv
 	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 

@@ -7,7 +7,8 @@
 #   bench    adds PyTorch (Debian's python3-torch, for the PyTorch twins) and valgrind
 #   clients  adds Debian's chromium, which the browser tests drive, and Debian's
 #            own Jupyter (Notebook 6, console, nbconvert), which users of
-#            `apt install jupyter-notebook` get and which must keep working
+#            `apt install jupyter-notebook` get and which must keep working, and
+#            configurable-http-proxy, the proxy of the JupyterHub class (make classroom)
 set -eu
 
 packages="build-essential pkg-config
@@ -23,7 +24,7 @@ if [ "${1:-}" = clients ]; then
     packages="$packages chromium fonts-dejavu-core
   python3-jupyter-client jupyter-client jupyter-notebook jupyter-nbconvert python3-nbclient
   python3-nbformat python3-ipykernel python3-pytest jupyter-server python3-jupyter-server
-  jupyter-console python3-websocket tmux"
+  jupyter-console python3-websocket tmux node-configurable-http-proxy"
 fi
 
 missing=""

@@ -16,6 +16,7 @@
 #include "protocol/iopub.h"
 #include "protocol/kernel.h"
 #include "protocol/socket_activation.h"
+#include "runtime/memlimit.h"
 #include "util/log.h"
 #include "util/thread.h"
 
@@ -274,6 +275,7 @@ int main(int argc, char **argv)
     K.sess = start_session(&early);
     if (!K.sess || start_services() < 0)
         goto out;
+    memlimit_apply(); /* MEM_LIMIT or SELI_MEMORY_LIMIT, on top of what start-up reserved */
 
     for (int i = 0; i < early.nkept; i++)
         if (!atomic_load(&K.quit))

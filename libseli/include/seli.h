@@ -24,6 +24,7 @@
 #include "seli/optim.h"
 #include "seli/save.h"
 #include "seli/show.h"
+#include "seli/check.h"
 #include "seli/version.h"
 
 #endif
