@@ -37,43 +37,46 @@ static int array_type(const char *type, value_array *a)
     return a->kind != VALUE_UNKNOWN;
 }
 
-/* The value of the variable at addr of the given type, as one line. */
-static char *whos_value(const char *type, const void *addr)
+/* The value of the variable at addr of the given type, as one line
+ * (malloc'd), written through the scratch buffer b: reading the value may
+ * fault, and then the guard jumps out of here, so what is allocated while
+ * reading belongs to the caller's table. */
+static char *whos_value(const char *type, const void *addr, text_buf *b)
 {
-    text_buf b = {0};
-    text_put(&b, "");
+    b->len = 0;
+    text_put(b, "");
     value_array a = {0};
     int kind = value_kind_of(type);
     if (kind != VALUE_UNKNOWN) {
-        value_scalar(&b, kind, addr);
+        value_scalar(b, kind, addr);
     } else if (!strcmp(type, "seli_tensor *") || !strcmp(type, "const seli_tensor *")) {
         const seli_tensor *t = *(seli_tensor *const *)addr;
         char shape[128];
         if (t)
-            text_printf(&b, "tensor, shape %s, float32", seli_shape_str(t, shape, sizeof shape));
+            text_printf(b, "tensor, shape %s, float32", seli_shape_str(t, shape, sizeof shape));
         else
-            text_put(&b, "NULL");
+            text_put(b, "NULL");
     } else if (!strcmp(type, "seli_module *") || !strcmp(type, "const seli_module *")) {
         const seli_module *m = *(seli_module *const *)addr;
         if (m)
-            text_printf(&b, "module %s, %ld parameters", seli_module_type(m),
+            text_printf(b, "module %s, %ld parameters", seli_module_type(m),
                         seli_module_param_count(m));
         else
-            text_put(&b, "NULL");
+            text_put(b, "NULL");
     } else if (array_type(type, &a)) {
         a.data = addr;
-        value_array_put(&b, &a);
+        value_array_put(b, &a);
     } else if (type[0] && type[strlen(type) - 1] == '*') {
-        value_scalar(&b, VALUE_POINTER, addr);
+        value_scalar(b, VALUE_POINTER, addr);
     } else {
-        text_put(&b, "<value>");
+        text_put(b, "<value>");
     }
-    if (b.len > WHOS_VALUE_MAX) {
-        b.data[WHOS_VALUE_MAX - 3] = 0;
-        b.len = WHOS_VALUE_MAX - 3;
-        text_put(&b, "...");
+    if (b->len > WHOS_VALUE_MAX) {
+        b->data[WHOS_VALUE_MAX - 3] = 0;
+        b->len = WHOS_VALUE_MAX - 3;
+        text_put(b, "...");
     }
-    return text_take(&b);
+    return xstrndup(b->data, b->len);
 }
 
 typedef struct row {
@@ -141,6 +144,7 @@ typedef struct table {
     session *s;
     row *rows;
     int n;
+    text_buf scratch; /* whos_value's */
 } table;
 
 static void whos_collect(void *arg)
@@ -158,13 +162,13 @@ static void whos_collect(void *arg)
         if (stale_has(t->s, sym->name))
             r->value = xstrdup("(stale: its type was redefined; declare it again)");
         else
-            r->value = whos_value(r->type, sym->addr);
+            r->value = whos_value(r->type, sym->addr, &t->scratch);
     }
 }
 
 void magic_whos(session *s, const char *args, const char *body, int line, exec_result *out)
 {
-    table t = {s, xrealloc(NULL, (size_t)(s->nsyms + 1) * sizeof *t.rows), 0};
+    table t = {s, xrealloc(NULL, (size_t)(s->nsyms + 1) * sizeof *t.rows), 0, {0}};
     session_guarded(s, whos_collect, &t, out);
     if (out->status == EXEC_OK && !t.n) {
         printf("The session has no variables yet.\n");
@@ -178,4 +182,5 @@ void magic_whos(session *s, const char *args, const char *body, int line, exec_r
         free(t.rows[i].value);
     }
     free(t.rows);
+    free(t.scratch.data);
 }
