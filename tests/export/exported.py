@@ -17,9 +17,10 @@ CFLAGS = ["-O2", "-Wall", "-Wextra", "-Werror"]
 
 
 def libseli_archive():
-    """build/libseli.a beside the kernel under test, else the tree's."""
-    beside = pathlib.Path(harness.kernel_binary()).parent / "libseli.a"
-    return beside if beside.exists() else ROOT / "build" / "libseli.a"
+    """The tree's build/libseli.a (an ASan kernel's own libseli.a would need
+    the sanitizer's runtime), else the one beside the kernel under test."""
+    tree = ROOT / "build" / "libseli.a"
+    return tree if tree.exists() else pathlib.Path(harness.kernel_binary()).parent / "libseli.a"
 
 
 def libs():

@@ -167,3 +167,14 @@ def test_nbconvert_reports_a_cell_that_does_not_compile(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode != 0 and "cell 1, line 1:" in done.stderr
     assert not (tmp_path / "bad.c").exists()
+
+
+def test_a_function_defined_nowhere_is_an_error_at_the_line_that_calls_it(tmp_path):
+    path = tmp_path / "nowhere.ipynb"
+    nbformat.write(notebook([("code", "int a = 1;"),
+                             ("code", "double nowhere(double);\nint b = 2;\n"
+                                      "printf(\"%g\\n\", nowhere(b));")]), str(path))
+    done = exported.export(path, tmp_path / "nowhere.c")
+    assert done.returncode == 1
+    assert "cell 2, line 3: error: nowhere is declared but defined nowhere" in done.stderr
+    assert not (tmp_path / "nowhere.c").exists()

@@ -129,6 +129,65 @@ static int follow_marker(program *p, const char *d)
     return 0;
 }
 
+typedef struct finding {
+    const char *name; /* the identifier looked for */
+    const char *text; /* the text it is looked for in */
+    int line;         /* the line of the text's start */
+    int found;        /* its line, once found */
+} finding;
+
+static void find_ident(void *ctx, const char *id, size_t len)
+{
+    finding *f = ctx;
+    if (f->found || len != strlen(f->name) || memcmp(id, f->name, len))
+        return;
+    f->found = f->line;
+    for (const char *q = f->text; q < id; q++)
+        f->found += *q == '\n';
+}
+
+/* The line where text (starting on line) first names name, or 0. */
+static int names_at(const char *name, const char *text, int line)
+{
+    finding f = {name, text ? text : "", line, 0};
+    cell_identifiers(f.text, find_ident, &f);
+    return f.found;
+}
+
+/* "undefined symbol 'x'" comes from the linker, which knows no lines: the
+ * first cell and line that name x, as "cell N, line L: ..." (malloc'd), or
+ * NULL. */
+static char *undefined_where(const program *p, const char *diag)
+{
+    const char *q = strstr(diag, "undefined symbol '");
+    char name[256];
+    if (!q || sscanf(q + 18, "%255[A-Za-z0-9_$]", name) != 1)
+        return NULL;
+    for (int c = 0; c < p->ncells; c++) {
+        const xcell *cell = &p->cells[c];
+        int line = 0;
+        for (int i = 0; i < p->nrecs && !line; i++) {
+            const record *r = &p->recs[i];
+            if (!r->dead && r->cell == cell->number && r->kind == ITEM_FUNCTION)
+                line = names_at(name, r->text, r->line);
+        }
+        for (int k = 0; k < cell->nsteps && !line; k++) {
+            const step *st = &cell->steps[k];
+            if (st->kind != STEP_NOTE)
+                line = names_at(name, st->kind == STEP_INIT ? st->init : st->text, st->line);
+        }
+        if (line) {
+            text_buf b = {0};
+            text_printf(&b,
+                        "cell %d, line %d: error: %s is declared but defined nowhere (no cell "
+                        "defines it and no library the program links has it)",
+                        cell->number, line, name);
+            return text_take(&b);
+        }
+    }
+    return NULL;
+}
+
 int check_program(program *p, const char *name)
 {
     for (;;) {
@@ -147,7 +206,9 @@ int check_program(program *p, const char *name)
                         first = diags.v[i];
                         break;
                     }
-                char *m = check_message(first, 0);
+                char *m = undefined_where(p, first);
+                if (!m)
+                    m = check_message(first, 0);
                 program_fail(p, "%s", m);
                 free(m);
             }
