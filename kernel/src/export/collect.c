@@ -311,7 +311,10 @@ static int macro_again(program *p, xcell *cur, const cell_item *it)
     const char *w = it->text + 1;
     while (*w == ' ' || *w == '\t')
         w++;
-    if (!strncmp(w, "define", 6))
+    const char *lw = p->recs[last].text + 1; /* after an #undef, no #undef is needed */
+    while (*lw == ' ' || *lw == '\t')
+        lw++;
+    if (!strncmp(w, "define", 6) && strncmp(lw, "undef", 5))
         text_printf(&t, "#undef %s\n", it->names[0] + 1);
     text_put(&t, it->text);
     r->text = text_take(&t);

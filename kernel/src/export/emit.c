@@ -48,12 +48,13 @@ static void line_mark(writer *w, int cell, int line)
         text_printf(&w->b, "#line %d \"cell %d\"\n", line, cell);
 }
 
-/* "cell N" above the first record of each cell in a section. */
-static void record_head(writer *w, const record *r)
+/* "cell N" above the first record written at cell c (N is c: where the
+ * record stands, though its text may come from a later cell). */
+static void record_head(writer *w, const record *r, int c)
 {
-    if (!w->lines && r->cell != w->last_cell)
-        text_printf(&w->b, "\n/* cell %d */\n", r->cell);
-    w->last_cell = r->cell;
+    if (!w->lines && c != w->last_cell)
+        text_printf(&w->b, "\n/* cell %d */\n", c);
+    w->last_cell = c;
     line_mark(w, r->cell, r->line);
 }
 
@@ -131,7 +132,7 @@ static void emit_cell_records(writer *w, int c)
         const record *r = &p->recs[i];
         if (r->dead || r->first != c || (r->kind == ITEM_FUNCTION && r->cell == c))
             continue;
-        record_head(w, r);
+        record_head(w, r, c);
         if (r->kind == ITEM_VARIABLE)
             emit_variable(w, r, i);
         else
@@ -141,7 +142,7 @@ static void emit_cell_records(writer *w, int c)
     for (int i = 0; i < p->nrecs; i++) {
         const record *r = &p->recs[i];
         if (!r->dead && r->kind == ITEM_FUNCTION && r->cell == c) {
-            record_head(w, r);
+            record_head(w, r, c);
             text_put(b, r->text);
             text_put(b, "\n");
         }

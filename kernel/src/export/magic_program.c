@@ -170,6 +170,27 @@ static int timeit_options(program *p, xcell *cur, int line, const char **a, long
     }
 }
 
+/* The statements of a timed function's body, one level in, and its "}". */
+static void body_text(text_buf *b, const char *code)
+{
+    while (*code == '\n' || *code == ' ' || *code == '\t')
+        code++;
+    size_t n = strlen(code);
+    while (n && (code[n - 1] == '\n' || code[n - 1] == ' ' || code[n - 1] == '\t'))
+        n--;
+    for (const char *q = code; q < code + n;) {
+        const char *eol = memchr(q, '\n', (size_t)(code + n - q));
+        size_t len = eol ? (size_t)(eol - q) : (size_t)(code + n - q);
+        text_put(b, len ? "    " : "");
+        text_putn(b, q, len);
+        if (!eol && len && q[len - 1] != ';' && q[len - 1] != '}')
+            text_put(b, ";"); /* "%timeit x++" needs no ';' in the kernel either */
+        text_put(b, "\n");
+        q += len + (eol != NULL);
+    }
+    text_put(b, "}");
+}
+
 static void magic_timeit_program(program *p, xcell *cur, const char *args, const char *body,
                                  int line)
 {
@@ -182,7 +203,8 @@ static void magic_timeit_program(program *p, xcell *cur, const char *args, const
     char name[64], setup_name[80], proto[128];
     snprintf(name, sizeof name, "timeit_cell%d_line%d", cur->number, line);
     text_buf b = {0};
-    text_printf(&b, "void %s(void)\n{\n%s\n;}", name, stmt);
+    text_printf(&b, "void %s(void)\n{\n", name);
+    body_text(&b, stmt);
     snprintf(proto, sizeof proto, "void %s(void);", name);
     collect_record(p, ITEM_FUNCTION, cur->number, line, b.data, proto, name);
     free(text_take(&b));
@@ -192,7 +214,8 @@ static void magic_timeit_program(program *p, xcell *cur, const char *args, const
         q++;
     if (*q) {
         snprintf(setup_name, sizeof setup_name, "%s_setup", name);
-        text_printf(&b, "void %s(void)\n{\n%s;\n}", setup_name, setup);
+        text_printf(&b, "void %s(void)\n{\n", setup_name);
+        body_text(&b, setup);
         snprintf(proto, sizeof proto, "void %s(void);", setup_name);
         collect_record(p, ITEM_FUNCTION, cur->number, line, b.data, proto, setup_name);
         free(text_take(&b));
