@@ -86,7 +86,9 @@ install-check-dirs:
 # directories (PREFIX, LIBDIR, BINDIR...), which make cannot see change.
 # Requires.private names the .pc files of libseli's dependencies, so that
 # `pkg-config --static --libs seli` lists what they need in turn; -lm and
-# -lpthread have no .pc file.
+# -lpthread have no .pc file.  -lm is in Libs: the kernel includes <math.h>
+# in every cell, so notebooks, and the programs `seli-kernel export` makes of
+# them, call libm themselves.
 $(INSTALL_BUILD)/seli.pc: install-force
 	@mkdir -p $(dir $@)
 	printf '%s\n' \
@@ -100,8 +102,8 @@ $(INSTALL_BUILD)/seli.pc: install-force
 	    'Version: $(SELI_VERSION)' \
 	    'Requires.private: openblas jansson libzip libpng' \
 	    'Cflags: -I$${includedir}' \
-	    'Libs: -L$${libdir} -lseli' \
-	    'Libs.private: -lm -lpthread' > $@
+	    'Libs: -L$${libdir} -lseli -lm' \
+	    'Libs.private: -lpthread' > $@
 
 # The template's keys (env included) are kept; only the path is filled in.
 # Only json is needed, so Debian's python3 does when there is no build/venv

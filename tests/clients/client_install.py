@@ -110,8 +110,8 @@ def test_seli_pc_names_the_dependencies_pc_files_not_their_flags(prefix):
     pc = pc_fields(prefix)
     assert pc["Requires.private"].replace(",", " ").split() == \
         ["openblas", "jansson", "libzip", "libpng"]
-    assert pc["Libs.private"].split() == ["-lm", "-lpthread"]
-    assert pc["Libs"] == "-L${libdir} -lseli"
+    assert pc["Libs.private"].split() == ["-lpthread"]
+    assert pc["Libs"] == "-L${libdir} -lseli -lm"  # cells, and exported notebooks, call libm
     assert pc["Version"] == header_version()
     text = (prefix / "lib" / "pkgconfig" / "seli.pc").read_text()
     for raw in ("-lopenblas", "-ljansson", "-lzip", "-lpng", "openblas-pthread", "/usr/lib"):
