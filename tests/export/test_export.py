@@ -178,3 +178,15 @@ def test_a_function_defined_nowhere_is_an_error_at_the_line_that_calls_it(tmp_pa
     assert done.returncode == 1
     assert "cell 2, line 3: error: nowhere is declared but defined nowhere" in done.stderr
     assert not (tmp_path / "nowhere.c").exists()
+
+
+def test_an_unused_parameter_is_marked_so_the_program_builds_under_wextra(tmp_path):
+    path = tmp_path / "unused.ipynb"
+    nbformat.write(notebook([("code", "int first(int a, int b, void (*cb)(int), int c[]) {\n"
+                                      "    return a + c[0];\n}\n"
+                                      "int one[1] = {1};\nfirst(2, 3, NULL, one)")]), str(path))
+    assert exported.export(path, tmp_path / "unused.c").returncode == 0
+    text = (tmp_path / "unused.c").read_text()
+    assert "{ (void)b; (void)cb;\n" in text and "(void)a;" not in text and "(void)c;" not in text
+    exported.build(tmp_path / "unused.c", tmp_path / "unused")
+    assert exported.run(tmp_path / "unused", tmp_path) == "3\n"
