@@ -69,6 +69,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 KERNEL_ENGINE_DIRS := frontend session runtime value introspection util
 KERNEL_ENGINE_SRC  := $(wildcard $(KERNEL_ENGINE_DIRS:%=kernel/src/%/*.c))
 KERNEL_SRC := kernel/src/main.c $(wildcard kernel/src/protocol/*.c kernel/src/io/*.c kernel/src/magic/*.c) \
+              $(wildcard kernel/src/export/*.c) \
               $(KERNEL_ENGINE_SRC)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
 KERNEL_LIB_OBJ := $(filter-out $(BUILD)/kernel/src/main.o,$(KERNEL_OBJ))
@@ -205,7 +206,7 @@ unit: $(UNIT_TESTS)
 	done; exit $$fail
 
 # Protocol, session and notebook tests through the real jupyter_client.
-PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/misuse tests/soak tests/docs tests/notebooks tests/exercises)
+PY_TEST_DIRS := $(wildcard tests/libseli tests/kernel tests/export tests/misuse tests/soak tests/docs tests/notebooks tests/exercises)
 python-tests: all venv
 	SELI_KERNEL=$(CURDIR)/$(KERNEL_BIN) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TEST_DIRS)
 
@@ -232,7 +233,7 @@ asan:
 	$(MAKE) BUILD=build/asan SAN=1 all
 
 # Registers the kernelspec "seli" where the venv's Jupyter finds it.
-install-kernel: all venv
+install-kernel: all venv install-nbconvert
 	PYTHON=$(PYTHON) sh install/kernelspec.sh "$(CURDIR)/kernel/seli-kernel"
 
 demo: deps venv all install-kernel

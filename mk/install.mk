@@ -19,6 +19,10 @@
 #   share/jupyter/kernels/seli/           the kernelspec "C (seli)", found by
 #                                         Jupyter under /usr/local and /usr,
 #                                         and under sys.prefix (e.g. /opt/conda)
+#   lib/python3.X/.../seli_nbconvert.py   the nbconvert exporter "seli-c" and
+#   and seli_nbconvert-*.dist-info/       its entry point, in the site directory
+#                                         that NBCONVERT_PYTHON (Debian's
+#                                         python3) reads under PREFIX
 # and writes the list of what it installed to share/seli/installed-files, which
 # `make uninstall` reads to remove exactly those files.  A file that an earlier
 # install listed and this one does not (bin/seli-kernel-core before the core
@@ -82,7 +86,9 @@ install-check-dirs:
 # directories (PREFIX, LIBDIR, BINDIR...), which make cannot see change.
 # Requires.private names the .pc files of libseli's dependencies, so that
 # `pkg-config --static --libs seli` lists what they need in turn; -lm and
-# -lpthread have no .pc file.
+# -lpthread have no .pc file.  -lm is in Libs: the kernel includes <math.h>
+# in every cell, so notebooks, and the programs `seli-kernel export` makes of
+# them, call libm themselves.
 $(INSTALL_BUILD)/seli.pc: install-force
 	@mkdir -p $(dir $@)
 	printf '%s\n' \
@@ -96,8 +102,8 @@ $(INSTALL_BUILD)/seli.pc: install-force
 	    'Version: $(SELI_VERSION)' \
 	    'Requires.private: openblas jansson libzip libpng' \
 	    'Cflags: -I$${includedir}' \
-	    'Libs: -L$${libdir} -lseli' \
-	    'Libs.private: -lm -lpthread' > $@
+	    'Libs: -L$${libdir} -lseli -lm' \
+	    'Libs.private: -lpthread' > $@
 
 # The template's keys (env included) are kept; only the path is filled in.
 # Only json is needed, so Debian's python3 does when there is no build/venv
@@ -109,6 +115,16 @@ $(INSTALL_BUILD)/kernel.json: install/kernelspec/kernel.json install-force
 	    s["argv"] = [sys.argv[2] if a == "@SELI_KERNEL@" else a for a in s["argv"]]; \
 	    f = open(sys.argv[3], "w"); json.dump(s, f, indent=1); f.write("\n")' \
 	    $< '$(BINDIR)/seli-kernel' $@
+
+# Where NBCONVERT_PYTHON finds packages under PREFIX: its own site directory
+# when that lies under PREFIX (Debian's /usr/local/lib/python3.X/dist-packages),
+# else the one pip --prefix would use.
+NBCONVERT_PYTHON ?= $(firstword $(wildcard /usr/bin/python3) $(KERNELSPEC_PYTHON))
+NBCONVERT_SITE ?= $(shell $(NBCONVERT_PYTHON) -c 'import sys, sysconfig; p = sys.argv[1].rstrip("/"); \
+    d = sysconfig.get_path("purelib"); print(d if d.startswith(p + "/") else \
+    sysconfig.get_path("purelib", "posix_prefix", vars={"base": p, "platbase": p}))' '$(PREFIX)')
+NBCONVERT_FILES := $(NBCONVERT_SITE)/seli_nbconvert.py \
+    $(addprefix $(NBCONVERT_SITE)/seli_nbconvert-0.1.0.dist-info/,METADATA entry_points.txt RECORD)
 
 SO_FILE := $(notdir $(LIBSELI_SO_FILE))
 SO_NAME := $(notdir $(LIBSELI_SO))
@@ -130,6 +146,7 @@ install: install-check-dirs $(LIBSELI_A) $(LIBSELI_SO_FILE) $(KERNEL_BIN) $(INST
 	$(INSTALL) -m 644 $(INSTALL_BUILD)/kernel.json install/kernelspec/logo-32x32.png \
 	    install/kernelspec/logo-64x64.png install/kernelspec/logo-svg.svg \
 	    '$(DESTDIR)$(KERNELSPECDIR)/'
+	sh install/nbconvert.sh '$(DESTDIR)$(NBCONVERT_SITE)' >/dev/null
 	@list='$(DESTDIR)$(INSTALLED_LIST)'; \
 	printf '%s\n' '$(INCLUDEDIR)/seli.h' \
 	    $(patsubst libseli/include/%,'$(INCLUDEDIR)/%',$(PUBLIC_HEADERS)) \
@@ -138,6 +155,7 @@ install: install-check-dirs $(LIBSELI_A) $(LIBSELI_SO_FILE) $(KERNEL_BIN) $(INST
 	    '$(CORE_DIR)/seli-kernel-core' \
 	    '$(KERNELSPECDIR)/kernel.json' '$(KERNELSPECDIR)/logo-32x32.png' \
 	    '$(KERNELSPECDIR)/logo-64x64.png' '$(KERNELSPECDIR)/logo-svg.svg' \
+	    $(foreach f,$(NBCONVERT_FILES),'$(f)') \
 	    '$(INSTALLED_LIST)' > "$$list.new"; \
 	if [ -f "$$list" ]; then \
 	    grep -vxF -f "$$list.new" "$$list" | while IFS= read -r f; do \
@@ -162,7 +180,8 @@ uninstall:
 	    rm -f -- '$(DESTDIR)'"$$f"; \
 	done < "$$list"; \
 	for d in '$(INCLUDEDIR)/seli' '$(CORE_DIR)' '$(KERNELSPECDIR)' '$(DATADIR)/seli' \
-	         '$(PKGCONFIGDIR)' '$(DATADIR)/jupyter/kernels' '$(DATADIR)/jupyter'; do \
+	         '$(PKGCONFIGDIR)' '$(DATADIR)/jupyter/kernels' '$(DATADIR)/jupyter' \
+	         '$(NBCONVERT_SITE)/seli_nbconvert-0.1.0.dist-info'; do \
 	    rmdir -- '$(DESTDIR)'"$$d" 2>/dev/null || true; \
 	done; \
 	echo 'seli uninstalled from $(DESTDIR)$(PREFIX)'

@@ -1,6 +1,7 @@
 # mk/sanitize.mk: the kernel's Python tests against the ASan + UBSan kernel.
 #
-#   make kernel-asan-tests     build build/asan/seli-kernel, run tests/kernel/*.py
+#   make kernel-asan-tests     build build/asan/seli-kernel, run tests/kernel/*.py and
+#                              tests/export/*.py
 #                              against it, then check the sanitizer logs
 #
 # How cells (tcc code, not instrumented) live with the sanitizers, and why
@@ -12,8 +13,8 @@ ASAN_LOG_DIR  := $(CURDIR)/build/asan/logs
 KERNEL_ASAN_OPTIONS := log_path=$(ASAN_LOG_DIR)/kernel:allow_user_segv_handler=1:use_sigaltstack=1:handle_abort=0:abort_on_error=0:halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=0:symbolize=1
 KERNEL_UBSAN_OPTIONS := log_path=$(ASAN_LOG_DIR)/kernel:print_stacktrace=1:halt_on_error=1
 KERNEL_LSAN_OPTIONS  := report_objects=0:max_leaks=50:suppressions=$(CURDIR)/tests/sanitizers/lsan.supp
-# The Python tests of tests/kernel (override to run a subset).
-KERNEL_ASAN_TESTS ?= tests/kernel
+# The Python tests of tests/kernel and tests/export (override to run a subset).
+KERNEL_ASAN_TESTS ?= tests/kernel tests/export
 
 .PHONY: kernel-asan-tests
 

@@ -4,6 +4,7 @@
  * the sockets the launcher opened, socket_activation.c), starts
  * the heartbeat, control and iopub threads, captures stdout and stderr, and
  * serves the shell channel on the main thread, which also runs the cells. */
+#include "export/export.h"
 #include "io/capture.h"
 #include "io/stdin.h"
 #include "protocol/connection.h"
@@ -35,6 +36,7 @@ static kernel K;
 static void usage(FILE *f)
 {
     fprintf(f, "usage: seli-kernel -f CONNECTION_FILE | --version | --help\n"
+               "       seli-kernel export NOTEBOOK.ipynb [-o FILE.c]\n"
                "A Jupyter kernel for C (protocol " PROTOCOL_VERSION "); normally started by "
                "Jupyter through the kernelspec \"seli\".\n"
                "Environment: SELI_HEADER_DIR (where seli.h lives), SELI_HISTORY_FILE (keep "
@@ -248,6 +250,8 @@ static void shut_down(early_shell *early)
 int main(int argc, char **argv)
 {
     K.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); /* -1: the loop polls the socket alone */
+    if (argc > 1 && !strcmp(argv[1], "export")) /* a subcommand, not a kernel */
+        return export_main(argc - 1, argv + 1);
     const char *path;
     int done = parse_args(argc, argv, &path);
     if (done >= 0)

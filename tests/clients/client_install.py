@@ -110,8 +110,8 @@ def test_seli_pc_names_the_dependencies_pc_files_not_their_flags(prefix):
     pc = pc_fields(prefix)
     assert pc["Requires.private"].replace(",", " ").split() == \
         ["openblas", "jansson", "libzip", "libpng"]
-    assert pc["Libs.private"].split() == ["-lm", "-lpthread"]
-    assert pc["Libs"] == "-L${libdir} -lseli"
+    assert pc["Libs.private"].split() == ["-lpthread"]
+    assert pc["Libs"] == "-L${libdir} -lseli -lm"  # cells, and exported notebooks, call libm
     assert pc["Version"] == header_version()
     text = (prefix / "lib" / "pkgconfig" / "seli.pc").read_text()
     for raw in ("-lopenblas", "-ljansson", "-lzip", "-lpng", "openblas-pthread", "/usr/lib"):
@@ -187,3 +187,25 @@ def test_a_kernel_started_from_the_installed_kernelspec_sees_the_env(prefix, jen
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+
+
+# ---- the nbconvert exporter ----
+
+def test_nbconvert_finds_the_installed_exporter_and_the_installed_kernel(prefix, tmp_path):
+    """make install puts seli_nbconvert and its entry point where Debian's
+    python3 (NBCONVERT_PYTHON) looks under PREFIX; the exporter runs the
+    kernel of the installed kernelspec."""
+    import nbformat
+    from clientlib import jupyter_env
+    site = [p for p in prefix.glob("lib/python3*/*-packages") if (p / "seli_nbconvert.py").exists()]
+    assert len(site) == 1, "seli_nbconvert.py is not installed under %s" % prefix
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "seli", "display_name": "C (seli)", "language": "c"}
+    nb.cells = [nbformat.v4.new_code_cell("int k = 41;\nk + 1")]
+    nbformat.write(nb, str(tmp_path / "answer.ipynb"))
+    env = dict(jupyter_env(prefix, tmp_path / "home"), PYTHONPATH=str(site[0]))
+    jupyter = ROOT / "build" / "venv" / "bin" / "jupyter"
+    run = subprocess.run([str(jupyter), "nbconvert", "--to", "seli-c", "answer.ipynb"],
+                         cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "seli_show(k + 1);" in (tmp_path / "answer.c").read_text()

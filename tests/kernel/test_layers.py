@@ -21,6 +21,10 @@ ROOMS = {
     # their threads, the handler table, the kernel's state (kernel.h), and
     # what displays and stdin reads become on the wire (display.c, input.c).
     "protocol": 6,
+    # A notebook written as one C program (seli-kernel export): it splits
+    # cells with the session's front end and may turn magics into code; on
+    # the protocol's floor, and the two never include each other.
+    "export": 6,
     # The process's own streams: stdout/stderr capture, the stdin stream and
     # libseli's display sink.  What they publish is handed in (callbacks
     # from main.c and protocol/), so io needs nothing of the protocol.

@@ -8,6 +8,10 @@ when:
   - at least one output is an image/svg+xml figure;
   - every "quality: NAME=VALUE" line that its entry in LIMITS names was printed,
     and each value is within its limit.
+Each notebook is also exported (seli-kernel export), built with gcc -O2
+-Wall -Wextra -Werror against this tree's libseli and run: the program must
+meet the same limits and write as many figures as the notebook shows.  The
+kernel's run is shared by both tests (executed()).
 """
 
 import operator
@@ -16,12 +20,17 @@ import pathlib
 import re
 import sys
 
+import functools
+import tempfile
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "kernel"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "export"))
+import exported  # noqa: E402
 import harness  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -99,15 +108,26 @@ def kernelspec():
     harness.install_temp_kernelspec()
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_shows_a_figure_and_meets_its_limits(path, tmp_path):
+@functools.lru_cache(maxsize=None)
+def executed(path):
+    """The notebook at path run top to bottom in a fresh kernel (once per
+    session), in a temporary working directory; or the error it raised."""
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, kernel_name=harness.KERNEL_NAME, timeout=CELL_TIMEOUT,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        pytest.fail("%s raised an error:\n%s" % (path.name, exc))
+    with tempfile.TemporaryDirectory(prefix="seli-notebook-") as cwd:
+        client = NotebookClient(nb, kernel_name=harness.KERNEL_NAME, timeout=CELL_TIMEOUT,
+                                resources={"metadata": {"path": cwd}})
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            return exc
+    return nb
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_shows_a_figure_and_meets_its_limits(path):
+    nb = executed(path)
+    if isinstance(nb, CellExecutionError):
+        pytest.fail("%s raised an error:\n%s" % (path.name, nb))
 
     errors = [o for o in outputs(nb) if o.get("output_type") == "error"]
     assert not errors, "%s: error output %s: %s" % (
@@ -124,6 +144,23 @@ def test_notebook_runs_shows_a_figure_and_meets_its_limits(path, tmp_path):
 
     problems = check_limits(path.name[:2], qualities(nb))
     assert not problems, "%s: %s" % (path.name, "; ".join(problems))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_exported_notebook_builds_clean_meets_its_limits_and_writes_its_figures(path, tmp_path):
+    source, program = tmp_path / (path.stem + ".c"), tmp_path / path.stem
+    done = exported.export(path, source)
+    assert done.returncode == 0, "%s does not export:\n%s" % (path.name, done.stderr)
+    exported.build(source, program)
+    out = exported.run(program, tmp_path, timeout=CELL_TIMEOUT)
+    problems = check_limits(path.name[:2], dict(QUALITY.findall(out)))
+    assert not problems, "%s exported: %s" % (path.name, "; ".join(problems))
+    nb = executed(path)
+    if isinstance(nb, CellExecutionError):
+        pytest.fail("%s raised an error in the kernel:\n%s" % (path.name, nb))
+    written = len(list(tmp_path.glob(path.stem + "-fig-*.svg")))
+    assert written == exported.figures(nb), "%s: the program wrote %d figures, the notebook " \
+        "shows %d" % (path.name, written, exported.figures(nb))
 
 
 def test_limits_catch_a_missing_or_bad_quality_line():
