@@ -10,8 +10,15 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def build_dir():
+    """The build folder of the kernel under test (build/ or build/asan/), or
+    build/: never the source tree, where kernel/seli-kernel also lives."""
     kernel = os.environ.get("SELI_KERNEL")
-    return str(pathlib.Path(kernel).resolve().parent) if kernel else str(ROOT / "build")
+    build = ROOT / "build"
+    if kernel:
+        folder = pathlib.Path(kernel).resolve().parent
+        if folder == build or build in folder.parents:
+            return str(folder)
+    return str(build)
 
 
 def test_api_reference_is_up_to_date_with_the_headers():
