@@ -24,6 +24,8 @@ API (stable; other test files rely on it):
                                 of it until status idle; `stdin` is a list of
                                 strings (or a callable prompt -> str) that
                                 answers input_request messages
+    ok(kc, code, **kw)          execute, and assert that the cell ended
+                                without an error; returns the Execution
     Execution                   .reply (execute_reply content), .reply_msg,
                                 .msgs (iopub messages except status and
                                 execute_input), .stdout, .stderr, .result
@@ -216,3 +218,10 @@ def execute(kc, code, timeout=30, silent=False, store_history=True, allow_stdin=
             ex.reply_msg = reply
             ex.reply = reply["content"]
             return ex
+
+
+def ok(kc, code, **kw):
+    """Run a cell (execute's keywords) that must end without an error."""
+    ex = execute(kc, code, **kw)
+    assert ex.status == "ok" and ex.error is None, ex
+    return ex

@@ -12,17 +12,9 @@ from libseli, libc or another test can match.
 import os
 import sys
 
-import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def kc():
-    km, kc = harness.start_kernel()
-    yield kc
-    harness.stop_kernel(km, kc)
 
 
 def complete(kc, code, cursor=None):

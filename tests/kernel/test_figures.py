@@ -9,19 +9,11 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def kc():
-    km, kc = harness.start_kernel()
-    yield kc
-    harness.stop_kernel(km, kc)
 
 
 def run(kc, code, **kw):

@@ -32,10 +32,7 @@ def kc(kernel):
     return kernel[1]
 
 
-def ok(kc, code, **kw):
-    ex = harness.execute(kc, code, **kw)
-    assert ex.status == "ok" and ex.error is None, ex
-    return ex
+ok = harness.ok
 
 
 def usage_error(kc, code, ename="UsageError"):

@@ -11,23 +11,12 @@ definition.
 import os
 import sys
 
-import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def kc():
-    km, kc = harness.start_kernel()
-    yield kc
-    harness.stop_kernel(km, kc)
-
-
-def ok(kc, code):
-    ex = harness.execute(kc, code)
-    assert ex.status == "ok" and ex.error is None, ex
-    return ex
+ok = harness.ok
 
 
 PROGRAM = """#include <stdio.h>

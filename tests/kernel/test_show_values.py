@@ -16,13 +16,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def kc():
-    km, kc = harness.start_kernel()
-    yield kc
-    harness.stop_kernel(km, kc)
-
-
 def shown(kc, code):
     ex = harness.execute(kc, code)
     assert ex.status == "ok" and ex.error is None, ex
