@@ -71,8 +71,13 @@ static void check_npy(const uint8_t *data, size_t size)
         n *= a.shape[i];
     }
     assert(n == a.size);
-    assert(a.data >= data && (size_t)(a.data - data) + (size_t)a.size * 4 <= size);
-    if (a.size <= 1 << 20) {
+    /* Every kind the reader takes (floats, integers, booleans converted to
+     * float32; unicode text) lies inside the buffer, itemsize bytes each. */
+    assert(a.itemsize > 0);
+    assert(a.data >= data && (size_t)(a.data - data) + (size_t)a.size * (size_t)a.itemsize <= size);
+    if (a.kind == 'U') {
+        free(seli__npy_text(&a));
+    } else if (a.size <= 1 << 20) {
         float *dst = malloc((size_t)(a.size ? a.size : 1) * sizeof *dst);
         seli__npy_copy(&a, dst);
         free(dst);

@@ -27,8 +27,9 @@ SELI_INTERNAL void *seli__npy_encode(int ndim, const long *shape, const float *d
 SELI_INTERNAL void *seli__npy_encode_raw(const char *descr, int ndim, const long *shape,
                                          const void *data, size_t nbytes, size_t *len);
 
-/* A parsed .npy entry: shape, and a pointer into the buffer where the data
- * starts (little-endian float32, size elements, possibly unaligned). */
+/* A parsed .npy entry: shape, dtype, and a pointer into the buffer where the
+ * data starts (size elements of itemsize bytes, little-endian, possibly
+ * unaligned). */
 typedef struct seli__npy {
     int ndim;
     long shape[SELI_MAX_DIMS];
