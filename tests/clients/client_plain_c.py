@@ -66,7 +66,8 @@ def test_installed_library_has_soname_symlink_and_pkg_config(prefix):
     assert pkg_config(prefix, "--modversion") == [version]
     # Requires.private also brings the dependencies' -I flags (pkg-config does that)
     assert pkg_config(prefix, "--cflags")[0] == f"-I{prefix}/include"
-    assert pkg_config(prefix, "--libs") == [f"-L{prefix}/lib", "-lseli"]
+    # -lm too: an exported notebook's cells call libm, as every cell may.
+    assert pkg_config(prefix, "--libs") == [f"-L{prefix}/lib", "-lseli", "-lm"]
     static = pkg_config(prefix, "--static", "--libs")
     for flag in ("-lseli", "-lopenblas", "-ljansson", "-lzip", "-lz", "-lm", "-lpthread"):
         assert flag in static, flag
