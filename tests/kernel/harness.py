@@ -24,6 +24,11 @@ API (stable; other test files rely on it):
                                 of it until status idle; `stdin` is a list of
                                 strings (or a callable prompt -> str) that
                                 answers input_request messages
+    interrupt(km, kc, code, delay, timeout=20)
+                                run code, interrupt the kernel after delay
+                                seconds; the error content the cell ended
+                                with (None if none), once iopub is idle and
+                                the execute_reply has come
     ok(kc, code, **kw)          execute, and assert that the cell ended
                                 without an error; returns the Execution
     Execution                   .reply (execute_reply content), .reply_msg,
@@ -225,3 +230,23 @@ def ok(kc, code, **kw):
     ex = execute(kc, code, **kw)
     assert ex.status == "ok" and ex.error is None, ex
     return ex
+
+
+def interrupt(km, kc, code, delay, timeout=20):
+    """Run code, interrupt it after delay seconds; the cell's error content."""
+    msg_id = kc.execute(code)
+    time.sleep(delay)
+    km.interrupt_kernel()
+    error = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "error":
+            error = msg["content"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    while kc.get_shell_msg(timeout=timeout)["parent_header"].get("msg_id") != msg_id:
+        pass
+    return error

@@ -9,7 +9,6 @@ line, loops chosen automatically, a clean interrupt), %time and %%time,
 import os
 import re
 import sys
-import time
 
 import pytest
 
@@ -97,21 +96,7 @@ def test_timeit_errors_keep_their_cell_lines(kc):
 def test_interrupting_timeit_is_clean(kernel):
     km, kc = kernel
     ok(kc, "int survives_timeit = 5;\nvoid forever(void) { for (;;); }")
-    msg_id = kc.execute("%timeit forever();")
-    time.sleep(0.5)
-    km.interrupt_kernel()
-    error = None
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        msg = kc.get_iopub_msg(timeout=10)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "error":
-            error = msg["content"]
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-    while kc.get_shell_msg(timeout=10)["parent_header"].get("msg_id") != msg_id:
-        pass
+    error = harness.interrupt(km, kc, "%timeit forever();", 0.5, timeout=10)
     assert error is not None and error["ename"] == "KeyboardInterrupt"
     assert ok(kc, "survives_timeit").result["text/plain"] == "5"
 

@@ -225,6 +225,19 @@ def test_interrupt_names_where_the_cell_was(kernel):
 def interrupt_traceback(km, kc, code, delay):
     """Run code, interrupt it after delay seconds; the error's traceback
     without colours."""
+    error = harness.interrupt(km, kc, code, delay)
+    assert error and error["ename"] == "KeyboardInterrupt", error
+    tb = [ANSI.sub("", line) for line in error["traceback"]]
+    frames = [l for l in tb if l.startswith("  In [")]
+    assert len(frames) == 2, tb
+    assert re.match(r"  In \[%d\], line [34], in spin:" % a, frames[0]), tb
+    assert frames[1].startswith("  In [%d], line 2:" % count), tb
+    assert frames[1].endswith("spin();")
+
+
+def interrupt_traceback(km, kc, code, delay):
+    """Run code, interrupt it after delay seconds; the error's traceback
+    without colours."""
     msg_id = kc.execute(code)
     time.sleep(delay)
     km.interrupt_kernel()
