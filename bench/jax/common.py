@@ -26,7 +26,7 @@ import jax.lax as lax  # noqa: E402
 _SCANNERS = {}
 
 
-def scan_minimize(optimizer, loss, model, steps, *args, path=False):
+def scan_minimize(optimizer, loss, model, steps, *args, keys=None, path=False):
     """`steps` calls of optimizer.minimize(loss, model, *args) in one lax.scan,
     the loop of the seed's rosenbrock example.  The model's parameters must
     exist (call it once) and the optimizer must have taken a step with them (its
@@ -35,23 +35,24 @@ def scan_minimize(optimizer, loss, model, steps, *args, path=False):
 
     if (steps, path) not in _SCANNERS:
         _SCANNERS[steps, path] = seli.jit(functools.partial(_scan, steps, path))
-    return _SCANNERS[steps, path](optimizer, loss, model, *args)
+    return _SCANNERS[steps, path](optimizer, loss, model, keys, *args)
 
 
-def _scan(steps, path, optimizer, loss, model, *args):
+def _scan(steps, path, optimizer, loss, model, keys, *args):
     # The carry is the flat list of arrays, not the modules: jax 0.10's scan
     # rebuilds its carry from abstract values (ShapedArray), which seli 0.1.2's
     # tree walk rejects, so the modules are rebuilt inside the body instead.
     leaves, treedef = jax.tree_util.tree_flatten((optimizer, model))
 
-    def body(carry, _):
+    def body(carry, key):
         opt, m = jax.tree_util.tree_unflatten(treedef, carry)
-        opt, m, value = opt.minimize(loss, m, *args)
+        step_args = args if key is None else (key, *args)
+        opt, m, value = opt.minimize(loss, m, *step_args)
         # a list, not a tuple: the seed's tree walk takes lists and dicts only
         out = [value, jax.tree_util.tree_leaves(m)] if path else value
         return jax.tree_util.tree_leaves((opt, m)), out
 
-    leaves, losses = lax.scan(body, leaves, None, length=steps)
+    leaves, losses = lax.scan(body, leaves, keys, length=steps)
     optimizer, model = jax.tree_util.tree_unflatten(treedef, leaves)
     return optimizer, model, losses
 
