@@ -78,3 +78,33 @@ class StepClock:
     def median(self):
         s = sorted(self.ms)
         return s[len(s) // 2] if s else float("nan")
+
+
+_LOOPS = {}
+
+
+def scan_loop(step, state, keys):
+    """lax.scan of step(state, key) -> (state, y) over `keys`, compiled once per
+    (step, number of keys) with seli.jit; `state` is a list of modules and arrays
+    (the models and their optimizers).  The carry is its flat arrays, as in
+    scan_minimize.  Returns (state, ys)."""
+    if (step, len(keys)) not in _LOOPS:
+        _LOOPS[step, len(keys)] = seli.jit(functools.partial(_loop, step))
+    return _LOOPS[step, len(keys)](state, keys)
+
+
+def _loop(step, state, keys):
+    leaves, treedef = jax.tree_util.tree_flatten(state)
+
+    def body(carry, key):
+        new, y = step(jax.tree_util.tree_unflatten(treedef, carry), key)
+        return jax.tree_util.tree_leaves(new), y
+
+    leaves, ys = lax.scan(body, leaves, keys)
+    return jax.tree_util.tree_unflatten(treedef, leaves), ys
+
+
+def chunked(steps, chunk):
+    """Splits `steps` into equal chunks of `chunk` (so one compiled scan serves all)."""
+    assert steps % chunk == 0, (steps, chunk)
+    return [(i, i + chunk) for i in range(0, steps, chunk)]
