@@ -84,13 +84,15 @@ _LOOPS = {}
 
 
 def scan_loop(step, state, keys):
-    """lax.scan of step(state, key) -> (state, y) over `keys`, compiled once per
-    (step, number of keys) with seli.jit; `state` is a list of modules and arrays
+    """lax.scan of step(state, key) -> (state, y) over `keys` (an array, or a
+    list of arrays of the same length, e.g. [keys, learning rates]), compiled
+    once per (step, number of steps) with seli.jit; `state` is a list of modules and arrays
     (the models and their optimizers).  The carry is its flat arrays, as in
     scan_minimize.  Returns (state, ys)."""
-    if (step, len(keys)) not in _LOOPS:
-        _LOOPS[step, len(keys)] = seli.jit(functools.partial(_loop, step))
-    return _LOOPS[step, len(keys)](state, keys)
+    n = len(jax.tree_util.tree_leaves(keys)[0])
+    if (step, n) not in _LOOPS:
+        _LOOPS[step, n] = seli.jit(functools.partial(_loop, step))
+    return _LOOPS[step, n](state, keys)
 
 
 def _loop(step, state, keys):
