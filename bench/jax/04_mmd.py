@@ -100,7 +100,8 @@ def trial(key):
     return jnp.stack([mmd_v(x, x2), mmd_u(x, x2), mmd_v(x, y), mmd_u(x, y)])
 
 
-v_dd, u_dd, v_dm, u_dm = (float(v) for v in jnp.mean(jax.vmap(trial)(jrn.split(k_trials, TRIALS)), 0))
+trials = jax.vmap(trial)(jrn.split(k_trials, TRIALS))
+v_dd, u_dd, v_dm, u_dm = (float(v) for v in jnp.mean(trials, 0))
 late = float(jnp.mean(losses[STEPS // 2:]))
 seconds = time.perf_counter() - t0
 print(f"training loss, mean of the last {STEPS - STEPS // 2} steps: {late:.4f}")

@@ -16,8 +16,9 @@ w1_annealed, w1_sde, w1 (the ODE), w1_floor, each against 32,768 fresh data.
 Training as the seed's examples (seli.opt.MeanSquaredError, Adam), the steps
 lax.scan'ed over [key, learning rate] (the rate is an array leaf of the
 seed's Adam, so the decayed rate does not recompile), after one or two plain
-steps (the first creates Adam's state; two where 1,999 has no divisor).  Every sampler is a lax.scan inside jit (the
-levels are arrays computed before)."""
+steps (the first creates Adam's state; two where 1,999 has no divisor).
+Every sampler is a lax.scan inside jit (the levels are arrays computed
+before)."""
 import functools
 import math
 import time
@@ -160,7 +161,8 @@ net_a, loss_a = train(net_a, step_a, STEPS_A, jrn.fold_in(jrn.PRNGKey(0), 1), 2,
 xs = np.arange(-8, 8, 1e-3)
 loss_floor = float(np.sum(1e-3 * np.exp(true_logp(xs, SIGMA)) *
                           (1 - SIGMA**2 * true_score(xs, SIGMA) ** 2)))
-print(f"mean loss of the last 500 steps: {loss_a[-500:].mean():.3f} (the floor is {loss_floor:.3f})")
+print(f"mean loss of the last 500 steps: {loss_a[-500:].mean():.3f} "
+      f"(the floor is {loss_floor:.3f})")
 
 key = jrn.fold_in(jrn.PRNGKey(0), 11)
 k = jrn.split(key, 5)
@@ -170,7 +172,8 @@ x_langevin = langevin(lambda x, s: net_a(x) * (-1 / SIGMA), jrn.normal(k[0], (N_
 fresh = sample_data(k[2], N_CHAINS)
 blurred = sample_data(k[3], N_CHAINS) + jrn.normal(k[4], (N_CHAINS, 1)) * SIGMA
 print(f"quality: w1_langevin={w1(x_langevin, fresh):.4f}")
-print(f"(for scale: data blurred by sigma = {SIGMA:.2f} is at w1 = {w1(blurred, fresh):.4f} from the data)")
+print(f"(for scale: data blurred by sigma = {SIGMA:.2f} is at w1 = "
+      f"{w1(blurred, fresh):.4f} from the data)")
 
 # 2. all noise levels
 net_b = NoiseNet(64).set_rngs(2)
@@ -207,11 +210,13 @@ x_plain = langevin(try_score, jrn.normal(k[0], (N_CHAINS, 1)) * 2, jrn.split(k[1
 s_try = np.repeat(levels(SIGMA_MAX, SIGMA_MIN, TRY_LEVELS - 1), TRY_STEPS // TRY_LEVELS)
 x_anneal = langevin(try_score, jrn.normal(k[2], (N_CHAINS, 1)) * SIGMA_MAX,
                     jrn.split(k[3], TRY_STEPS),
-                    (jnp.asarray(s_try, jnp.float32), jnp.asarray(ANNEAL_EPS * s_try**2, jnp.float32)))
+                    (jnp.asarray(s_try, jnp.float32),
+                     jnp.asarray(ANNEAL_EPS * s_try**2, jnp.float32)))
 x_try = jrn.normal(k[4], (N_CHAINS, 1)) * SD + jnp.where(
     jrn.uniform(k[5], (N_CHAINS, 1)) < W_RIGHT, MU_TRY, -MU_TRY)
 share = [float(jnp.mean(a > 0)) for a in (x_try, x_plain, x_anneal)]
-print("share of points right of 0: data %.3f, plain Langevin %.3f, annealed Langevin %.3f" % tuple(share))
+print("share of points right of 0: data %.3f, plain Langevin %.3f, annealed Langevin %.3f"
+      % tuple(share))
 print(f"W1 to the data: plain Langevin {w1(x_plain, x_try):.4f}, "
       f"annealed Langevin {w1(x_anneal, x_try):.4f}")
 
@@ -267,7 +272,8 @@ def heun_flow(net, x, s0, s1):
 
 
 s_ode = jnp.asarray(levels(SIGMA_MAX, SIGMA_MIN, ODE_STEPS), jnp.float32)
-x_ode, path_ode = heun_flow(net_b, jrn.normal(k[3], (N_SAMPLES, 1)) * SIGMA_MAX, s_ode[:-1], s_ode[1:])
+x_ode, path_ode = heun_flow(net_b, jrn.normal(k[3], (N_SAMPLES, 1)) * SIGMA_MAX, s_ode[:-1],
+                            s_ode[1:])
 print(f"quality: w1={w1(x_ode, sample_data(k[4], N_SAMPLES)):.4f}")
 print(f"quality: w1_floor={w1(sample_data(k[5], N_SAMPLES), sample_data(k[6], N_SAMPLES)):.4f}")
 

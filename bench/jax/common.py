@@ -28,11 +28,15 @@ _SCANNERS = {}
 
 def scan_minimize(optimizer, loss, model, steps, *args, keys=None, path=False):
     """`steps` calls of optimizer.minimize(loss, model, *args) in one lax.scan,
-    the loop of the seed's rosenbrock example.  The model's parameters must
-    exist (call it once) and the optimizer must have taken a step with them (its
-    state dicts are created then): scan needs the same carry on every iteration.  Returns (optimizer, model,
-    losses[steps])."""
-
+    the loop of the seed's rosenbrock example, compiled once per (steps, path).
+    The model's parameters must exist (call it once) and the optimizer must
+    have taken a step with them (its state dicts are created then): scan needs
+    the same carry on every iteration.  With keys (an array of `steps` PRNG
+    keys, the scan's xs) each step is optimizer.minimize(loss, model, key,
+    *args): the loss draws its batch from the key, as the seed's examples pass
+    keys to their losses.  Returns (optimizer, model, losses[steps]), or with
+    path=True (optimizer, model, [losses[steps], [array[steps, ...] for each
+    array of the model after each step]])."""
     if (steps, path) not in _SCANNERS:
         _SCANNERS[steps, path] = seli.jit(functools.partial(_scan, steps, path))
     return _SCANNERS[steps, path](optimizer, loss, model, keys, *args)
