@@ -97,7 +97,7 @@ def race(peer, chapters, runs):
           f"| {label} quality |")
     print("|---|---:|---:|---:|---:|---|---|")
     for name, s, t, qo, qt, step in rows:
-        ms = f"{step:.3f}" if step is not None else "-"
+        ms = f"{step:.3g}" if step is not None else "-"
         print(f"| {name} | {s:.1f} | {t:.1f} | {t / s:.1f}x | {ms} | {fmt(qo)} | {fmt(qt)} |")
     if rows:
         s = sum(r[1] for r in rows)
