@@ -4,7 +4,8 @@
 # Usage: install/deps.sh [bench|clients]
 #   (none)   the compilers and C libraries, and python3-venv, from which
 #            `make venv` makes build/venv with the pinned Python tools
-#   bench    adds PyTorch (Debian's python3-torch, for the PyTorch twins) and valgrind
+#   bench    adds PyTorch (Debian's python3-torch, for the PyTorch twins), valgrind and
+#            libxsmm (libxsmm-dev, the small-matrix library bench/matmul_bench.c races)
 #   clients  adds Debian's chromium, which the browser tests drive, and Debian's
 #            own Jupyter (Notebook 6, console, nbconvert), which users of
 #            `apt install jupyter-notebook` get and which must keep working, and
@@ -17,7 +18,7 @@ packages="build-essential pkg-config
   python3 python3-venv librsvg2-bin clang libclang-rt-14-dev llvm"
 
 if [ "${1:-}" = bench ]; then
-    packages="$packages python3-torch python3-numpy valgrind"
+    packages="$packages python3-torch python3-numpy valgrind libxsmm-dev"
 fi
 
 if [ "${1:-}" = clients ]; then
