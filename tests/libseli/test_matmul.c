@@ -266,6 +266,45 @@ static void test_transposing_product_equals_matmul_of_transposes(void **state)
             }
 }
 
+/* Every path a product can take, with both operands stored either way,
+ * against the definition: the direct loops; the AVX-512 kernel (m a multiple
+ * of 64: ragged row tiles, B^T transposed in whole 16 x 16 blocks and in a
+ * ragged tail, one row, an outer product with k = 1, rows shared with the
+ * worker thread; m = 1 with k >= 16: a dot product per row); cblas_sgemv for
+ * the single rows and columns the kernel leaves (B^T times one row, A^T
+ * times one column, k < 16, m not a multiple of 64, a dot product); and
+ * cblas_sgemm for the rest (both transposed, m = 2, m = 9). */
+static void test_every_product_path_matches_the_definition(void **state)
+{
+    (void)state;
+    long sizes[][3] = {/* n, k, m */
+                       {3, 4, 2},    {70, 33, 128}, {70, 64, 128}, {40, 53, 64}, {1, 128, 128},
+                       {64, 1, 128}, {300, 64, 128}, {45, 20, 1},  {64, 8, 1},   {1, 50, 30},
+                       {1, 200, 1},  {1, 37, 64},    {300, 128, 2}, {21, 17, 9}};
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+        for (int ta = 0; ta <= 1; ta++)
+            for (int tb = 0; tb <= 1; tb++) {
+                long n = sizes[z][0], k = sizes[z][1], m = sizes[z][2];
+                seli_scope_begin();
+                seli_tensor *a = gc_uniform(-1, 1, 8, 2, ta ? (long[]){k, n} : (long[]){n, k});
+                seli_tensor *b = gc_uniform(-1, 1, 9, 2, tb ? (long[]){m, k} : (long[]){k, m});
+                seli_tensor *want =
+                    naive_matmul(ta ? seli_transpose(a) : a, tb ? seli_transpose(b) : b);
+                seli_tensor *got = seli__matmul_t(a, b, ta, tb);
+                if (!seli_same_shape(got, want))
+                    fail_msg("[%ld, %ld] x [%ld, %ld] (ta %d, tb %d): wrong shape", n, k, k, m,
+                             ta, tb);
+                for (long e = 0; e < want->size; e++)
+                    if (fabs((double)got->data[e] - (double)want->data[e]) >
+                        1e-5 * (1.0 + fabs((double)want->data[e])))
+                        fail_msg("[%ld, %ld] x [%ld, %ld] (ta %d, tb %d): element %ld is %.7g, "
+                                 "want %.7g",
+                                 n, k, k, m, ta, tb, e, (double)got->data[e],
+                                 (double)want->data[e]);
+                seli_scope_end();
+            }
+}
+
 /* --- errors --- */
 
 static void test_matmul_with_mismatched_inner_dimensions_says_which(void **state)
@@ -320,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_matmul_gradients_through_vectors),
         cmocka_unit_test(test_matmul_gradient_has_the_closed_form),
         cmocka_unit_test(test_transposing_product_equals_matmul_of_transposes),
+        cmocka_unit_test(test_every_product_path_matches_the_definition),
         cmocka_unit_test(test_matmul_with_mismatched_inner_dimensions_says_which),
         cmocka_unit_test(test_matmul_with_incompatible_batches_is_an_error),
         cmocka_unit_test(test_matmul_of_a_scalar_or_null_is_an_error),

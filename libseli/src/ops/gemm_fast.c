@@ -297,6 +297,54 @@ static int cpu_ok(void)
 static float *scratch;
 static size_t scratch_cap;
 
+/* T[16 x 16 block at column i0, row p0 of T[k, m]] = the block of B[m, k] at
+ * row i0, column p0, transposed in registers: rows pair up as floats, then as
+ * float pairs, then as 128-bit lanes twice. */
+__attribute__((target("avx512f"))) static void transpose16(const float *B, long k, float *T,
+                                                             long m)
+{
+    __m512 r[16], t[16], u[16];
+    for (int i = 0; i < 16; i++)
+        r[i] = _mm512_loadu_ps(B + i * k);
+    for (int i = 0; i < 16; i += 2) { /* t: per lane r_i[0] r_i+1[0] r_i[1] r_i+1[1] (lo) */
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 16; g += 4) { /* u[g + c]: per lane L rows g..g+3 of column 4L + c */
+        __m512d t0 = _mm512_castps_pd(t[g]), t1 = _mm512_castps_pd(t[g + 1]);
+        __m512d t2 = _mm512_castps_pd(t[g + 2]), t3 = _mm512_castps_pd(t[g + 3]);
+        u[g] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+        u[g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+        u[g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+        u[g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+    }
+    for (int c = 0; c < 4; c++) { /* row 4L + c of T gathers lane L of u[c], u[4+c], ... */
+        __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44);
+        __m512 v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xee);
+        __m512 w0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44);
+        __m512 w1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xee);
+        _mm512_storeu_ps(T + (0 + c) * m, _mm512_shuffle_f32x4(v0, w0, 0x88));
+        _mm512_storeu_ps(T + (4 + c) * m, _mm512_shuffle_f32x4(v0, w0, 0xdd));
+        _mm512_storeu_ps(T + (8 + c) * m, _mm512_shuffle_f32x4(v1, w1, 0x88));
+        _mm512_storeu_ps(T + (12 + c) * m, _mm512_shuffle_f32x4(v1, w1, 0xdd));
+    }
+}
+
+/* T[k, m] = B[m, k]^T for m a multiple of 16: whole 16 x 16 blocks in
+ * registers, the last k % 16 columns of B one by one.  (A scalar blocked copy
+ * took a third of the time of dX = G W^T at batch 128.) */
+static void transpose(const float *B, long m, long k, float *T)
+{
+    long k16 = k / 16 * 16;
+    for (long i0 = 0; i0 < m; i0 += 16) {
+        for (long p0 = 0; p0 < k16; p0 += 16)
+            transpose16(B + i0 * k + p0, k, T + p0 * m + i0, m);
+        for (long i = i0; i < i0 + 16; i++)
+            for (long p = k16; p < k; p++)
+                T[p * m + i] = B[i * k + p];
+    }
+}
+
 /* C[n] = op(A) b for a single output column (b: k floats, stored alike for
  * [k, 1] and [1, k]): the last layer of a network and its weight gradient.
  * OpenBLAS packs both operands for these; a dot product per row (A [n, k])
@@ -337,6 +385,13 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
 {
     if (!cpu_ok() || n < 1 || k < 1 || (ta && tb))
         return 0;
+    /* A single row times B^T (dX of a batch of one) and A^T times a single
+     * column (dW of a layer with one output) go to cblas_sgemv (matmul.c):
+     * the transpose of B costs more than the row's product, and OpenBLAS's
+     * sgemv streams A^T 1.05-1.35x faster than the axpy loop below
+     * (`matmul_bench --threads 1`, both OpenBLAS kernels). */
+    if ((n == 1 && tb) || (m == 1 && ta))
+        return 0;
     if (m == 1 && k >= 16) {
         gemv(ta, n, k, A, B, C);
         return 1;
@@ -354,14 +409,7 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
             scratch = p;
             scratch_cap = need;
         }
-        /* in 16 x 16 blocks, so that reads and writes both stay in a few cache lines */
-        for (long i0 = 0; i0 < m; i0 += 16)
-            for (long p0 = 0; p0 < k; p0 += 16) {
-                long i1 = i0 + 16 < m ? i0 + 16 : m, p1 = p0 + 16 < k ? p0 + 16 : k;
-                for (long i = i0; i < i1; i++)
-                    for (long p = p0; p < p1; p++)
-                        scratch[p * m + i] = B[i * k + p];
-            }
+        transpose(B, m, k, scratch);
         Bn = scratch;
     }
     job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C, NULL, NULL};
