@@ -40,12 +40,13 @@ static void test_fast_product_matches_double_reference_for_every_layout(void **s
 {
     (void)state;
     /* row counts that leave every tile remainder; k from 1 (first layer) up;
-     * 300 x 128 x 128 is large enough to be split over the worker thread */
+     * 300 x 128 x 128 is large enough to be split over the worker thread;
+     * k = 300 is summed in blocks of 128 */
     const long ns[] = {1, 5, 6, 7, 13, 300};
-    const long ks[] = {1, 2, 3, 128, 37};
+    const long ks[] = {1, 2, 3, 128, 37, 300};
     const long ms[] = {64, 128, 1}; /* m = 1: the single-column path */
     for (int a = 0; a < 6; a++)
-        for (int b = 0; b < 5; b++)
+        for (int b = 0; b < 6; b++)
             for (int c = 0; c < 3; c++)
                 for (int t = 0; t < 3; t++) {
                     long n = ns[a], k = ks[b], m = ms[c];
@@ -98,9 +99,10 @@ static void test_fused_layers_equal_the_composition_of_their_ops(void **state)
 {
     (void)state;
     /* out = 64 takes the AVX-512 path (where there is one), out = 5 the OpenBLAS one,
-     * out = 1 with 17 inputs the single-column path */
-    const long outs[] = {64, 5, 1}, ins[] = {3, 3, 17};
-    for (int o = 0; o < 3; o++)
+     * out = 1 with 17 inputs the single-column path; 300 inputs are summed in
+     * blocks, the bias added before the first and the activation after the last */
+    const long outs[] = {64, 5, 1, 64}, ins[] = {3, 3, 17, 300};
+    for (int o = 0; o < 4; o++)
         for (int act = 0; act < 3; act++) {
             seli_scope_begin();
             seli_tensor *x = gc_random(-3, 3, 7, SELI_SHAPE(2, 7, ins[o])); /* batch dims flatten */
