@@ -1,16 +1,27 @@
 /* gemm_fast.c: an AVX-512 matrix product for the network shapes, on up to
  * two threads (private; see gemm_fast.h).
  *
- * OpenBLAS is pinned to its Haswell (AVX2) kernels on these machines, which
- * leaves half of an AVX-512 core idle.  The products of a 128-wide network,
- * [n, k] x [k, 128] with n in the thousands and k = 128 (or k = n for a
- * weight gradient), fit a simple register-blocked kernel: a tile of 6 rows
- * by 64 columns of C lives in 24 zmm registers while k runs, B's 64-column
- * panel streams from L1/L2, and A's elements are broadcast.  No packing is
- * needed except a transpose of B for op(B) = B^T (a 128 x 128 weight).
+ * The products of a 128-wide network, [n, k] x [k, 128] with n in the
+ * thousands and k = 128 (or k = n for a weight gradient), fit a simple
+ * register-blocked kernel: a tile of 6 rows by 64 columns of C lives in 24
+ * zmm registers while k runs in blocks of 128, B's 64-column panel block
+ * stays in L1, and A's elements are broadcast.  No packing is needed except
+ * a transpose of B for op(B) = B^T (a 128 x 128 weight), in registers.
  * The rows of C are shared between the calling thread and one worker thread;
  * seli__parallel_for shares other loops (the activation derivatives of
- * activation_grad.c) with the same worker. */
+ * activation_grad.c) with the same worker.
+ *
+ * Why not OpenBLAS (`make -C bench matmul`, bench/matmul_bench.c, one thread
+ * each, CPU time, medians; README's Speed section has the figures): the
+ * machines pin OpenBLAS 0.3.21 to its Haswell (AVX2) kernels, which this
+ * kernel beats 1.3-2.3x on the paper's 128 x 128 layers, and unpinned it
+ * picks its SSE3 kernels on these Xeons.  Named to its AVX-512 (SkylakeX)
+ * kernels, it is still 1.0-1.3x slower on those layers, and libxsmm's JIT
+ * kernels are 0.85-1.15x of this one.  What this kernel does not win goes
+ * to the library (matmul.c): B^T times a single row, A^T times a single
+ * column, and every m that is not 1 or a multiple of 64.  Where it still
+ * loses to AVX-512 OpenBLAS: X^T G of a layer with 1 or 2 inputs (n <= 2 rows,
+ * 0.65-0.75x), which is 5x Haswell OpenBLAS. */
 #include "ops/gemm_fast.h"
 
 #include <pthread.h>
@@ -425,9 +436,12 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         /* B is stored [m, k]: transpose it to [k, m] */
         size_t need = (size_t)(k * m);
         if (need > scratch_cap) {
-            float *p = realloc(scratch, need * sizeof *p);
+            /* on a cache line: a row of a 64-column panel is then 4 whole
+             * lines, not 5 (16-byte aligned, dX = G W^T ran ~10% slower) */
+            float *p = aligned_alloc(64, (need * sizeof *p + 63) / 64 * 64);
             if (!p)
                 return 0;
+            free(scratch);
             scratch = p;
             scratch_cap = need;
         }

@@ -3,9 +3,12 @@
  * seli__gemm_fast computes C[n, m] = op(A) op(B) (row-major; op transposes
  * when its flag is set, A is [n, k] or [k, n], B is [k, m] or [m, k]) when
  * the processor has AVX-512 and m is a multiple of 64, splitting the rows
- * of C over two threads (SELI_NUM_THREADS=1 keeps one).  It returns 0,
- * having done nothing, for any other case: the caller then uses OpenBLAS.
- * SELI_NO_AVX512=1 in the environment turns it off (for comparisons). */
+ * of C over two threads (SELI_NUM_THREADS=1 keeps one), or when m = 1,
+ * k >= 16 and A is not transposed (a dot product per row).  It returns 0,
+ * having done nothing, for any other case, and where the library measured
+ * faster (B^T times one row, A^T times one column): the caller then uses
+ * OpenBLAS.  SELI_NO_AVX512=1 in the environment turns it off (for
+ * comparisons). */
 #ifndef SELI_GEMM_FAST_H
 #define SELI_GEMM_FAST_H
 
