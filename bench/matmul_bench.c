@@ -3,7 +3,8 @@
  *   matmul_bench              GFLOP/s of the paper's products, each way
  *   matmul_bench --threads 1  the same with one thread for every library, timed
  *                             by the thread's CPU time (steady on a busy machine)
- *   matmul_bench --crossover  the direct loops against OpenBLAS on tiny shapes
+ *   matmul_bench --crossover  the direct loops against the library path on tiny shapes
+ *                             (with --threads 1 timed by CPU time too)
  *
  * For each layer (batch n, in -> out) three products, as a training step
  * makes them:
@@ -390,26 +391,28 @@ static void crossovers(void)
 
 int main(int argc, char **argv)
 {
-    int one_thread = 0;
+    int one_thread = 0, cross = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--crossover") == 0) {
-            seli_scope_begin();
-            crossovers();
-            seli_scope_end();
-            return 0;
-        }
-        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc && atoi(argv[i + 1]) == 1) {
+            cross = 1;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc && atoi(argv[i + 1]) == 1) {
             one_thread = 1;
             i++;
-            continue;
+        } else {
+            fprintf(stderr, "usage: matmul_bench [--threads 1] [--crossover]\n");
+            return 2;
         }
-        fprintf(stderr, "usage: matmul_bench [--threads 1 | --crossover]\n");
-        return 2;
     }
     if (one_thread) {
         setenv("SELI_NUM_THREADS", "1", 1); /* read at libseli's first product */
         openblas_set_num_threads(1);
         clock_id = CLOCK_THREAD_CPUTIME_ID;
+    }
+    if (cross) {
+        seli_scope_begin();
+        crossovers();
+        seli_scope_end();
+        return 0;
     }
     const char *core = getenv("OPENBLAS_CORETYPE"), *l2 = getenv("OPENBLAS_L2_SIZE");
     printf("matmul_bench: OpenBLAS core %s (OPENBLAS_CORETYPE=%s, OPENBLAS_L2_SIZE=%s), %s\n",
