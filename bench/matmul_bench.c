@@ -121,8 +121,8 @@ static void run_sgemv(product *p)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)p->m, (int)p->k, 1.0f, p->B, (int)p->k, p->A,
                     1, 0.0f, p->C, 1);
     } else {
-        cblas_sgemv(CblasRowMajor, CblasTrans, (int)p->k, (int)p->m, 1.0f, p->B, (int)p->m, p->A,
-                    1, 0.0f, p->C, 1);
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)p->k, (int)p->m, 1.0f, p->B, (int)p->m, p->A, 1,
+                    0.0f, p->C, 1);
     }
 }
 
@@ -133,8 +133,7 @@ static void run_sgemv(product *p)
  * [k, n] (ta) is libxsmm's transposed b, which it has. */
 static libxsmm_smmfunction xsmm_kernel(const product *p)
 {
-    libxsmm_blasint M = p->m, N = p->n, K = p->k, lda = p->m, ldb = p->ta ? p->n : p->k,
-                    ldc = p->m;
+    libxsmm_blasint M = p->m, N = p->n, K = p->k, lda = p->m, ldb = p->ta ? p->n : p->k, ldc = p->m;
     float alpha = 1.0f, beta = 0.0f;
     int flags = p->ta ? LIBXSMM_GEMM_FLAG_TRANS_B : 0;
     return libxsmm_smmdispatch(M, N, K, &lda, &ldb, &ldc, &alpha, &beta, &flags, NULL);
@@ -270,8 +269,8 @@ static void bench_product(const char *label, long batch, long in, long out, prod
             worst_way = way_names[w];
         }
         if (e > 1) {
-            printf("WRONG: %s of %s, batch %ld, %ld->%ld: error %.3g of the bound\n",
-                   way_names[w], label, batch, in, out, e);
+            printf("WRONG: %s of %s, batch %ld, %ld->%ld: error %.3g of the bound\n", way_names[w],
+                   label, batch, in, out, e);
             failures++;
         }
     }
@@ -314,9 +313,9 @@ static void bench_layer(long batch, long in, long out)
     W = tW->data;
     G = tG->data;
     product ps[3] = {
-        {0, 0, batch, out, in, X, W, C, scratch, tX, tW},  /* fwd: X W */
-        {0, 1, batch, in, out, G, W, C, scratch, tG, tW},  /* dX: G W^T */
-        {1, 0, in, out, batch, X, G, C, scratch, tX, tG},  /* dW: X^T G */
+        {0, 0, batch, out, in, X, W, C, scratch, tX, tW}, /* fwd: X W */
+        {0, 1, batch, in, out, G, W, C, scratch, tG, tW}, /* dX: G W^T */
+        {1, 0, in, out, batch, X, G, C, scratch, tX, tG}, /* dW: X^T G */
     };
     static const char *labels[3] = {"fwd", "dX", "dW"};
     double total[WAYS] = {0};
@@ -384,7 +383,7 @@ static void crossovers(void)
     for (size_t i = 0; i < sizeof sq / sizeof sq[0]; i++)
         crossover(sq[i], sq[i], sq[i]);
     long thin[][3] = {{1, 64, 64}, {1, 128, 128}, {64, 2, 64}, {64, 64, 1},
-                      {32, 1, 32}, {256, 1, 16}, {8, 32, 8}};
+                      {32, 1, 32}, {256, 1, 16},  {8, 32, 8}};
     for (size_t i = 0; i < sizeof thin / sizeof thin[0]; i++)
         crossover(thin[i][0], thin[i][1], thin[i][2]);
 }

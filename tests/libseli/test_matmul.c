@@ -231,7 +231,6 @@ static void test_matmul_gradient_has_the_closed_form(void **state)
 
 /* --- the internal transposing product (libseli/src/matmul.c) --- */
 
-
 static seli_tensor *f_matmul_t(seli_tensor *const *xs, void *ctx)
 {
     const int *flags = ctx;
@@ -278,8 +277,8 @@ static void test_every_product_path_matches_the_definition(void **state)
 {
     (void)state;
     long sizes[][3] = {/* n, k, m */
-                       {3, 4, 2},    {70, 33, 128}, {70, 64, 128}, {40, 53, 64}, {1, 128, 128},
-                       {64, 1, 128}, {300, 64, 128}, {45, 20, 1},  {64, 8, 1},   {1, 50, 30},
+                       {3, 4, 2},    {70, 33, 128},  {70, 64, 128}, {40, 53, 64}, {1, 128, 128},
+                       {64, 1, 128}, {300, 64, 128}, {45, 20, 1},   {64, 8, 1},   {1, 50, 30},
                        {1, 200, 1},  {1, 37, 64},    {300, 128, 2}, {21, 17, 9},  {70, 300, 64}};
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
         for (int ta = 0; ta <= 1; ta++)
@@ -292,8 +291,8 @@ static void test_every_product_path_matches_the_definition(void **state)
                     naive_matmul(ta ? seli_transpose(a) : a, tb ? seli_transpose(b) : b);
                 seli_tensor *got = seli__matmul_t(a, b, ta, tb);
                 if (!seli_same_shape(got, want))
-                    fail_msg("[%ld, %ld] x [%ld, %ld] (ta %d, tb %d): wrong shape", n, k, k, m,
-                             ta, tb);
+                    fail_msg("[%ld, %ld] x [%ld, %ld] (ta %d, tb %d): wrong shape", n, k, k, m, ta,
+                             tb);
                 for (long e = 0; e < want->size; e++)
                     if (fabs((double)got->data[e] - (double)want->data[e]) >
                         1e-5 * (1.0 + fabs((double)want->data[e])))

@@ -107,8 +107,7 @@ static void sgemm_block(int ta, int tb, long i0, long i1, long j0, long j1, long
 
 /* C[n] or C[m] = op(A) op(B) for a single output column (m = 1: B is the
  * vector, k floats whether stored [k, 1] or [1, k]) or row (n = 1: A is). */
-static void sgemv(int ta, int tb, long n, long m, long k, const float *A, const float *B,
-                  float *C)
+static void sgemv(int ta, int tb, long n, long m, long k, const float *A, const float *B, float *C)
 {
     seli__enter_blas();
     if (m == 1) /* C = op(A) b: A stored [n, k], or [k, n] when transposed */
