@@ -4,7 +4,7 @@
  * y was computed already, so its nodes are on the tape.  The walk visits
  * them in topological order, inputs first, and pushes a tangent through each
  * node that depends on an x: tangent(out) = sum_i J_i tangent(in_i), by the
- * node's rule (jvp_rules.c).  Nodes that do not depend on any x keep a zero
+ * node's rule (ops/jvp_rules.c).  Nodes that do not depend on any x keep a zero
  * tangent and cost nothing.  The rules are written with seli's differentiable
  * ops, so with create_graph the tangent is on the tape like any result. */
 #include <string.h>

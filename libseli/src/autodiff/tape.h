@@ -67,7 +67,7 @@ SELI_INTERNAL int seli__no_grad_swap(int depth);
 /* The tangent of n->out given the tangents t[i] of n->in[i] (NULL where an
  * input has none, i.e. a zero tangent): sum_i J_i t[i], written with seli's
  * differentiable ops.  NULL when every t[i] is NULL.  An explicit rule where
- * one is known for n->op, else the transpose of n->vjp (jvp_rules.c). */
+ * one is known for n->op, else the transpose of n->vjp (ops/jvp_rules.c). */
 SELI_INTERNAL seli_tensor *seli__jvp_node(const seli_node *n, seli_tensor *const *t,
                                           int create_graph);
 
