@@ -10,8 +10,7 @@
  *   - linear ops (reshape, sum, slice, ...) apply themselves to the tangent;
  *   - bilinear ops (mul, matmul, affine) use the product rule;
  *   - elementwise ops have a diagonal, so symmetric, Jacobian: J t = J^T t is
- *     the op's own vjp applied to t, when t has the output's shape (GELU
- *     keeps its slope as a tensor of its own when the tangent is recorded);
+ *     the op's own vjp applied to t, when t has the output's shape;
  *   - every other op, and broadcasting cases of the elementwise ones, goes
  *     through the transpose of its vjp (generic_rule): the vjp is linear in
  *     its cotangent u, so J t = d/du <vjp(u), t>.  Correct for every op, at
@@ -19,7 +18,6 @@
 #include <string.h>
 
 #include "autodiff/tape.h"
-#include "ops/activation_grad.h"
 
 typedef seli_tensor *(*jvp_rule)(const seli_node *n, seli_tensor *const *t, int create_graph);
 
@@ -71,19 +69,6 @@ static seli_tensor *diagonal_rule(const seli_node *n, seli_tensor *const *t, int
         if (t[i])
             out = plus(out, n->vjp(n, i, t[i]));
     return out;
-}
-
-/* gelu(a): t gelu'(a).  Recorded for a second derivative, the slope
- * gelu'(a) is a tensor of its own, so that differentiating the tangent
- * again costs a product with it and one pass of gelu'' instead of a pass of
- * gelu' and one of gelu'' (as differentiating the vjp seli__gelu_bwd(a, t)
- * would): in a flow's f'(x), a quarter of the fused GELU work per step. */
-static seli_tensor *gelu_rule(const seli_node *n, seli_tensor *const *t, int create_graph)
-{
-    if (!create_graph)
-        return diagonal_rule(n, t, create_graph);
-    const seli_tensor *a = n->in[0];
-    return seli_mul(t[0], seli__gelu_bwd(a, seli_ones(a->ndim, a->shape)));
 }
 
 /* a + b, a - b: broadcasting as the op does */
@@ -218,7 +203,7 @@ static const struct {
 } rules[] = {
     {"seli_affine", affine_rule},
     {"seli_matmul", matmul_rule},
-    {"seli_gelu", gelu_rule},
+    {"seli_gelu", diagonal_rule},
     {"seli_leaky_relu", diagonal_rule},
     {"seli_add", add_rule},
     {"seli_sub", sub_rule},
