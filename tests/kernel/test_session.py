@@ -252,3 +252,19 @@ def test_inspect_shows_a_comment_beside_a_declaration_with_a_semicolon_in_it(ker
     # The ';' inside the comment is not where the declaration ends.
     _, kc = kernel
     assert "net.LeakyReLU: x or slope*x" in page_of(kc, "?seli_net_leaky_relu")
+
+
+def test_inspect_seli_jvp_shows_its_header_comment_and_a_misuse_keeps_the_session(kernel):
+    _, kc = kernel
+    page = page_of(kc, "?seli_jvp")
+    assert "Forward mode: the Jacobian-vector product" in page
+    assert "NULL means all ones" in page
+    ok(kc, "seli_tensor *jx = seli_requires_grad(seli_linspace(-1, 1, 5));\n"
+           "seli_tensor *jy = seli_mul(jx, seli_mul(jx, jx));")
+    ex = ok(kc, 'seli_tensor *jt = seli_jvp(jy, jx, NULL);\nprintf("%g %g\\n", jt->data[0], jt->data[2]);')
+    assert ex.stdout == "3 0\n"  # 3 x^2 at -1 and 0
+    ex = run(kc, "seli_jvp(jy, jx, seli_ones(SELI_SHAPE(4)))")
+    assert ex.status == "error" and ex.error["ename"] == "SeliError"
+    assert "must have x's shape" in ex.error["evalue"]
+    ex = ok(kc, 'printf("%g\\n", seli_jvp(jy, jx, NULL)->data[4]);')
+    assert ex.stdout == "3\n"

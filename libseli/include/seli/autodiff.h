@@ -1,11 +1,15 @@
-/* seli/autodiff.h: gradients by reverse mode, of any order.
+/* seli/autodiff.h: derivatives by reverse and forward mode, of any order.
  *
  * Operations record themselves on a tape when an input is on it.  A tensor
  * gets on the tape by being a module parameter or through
- * seli_requires_grad.  seli_grad walks the tape backwards from a scalar.
- * Every backward rule is itself made of differentiable operations, so with
- * create_graph the gradients are on the tape too and can be differentiated
- * again (gradient penalties, score functions, Jacobian traces). */
+ * seli_requires_grad.  seli_grad walks the tape backwards from a scalar
+ * (reverse mode: one pass gives the derivative of one output with respect to
+ * every input).  seli_jvp replays it forwards from an input (forward mode:
+ * one pass gives the derivative of every output along one input direction).
+ * Every rule is itself made of differentiable operations, so with
+ * create_graph the derivatives are on the tape too and can be differentiated
+ * again, by either mode (gradient penalties, score functions, Jacobian
+ * traces, f'(x) inside a loss). */
 #ifndef SELI_AUTODIFF_H
 #define SELI_AUTODIFF_H
 
@@ -30,6 +34,26 @@ seli_tensor *seli_grad_graph(const seli_tensor *y, const seli_tensor *x);
  * means 1).  create_graph nonzero records the results on the tape. */
 void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *const *xs,
               seli_tensor **out, int create_graph);
+
+/* Forward mode: the Jacobian-vector product J v = d/de y(x + e v) at e = 0,
+ * a constant tensor of y's shape in the current scope.  y must already be
+ * computed from x (x on the tape, see seli_requires_grad); v has x's shape,
+ * and NULL means all ones: for a batch of independent samples,
+ * seli_jvp(f(x), x, NULL) is f'(x) for every sample at once.  Zero if y does
+ * not depend on x. */
+seli_tensor *seli_jvp(const seli_tensor *y, const seli_tensor *x, const seli_tensor *v);
+
+/* As seli_jvp, but the result is on the tape, so it can be differentiated
+ * again by either mode: seli_grad(loss(seli_jvp_graph(y, x, v)), w) is the
+ * gradient of a loss of f'(x) (reverse over forward), and seli_jvp of a
+ * seli_jvp_graph is a second directional derivative. */
+seli_tensor *seli_jvp_graph(const seli_tensor *y, const seli_tensor *x, const seli_tensor *v);
+
+/* Jacobian-vector product with several inputs: sum_k (dy/dxs[k]) vs[k], of
+ * y's shape.  vs may be NULL, or hold NULLs, for all-ones tangents.
+ * create_graph nonzero records the result on the tape. */
+seli_tensor *seli_jvp_n(const seli_tensor *y, int n, seli_tensor *const *xs,
+                        seli_tensor *const *vs, int create_graph);
 
 /* Stop recording: until the matching seli_no_grad_end, operations compute
  * only (for sampling and evaluation).  Nests. */

@@ -23,6 +23,13 @@ void seli_no_grad_end(void)
 int seli_grad_enabled(void) { return no_grad == 0; }
 int seli_no_grad_depth(void) { return no_grad; }
 
+int seli__no_grad_swap(int depth)
+{
+    int old = no_grad;
+    no_grad = depth;
+    return old;
+}
+
 void seli_no_grad_unwind(int depth)
 {
     if (depth >= 0 && depth < no_grad)
@@ -150,6 +157,21 @@ static void topological_order(walk *w, seli_node *root, unsigned stamp)
     free(stack);
 }
 
+seli_node **seli__tape_order(seli_node *root, int *count, unsigned *stamp)
+{
+    walk w = {0};
+    *stamp = ++stamp_counter;
+    topological_order(&w, root, *stamp);
+    /* The passes over the order run operations, and each may stop at an
+     * interrupt (seli_request_interrupt): keep the order in the current
+     * scope, which error unwinding frees, not on the heap. */
+    seli_node **nodes = seli__scope_alloc((size_t)w.count * sizeof *nodes);
+    memcpy(nodes, w.nodes, (size_t)w.count * sizeof *nodes);
+    free(w.nodes);
+    *count = w.count;
+    return nodes;
+}
+
 static void check_vjp_args(const char *op, const seli_tensor *y, const seli_tensor *gy, int n,
                            seli_tensor *const *xs, seli_tensor **out)
 {
@@ -184,16 +206,9 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
         seli_no_grad_begin();
 
     walk w = {0};
+    unsigned stamp = 0;
     if (y->node) {
-        unsigned stamp = ++stamp_counter;
-        topological_order(&w, y->node, stamp);
-        /* The backward pass below runs operations, and each may stop at an
-         * interrupt (seli_request_interrupt): keep its bookkeeping in the
-         * current scope, which error unwinding frees, not on the heap. */
-        seli_node **nodes = seli__scope_alloc((size_t)w.count * sizeof *nodes);
-        memcpy(nodes, w.nodes, (size_t)w.count * sizeof *nodes);
-        free(w.nodes);
-        w.nodes = nodes;
+        w.nodes = seli__tape_order(y->node, &w.count, &stamp);
         w.acc = seli__scope_alloc((size_t)w.count * sizeof *w.acc);
         memset(w.acc, 0, (size_t)w.count * sizeof *w.acc);
         w.needed = seli__scope_alloc((size_t)w.count);
@@ -228,7 +243,7 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
     }
     for (int k = 0; k < n; k++) {
         seli_tensor *g = NULL;
-        if (w.count && xs[k]->node->stamp == stamp_counter)
+        if (w.count && xs[k]->node->stamp == stamp)
             g = w.acc[xs[k]->node->order];
         if (!g)
             g = seli_zeros(xs[k]->ndim, xs[k]->shape);

@@ -54,6 +54,23 @@ SELI_INTERNAL seli_node *seli__record(seli_tensor *out, const char *op, seli_vjp
                                       const seli_tensor *a, const seli_tensor *b,
                                       const seli_tensor *c);
 
+/* The nodes that root depends on (root included), inputs before the nodes
+ * that use them, in a scope-allocated array of *count entries.  Each node's
+ * stamp is set to the returned stamp and its order to its index, so a node n
+ * belongs to this walk exactly when n->stamp equals it (autodiff.c). */
+SELI_INTERNAL seli_node **seli__tape_order(seli_node *root, int *count, unsigned *stamp);
+
+/* Set the number of open no-grad regions to depth and return the previous
+ * number: forward.c turns recording on for one generic rule and back. */
+SELI_INTERNAL int seli__no_grad_swap(int depth);
+
+/* The tangent of n->out given the tangents t[i] of n->in[i] (NULL where an
+ * input has none, i.e. a zero tangent): sum_i J_i t[i], written with seli's
+ * differentiable ops.  NULL when every t[i] is NULL.  An explicit rule where
+ * one is known for n->op, else the transpose of n->vjp (ops/jvp_rules.c). */
+SELI_INTERNAL seli_tensor *seli__jvp_node(const seli_node *n, seli_tensor *const *t,
+                                          int create_graph);
+
 /* Sum g down to like's shape (undo broadcasting); differentiable.  Returns g
  * itself when the shapes already agree. */
 SELI_INTERNAL seli_tensor *seli__unbroadcast(const seli_tensor *g, const seli_tensor *like);
