@@ -164,6 +164,26 @@ static void test_no_grad_end_without_begin_is_an_error(void **state)
     assert_true(seli_grad_enabled());
 }
 
+/* Error unwinding restores the saved depth in both directions: regions opened
+ * since are closed, and a region switched off inside (seli_jvp's generic rule
+ * records for a moment) is open again. */
+static void test_no_grad_unwind_restores_the_saved_depth(void **state)
+{
+    (void)state;
+    seli_no_grad_begin();
+    int saved = seli_no_grad_depth();
+    seli_no_grad_begin();
+    seli_no_grad_begin();
+    seli_no_grad_unwind(saved);
+    assert_int_equal(seli_no_grad_depth(), 1);
+    seli_no_grad_end();
+    assert_true(seli_grad_enabled());
+    seli_no_grad_unwind(saved); /* as if an error left recording on inside the region */
+    assert_false(seli_grad_enabled());
+    seli_no_grad_end();
+    assert_int_equal(seli_no_grad_depth(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_gradient_of_non_scalar_says_how_to_reduce),
         cmocka_unit_test(test_gradient_against_a_tensor_off_the_tape_is_an_error),
         cmocka_unit_test(test_no_grad_end_without_begin_is_an_error),
+        cmocka_unit_test(test_no_grad_unwind_restores_the_saved_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

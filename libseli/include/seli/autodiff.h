@@ -64,7 +64,9 @@ void seli_no_grad_end(void);
 int seli_grad_enabled(void);
 /* Number of open seli_no_grad_begin calls (error unwinding restores it). */
 int seli_no_grad_depth(void);
-/* Close no-grad regions until seli_no_grad_depth() == depth. */
+/* Restore seli_no_grad_depth() to depth, saved before work that may fail:
+ * closes the regions opened since, and reopens any that were switched off
+ * inside (seli_jvp's generic rule records for a moment). */
 void seli_no_grad_unwind(int depth);
 
 /* Nonzero if t is on the tape (a leaf marked for gradients or a recorded result). */

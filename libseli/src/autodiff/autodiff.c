@@ -32,7 +32,7 @@ int seli__no_grad_swap(int depth)
 
 void seli_no_grad_unwind(int depth)
 {
-    if (depth >= 0 && depth < no_grad)
+    if (depth >= 0)
         no_grad = depth;
 }
 
