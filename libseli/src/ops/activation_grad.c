@@ -89,28 +89,6 @@ ALWAYS_INLINE void gelu_d1_loop(const float *restrict a, const float *restrict g
     }
 }
 
-/* out = g gelu'(a), and d = gelu'(a) kept for the next gradient through a */
-ALWAYS_INLINE void gelu_d1_keep_loop(const float *restrict a, const float *restrict g,
-                                     float *restrict out, float *restrict dk, long n)
-{
-    for (long i = 0; i < n; i++) {
-        float x = a[i], x2 = x * x;
-        float t = tanh_rational(GELU_C * (x + GELU_K * x2 * x));
-        float du = GELU_C * (1.0f + 3.0f * GELU_K * x2);
-        float d = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
-        dk[i] = d;
-        out[i] = g[i] * d;
-    }
-}
-
-/* out = g d: gelu'(a) already known */
-ALWAYS_INLINE void scale_loop(const float *restrict d, const float *restrict g,
-                              float *restrict out, long n)
-{
-    for (long i = 0; i < n; i++)
-        out[i] = g[i] * d[i];
-}
-
 /* out = g h gelu''(a) */
 ALWAYS_INLINE void gelu_d2_loop(const float *restrict a, const float *restrict g,
                                 const float *restrict h, float *restrict out, long n)
@@ -165,20 +143,6 @@ static void gelu_d1_narrow(const float *a, const float *g, float *o, long n)
 {
     gelu_d1_loop(a, g, o, n);
 }
-AVX512_CLONE static void gelu_d1_keep_wide(const float *a, const float *g, float *o, float *d,
-                                           long n)
-{
-    gelu_d1_keep_loop(a, g, o, d, n);
-}
-static void gelu_d1_keep_narrow(const float *a, const float *g, float *o, float *d, long n)
-{
-    gelu_d1_keep_loop(a, g, o, d, n);
-}
-AVX512_CLONE static void scale_wide(const float *d, const float *g, float *o, long n)
-{
-    scale_loop(d, g, o, n);
-}
-static void scale_narrow(const float *d, const float *g, float *o, long n) { scale_loop(d, g, o, n); }
 AVX512_CLONE static void gelu_d2_wide(const float *a, const float *g, const float *h, float *o,
                                       long n)
 {
@@ -254,27 +218,6 @@ static void d1_range(void *ctx, long i0, long i1)
         gelu_d1_narrow(p->a + i0, p->g + i0, p->o + i0, i1 - i0);
 }
 
-/* d1 keeping gelu'(a) in p->h (written here) */
-static void d1_keep_range(void *ctx, long i0, long i1)
-{
-    const pass *p = ctx;
-    float *d = (float *)p->h;
-    if (wide())
-        gelu_d1_keep_wide(p->a + i0, p->g + i0, p->o + i0, d + i0, i1 - i0);
-    else
-        gelu_d1_keep_narrow(p->a + i0, p->g + i0, p->o + i0, d + i0, i1 - i0);
-}
-
-/* o = g a, where a holds gelu'(.) already */
-static void scale_range(void *ctx, long i0, long i1)
-{
-    const pass *p = ctx;
-    if (wide())
-        scale_wide(p->a + i0, p->g + i0, p->o + i0, i1 - i0);
-    else
-        scale_narrow(p->a + i0, p->g + i0, p->o + i0, i1 - i0);
-}
-
 static void d2_range(void *ctx, long i0, long i1)
 {
     const pass *p = ctx;
@@ -337,44 +280,21 @@ static seli_tensor *gelu_d2(const seli_tensor *a, const seli_tensor *g, const se
     return out;
 }
 
-static seli_tensor *gelu_bwd_known(const seli_tensor *a, const seli_tensor *g,
-                                   const seli_tensor *d, seli_tensor **keep);
-
-/* a: pre-activation, g: cotangent of gelu(a) -> g gelu'(a), both of a's shape;
- * aux: gelu'(a) when it was kept */
+/* a: pre-activation, g: cotangent of gelu(a) -> g gelu'(a), both of a's shape */
 static seli_tensor *gelu_bwd_vjp(const seli_node *n, int i, const seli_tensor *gg)
 {
     if (i == 0)
         return gelu_d2(n->in[0], n->in[1], gg);
-    return gelu_bwd_known(n->in[0], gg, n->aux, NULL);
-}
-
-/* g gelu'(a), from d = gelu'(a) if it is not NULL; else computed, and
- * handed back in *keep (when keep is not NULL) for the next gradient. */
-static seli_tensor *gelu_bwd_known(const seli_tensor *a, const seli_tensor *g,
-                                   const seli_tensor *d, seli_tensor **keep)
-{
-    check_pair("seli_gelu (gradient)", a, g);
-    seli_tensor *out = seli__alloc_like(a);
-    if (d) {
-        run_pass(scale_range, &(pass){d->data, g->data, NULL, out->data, 0}, a->size);
-    } else if (keep) {
-        seli_tensor *dk = seli__alloc_like(a);
-        run_pass(d1_keep_range, &(pass){a->data, g->data, dk->data, out->data, 0}, a->size);
-        *keep = dk;
-        d = dk;
-    } else {
-        run_pass(d1_range, &(pass){a->data, g->data, NULL, out->data, 0}, a->size);
-    }
-    seli_node *node = seli__record(out, "seli_gelu (gradient)", gelu_bwd_vjp, a, g, NULL);
-    if (node)
-        node->aux = d;
-    return out;
+    return seli__gelu_bwd(n->in[0], gg);
 }
 
 seli_tensor *seli__gelu_bwd(const seli_tensor *a, const seli_tensor *g)
 {
-    return gelu_bwd_known(a, g, NULL, NULL);
+    check_pair("seli_gelu (gradient)", a, g);
+    seli_tensor *out = seli__alloc_like(a);
+    run_pass(d1_range, &(pass){a->data, g->data, NULL, out->data, 0}, a->size);
+    seli__record(out, "seli_gelu (gradient)", gelu_bwd_vjp, a, g, NULL);
+    return out;
 }
 
 /* a: pre-activation, g: cotangent -> g times the piecewise-constant slope;
@@ -398,22 +318,9 @@ seli_tensor *seli__leaky_relu_bwd(const seli_tensor *a, const seli_tensor *g, fl
     return out;
 }
 
-/* The gradient through h = gelu(a).  A step that differentiates twice (a
- * flow's likelihood, a gradient penalty) takes it up to three times for the
- * same a: gelu'(a) is computed once and kept in the node's aux, when it can
- * live as long as a (both in the current scope), and the later passes only
- * multiply.  The products are the same floats either way. */
 seli_tensor *seli__gelu_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
-    const seli_tensor *a = n->in[0];
-    if (n->aux)
-        return gelu_bwd_known(a, g, n->aux, NULL);
-    if (a->owner != seli__current_arena() || !a->owner)
-        return seli__gelu_bwd(a, g);
-    seli_tensor *kept = NULL;
-    seli_tensor *out = gelu_bwd_known(a, g, NULL, &kept);
-    ((seli_node *)n)->aux = kept;
-    return out;
+    return seli__gelu_bwd(n->in[0], g);
 }
 
 seli_tensor *seli__leaky_relu_vjp(const seli_node *n, int i, const seli_tensor *g)
