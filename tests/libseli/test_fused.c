@@ -166,6 +166,43 @@ static void test_fused_layer_gradients_are_themselves_differentiable(void **stat
     }
 }
 
+/* The leaky ReLU's slope is piecewise constant, so nothing flows from its
+ * derivative back to the pre-activation: a gradient penalty's gradient with
+ * respect to the input is exactly zero, of the input's shape, while the one
+ * with respect to the weight still flows (through g @ w^T). */
+static void test_leaky_second_derivative_to_the_input_is_exact_zero(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    seli_tensor *x = seli_requires_grad(gc_uniform(-2, 2, 41, SELI_SHAPE(7, 3)));
+    seli_tensor *w = seli_requires_grad(gc_uniform(-1, 1, 42, SELI_SHAPE(3, 64)));
+    seli_tensor *h = seli_affine_leaky_relu(x, w, NULL, 0.1f);
+    seli_tensor *slope = seli_grad_graph(seli_sum_all(h), x); /* [7, 3] */
+    seli_tensor *penalty = seli_sum_all(seli_square(slope));
+    seli_tensor *out[2];
+    seli_vjp(penalty, NULL, 2, (seli_tensor *[]){x, w}, out, 0);
+    assert_int_equal(out[0]->ndim, 2);
+    assert_int_equal(out[0]->shape[0], 7);
+    assert_int_equal(out[0]->shape[1], 3);
+    for (long i = 0; i < out[0]->size; i++)
+        assert_true(out[0]->data[i] == 0.0f);
+    /* d/dw sum_ij (sum_k s_ik w_jk)^2 = 2 sum_i (slope_ij) s_ik, s = the slopes 1 or 0.1 */
+    for (long j = 0; j < 3; j++)
+        for (long k = 0; k < 64; k++) {
+            double want = 0;
+            for (long i = 0; i < 7; i++) {
+                double z = 0;
+                for (long p = 0; p < 3; p++)
+                    z += x->data[i * 3 + p] * w->data[p * 64 + k];
+                want += 2 * slope->data[i * 3 + j] * (z > 0 ? 1 : 0.1);
+            }
+            double got = out[1]->data[j * 64 + k];
+            if (fabs(got - want) > 1e-4 * (1 + fabs(want)))
+                fail_msg("d penalty / d w[%ld][%ld] is %g, want %g", j, k, got, want);
+        }
+    seli_scope_end();
+}
+
 static seli_tensor *gelu_bwd_fn(seli_tensor *const *xs, void *ctx)
 {
     (void)ctx;
@@ -250,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_fused_layers_equal_the_composition_of_their_ops),
         cmocka_unit_test(test_fused_layer_gradients_match_finite_differences),
         cmocka_unit_test(test_fused_layer_gradients_are_themselves_differentiable),
+        cmocka_unit_test(test_leaky_second_derivative_to_the_input_is_exact_zero),
         cmocka_unit_test(test_gelu_derivative_matches_finite_differences_to_second_order),
         cmocka_unit_test(test_rational_tanh_gelu_is_accurate),
         cmocka_unit_test(test_gelu_is_differentiable_three_times),

@@ -526,6 +526,30 @@ static void test_misuse_says_what_to_do(void **state)
     seli_scope_end();
 }
 
+/* The leaky ReLU's second derivative is zero, and its gradient rule says so
+ * with NULL: forward mode through a gradient must read that as a zero
+ * Jacobian and still carry the tangent that flows through w. */
+static void test_jvp_through_a_leaky_gradient_reads_null_as_zero(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    seli_tensor *x = gc_uniform(-1, 1, 1000, 2, (long[]){3, 4});
+    seli_tensor *w = gc_uniform(0.5f, 1.5f, 1001, 1, (long[]){4});
+    seli_tensor *dx = seli_grad_graph(seli_sum_all(seli_leaky_relu(seli_mul(x, w), 0.1f)), x);
+    seli_tensor *v = gc_random(-1, 1, 1002, 2, (long[]){3, 4});
+    seli_tensor *t = seli_jvp(dx, x, v); /* d/dx of slope(xw) w: zero almost everywhere */
+    for (long k = 0; k < t->size; k++)
+        assert_float_equal(t->data[k], 0, 0);
+    seli_tensor *vw = gc_random(-1, 1, 1003, 1, (long[]){4});
+    seli_tensor *tw = seli_jvp(dx, w, vw); /* d/dw: slope(xw) vw, as the chain rule says */
+    for (long r = 0; r < 3; r++)
+        for (long c = 0; c < 4; c++) {
+            float z = x->data[r * 4 + c] * w->data[c];
+            assert_float_equal(tw->data[r * 4 + c], (z > 0 ? 1.0f : 0.1f) * vw->data[c], 1e-6);
+        }
+    seli_scope_end();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_y_independent_of_x_gets_a_zero_tangent),
         cmocka_unit_test(test_result_ownership_and_tape),
         cmocka_unit_test(test_misuse_says_what_to_do),
+        cmocka_unit_test(test_jvp_through_a_leaky_gradient_reads_null_as_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,8 @@ void seli_vjp(const seli_tensor *y, const seli_tensor *gy, int n, seli_tensor *c
                 if (!in || !in->node || !w.needed[in->node->order])
                     continue;
                 seli_tensor *gi = node->vjp(node, i, g);
+                if (!gi)
+                    continue; /* zero: nothing to add */
                 int j = in->node->order;
                 w.acc[j] = w.acc[j] ? seli_add(w.acc[j], gi) : gi;
             }

@@ -26,7 +26,9 @@
 typedef struct seli_node seli_node;
 
 /* The gradient with respect to n->in[i], given the cotangent g of n->out
- * (same shape as n->out).  Must return a tensor with n->in[i]'s shape. */
+ * (same shape as n->out).  Must return a tensor with n->in[i]'s shape, or
+ * NULL when that gradient is zero everywhere (nothing flows to in[i]): the
+ * backward pass then skips it instead of adding a tensor of zeros. */
 typedef seli_tensor *(*seli_vjp_fn)(const seli_node *n, int i, const seli_tensor *g);
 
 struct seli_node {

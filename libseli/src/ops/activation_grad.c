@@ -298,11 +298,12 @@ seli_tensor *seli__gelu_bwd(const seli_tensor *a, const seli_tensor *g)
 }
 
 /* a: pre-activation, g: cotangent -> g times the piecewise-constant slope;
- * nothing flows to a (the slope is constant almost everywhere). */
+ * nothing flows to a (the slope is constant almost everywhere), which the
+ * backward pass learns from NULL instead of a tensor of zeros. */
 static seli_tensor *leaky_bwd_vjp(const seli_node *n, int i, const seli_tensor *gg)
 {
     if (i == 0)
-        return seli_zeros(n->in[0]->ndim, n->in[0]->shape);
+        return NULL;
     return seli__leaky_relu_bwd(n->in[0], gg, n->f[0]);
 }
 

@@ -270,8 +270,12 @@ static int start_worker(void)
 /* Products are shared when they have at least this many multiply-adds, or
  * this many outputs: an outer product [n, 1] x [1, 128] (a network's first
  * layer, its tangent and its gradient) is bound by storing C and by the
- * activation, and two threads halve that too. */
-#define SPLIT_MIN_FLOPS (1L << 21)
+ * activation, and two threads halve that too.  A [128, 128] x [128, 128]
+ * product (2^21) stays on one thread: bench/split_bench.c's layer at batch
+ * 128 was never faster on two (best of 301 runs 107-116 us against 110-112
+ * on one), and on a busy machine its median doubled; at batch 256 two
+ * threads gave up to 1.2x, at 1024 1.45x. */
+#define SPLIT_MIN_FLOPS (1L << 22)
 #define SPLIT_MIN_OUTPUTS (1L << 16)
 #define BIG_ENOUGH(n, m, k) ((n) * (m) * (k) >= SPLIT_MIN_FLOPS || (n) * (m) >= SPLIT_MIN_OUTPUTS)
 #define CHUNKS 8

@@ -49,10 +49,12 @@ static seli_tensor *generic_rule(const seli_node *n, seli_tensor *const *t, int 
     int depth = seli__no_grad_swap(0); /* the vjp must record, to be differentiated in u */
     seli_tensor *u = seli_requires_grad(seli_zeros(n->out->ndim, n->out->shape));
     seli_tensor *inner = NULL;
-    for (int i = 0; i < n->nin; i++)
-        if (t[i])
-            inner = plus(inner, seli_sum_all(seli_mul(n->vjp(&copy, i, u), t[i])));
-    seli_tensor *jt = create_graph ? seli_grad_graph(inner, u) : seli_grad(inner, u);
+    for (int i = 0; i < n->nin; i++) {
+        seli_tensor *back = t[i] ? n->vjp(&copy, i, u) : NULL; /* NULL: J_i is zero */
+        if (back)
+            inner = plus(inner, seli_sum_all(seli_mul(back, t[i])));
+    }
+    seli_tensor *jt = !inner ? NULL : create_graph ? seli_grad_graph(inner, u) : seli_grad(inner, u);
     seli__no_grad_swap(depth);
     return jt;
 }
