@@ -132,6 +132,7 @@ def main():
             e1 = eps_at(x + (s1 - s0) * e0, s1)
             x = x + 0.5 * (s1 - s0) * (e0 + e1)
         print(f"quality: w1={w1(x, sample_data(N_SAMPLES)):.4f}")
+        print(f"quality: w1_floor={w1(sample_data(N_SAMPLES), sample_data(N_SAMPLES)):.4f}")
 
     # log-likelihood along the ODE, data -> noise; d eps / dx by autograd
     grid = torch.linspace(-3.5, 3.5, 201).reshape(-1, 1)
