@@ -104,8 +104,12 @@ def run_twin(path, python, setting):
     env = {k: v for k, v in os.environ.items() if k not in env_unset}
     env.update(env_set)
     start = time.monotonic()
-    out = subprocess.run(prefix + [python, path], capture_output=True, text=True, check=True,
-                         cwd=os.path.dirname(path), env=env).stdout
+    done = subprocess.run(prefix + [python, path], capture_output=True, text=True,
+                          cwd=os.path.dirname(path), env=env)
+    if done.returncode != 0:  # reported, and counted as never finishing
+        print(f"{path} ({setting[0]}) failed:\n{done.stderr[-2000:]}", flush=True)
+        return float("inf"), {}, {}
+    out = done.stdout
     return (time.monotonic() - start, {k: float(v) for k, v in QUALITY.findall(out)},
             {k: float(v) for k, v in STEP_MS.findall(out)})
 
