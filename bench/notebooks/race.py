@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The speed race: every notebook in the seli kernel against its twins.
 
-Usage: race.py [--runs N] [--peer torch|jax|all] [NN ...]
-       (e.g. race.py --peer jax 03 07; default: --peer torch, all chapters)
+Usage: race.py [--runs N] [--peer torch|jax|all] [--only SETTING ...] [NN ...]
+       (e.g. race.py --peer jax 03 07; default: --peer torch, all chapters,
+       every setting; --only "2 threads" --only "erf GELU" runs just those)
 
 Each run of a chapter NN executes notebooks/NN_*.ipynb once with nbclient in a
 fresh seli kernel (kernel start included), then runs each peer's twin as a
@@ -142,16 +143,19 @@ def fmt_ms(ms):
     return "-" if ms is None or ms != ms else f"{ms:.3g}"
 
 
-def applicable(twin, settings):
+def applicable(twin, settings, only):
+    """The settings that apply to the twin and were chosen (the first, if none was);
+    the first of them is the base that `combined` changes."""
     source = open(twin).read()
-    return [s for s in settings if s[4] is None or s[4] in source]
+    return [s for s in settings if (s[4] is None or s[4] in source)
+            and (not only or s[0] in only)] or settings[:1]
 
 
-def race_chapter(name, peers, runs):
+def race_chapter(name, peers, runs, only=()):
     """Runs chapter `name`'s notebook and each peer's twin in each setting `runs`
     times; returns {"seli": result, peer: {setting name: result}} of medians."""
     twins = {p: os.path.join(PEERS[p][0], name + ".py") for p in peers}
-    settings = {p: applicable(twins[p], PEERS[p][3]) for p in peers}
+    settings = {p: applicable(twins[p], PEERS[p][3], only) for p in peers}
     ours, theirs = [], {p: {s[0]: [] for s in settings[p]} for p in peers}
     for _ in range(runs):
         ours.append(run_notebook(os.path.join(ROOT, "notebooks", name + ".ipynb")))
@@ -249,12 +253,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--peer", choices=["torch", "jax", "all"], default="torch")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only the settings of this name (repeatable)")
     parser.add_argument("chapters", nargs="*")
     args = parser.parse_args()
     peers = ["torch", "jax"] if args.peer == "all" else [args.peer]
     rows = {}
     for name in chapters_of(peers, args.chapters):
-        rows[name] = race_chapter(name, peers, args.runs)
+        rows[name] = race_chapter(name, peers, args.runs, args.only)
         print_chapter(name, rows[name], peers)
     for p in peers:
         print_settings(p, rows)
