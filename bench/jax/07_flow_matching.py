@@ -15,9 +15,9 @@ Written as the seed's examples/flow_matching_ot_1d.py (seli.opt.Loss taking
 a key, jnn.gelu, Adam): each training is one plain step (creating Adam's
 state) and 9 lax.scans of 1,111 steps, one compiled program per field
 (the loss's sort_pairs is static in the seed's tree, so each training
-compiles once, and its first scan is left out of the step time); the Euler integration is a lax.fori_loop whose step count is an
-array, so one program serves every count; the paths and the likelihood are
-lax.scans."""
+compiles once, and its first scan is left out of the step time); the Euler
+integration is a lax.fori_loop whose step count is an array, so one program
+serves every count; the paths and the likelihood are lax.scans."""
 import time
 
 t0 = time.perf_counter()
