@@ -10,9 +10,12 @@ fresh seli kernel (kernel start included), then runs each peer's twin as a
 whole process (interpreter start, import and compilation included) in each of
 the peer's settings, one change at a time from the first:
   torch: bench/notebooks/NN_*.py in Debian's /usr/bin/python3 (torch 1.13):
-    one thread (TWIN_THREADS=1); two threads; OpenBLAS left to choose its own
-    kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, in this command
-    alone); and where the twin has a GELU, the erf form (TWIN_GELU=erf).
+    one thread (TWIN_THREADS=1 and OPENBLAS_NUM_THREADS=1: Debian's torch
+    calls OpenBLAS, whose own pool of 2 threads torch.set_num_threads leaves
+    alone); two threads (TWIN_THREADS=2, OPENBLAS_NUM_THREADS=2); OpenBLAS
+    left to choose its own kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+    unset, in this command alone); and where the twin has a GELU, the erf form
+    (TWIN_GELU=erf).
   jax: bench/jax/NN_*.py in build/seed-venv (seli 0.1.2 on CPU jax 0.10):
     two threads (XLA's default here) and one (taskset -c 0: jax 0.10's CPU
     client sizes its thread pool by the CPU affinity; with
@@ -58,10 +61,11 @@ STEP_MS = re.compile(r"^step ms: (\w+)=([0-9.]+|nan)\s*$", re.M)
 BAR = re.compile(r"^(.+?): +\d+%\|.*\| (\d+)/\d+ \[elapsed [^,]+, ([0-9.]+)(it/s|s/it)", re.M)
 BLAS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # A setting: (name, environment to set, environment to unset, command prefix, twin filter).
-TORCH = [("1 thread", {"TWIN_THREADS": "1"}, (), [], None),
-         ("2 threads", {"TWIN_THREADS": "2"}, (), [], None),
-         ("OpenBLAS unset", {}, BLAS, [], None),
-         ("erf GELU", {"TWIN_GELU": "erf"}, (), [], "gelu(")]
+ONE = {"TWIN_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+TORCH = [("1 thread", ONE, (), [], None),
+         ("2 threads", {"TWIN_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}, (), [], None),
+         ("OpenBLAS unset", ONE, BLAS, [], None),
+         ("erf GELU", {**ONE, "TWIN_GELU": "erf"}, (), [], "gelu(")]
 JAX = [("2 threads", {}, (), [], None),
        ("1 thread", {}, (), ["taskset", "-c", "0"], None)]
 PEERS = {  # name -> (folder of its twins, the interpreter that runs them, label, settings)
@@ -122,9 +126,10 @@ def combined(settings, times):
     wins = [s for s in settings[1:] if times[s[0]] < base]
     if len(wins) < 2:
         return None
-    env, unset, prefix = {}, (), []
-    for _, e, u, p, _ in wins:
-        env, unset, prefix = {**env, **e}, unset + u, prefix + p
+    env, unset, prefix = dict(settings[0][1]), (), []
+    for _, e, u, p, _ in wins:  # each change, over the base values the others repeat
+        env.update({k: v for k, v in e.items() if settings[0][1].get(k) != v})
+        unset, prefix = unset + u, prefix + p
     return (" + ".join(s[0] for s in wins), env, unset, prefix, None)
 
 
