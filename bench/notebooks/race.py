@@ -12,7 +12,8 @@ the peer's settings, one change at a time from the first:
   torch: bench/notebooks/NN_*.py in Debian's /usr/bin/python3 (torch 1.13):
     one thread (TWIN_THREADS=1 and OPENBLAS_NUM_THREADS=1: Debian's torch
     calls OpenBLAS, whose own pool of 2 threads torch.set_num_threads leaves
-    alone); two threads (TWIN_THREADS=2, OPENBLAS_NUM_THREADS=2); OpenBLAS
+    alone); OpenBLAS on two threads (OPENBLAS_NUM_THREADS=2, torch's own ops
+    on one); two threads (TWIN_THREADS=2, OPENBLAS_NUM_THREADS=2); OpenBLAS
     left to choose its own kernels (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
     unset, in this command alone); and where the twin has a GELU, the erf form
     (TWIN_GELU=erf).
@@ -63,6 +64,7 @@ BLAS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # A setting: (name, environment to set, environment to unset, command prefix, twin filter).
 ONE = {"TWIN_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 TORCH = [("1 thread", ONE, (), [], None),
+         ("OpenBLAS 2 threads", {**ONE, "OPENBLAS_NUM_THREADS": "2"}, (), [], None),
          ("2 threads", {"TWIN_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}, (), [], None),
          ("OpenBLAS unset", ONE, BLAS, [], None),
          ("erf GELU", {**ONE, "TWIN_GELU": "erf"}, (), [], "gelu(")]
