@@ -19,7 +19,7 @@ c0 = time.process_time()
 
 import jax.numpy as jnp  # noqa: E402
 
-from common import StepClock, block, scan_minimize, seli  # noqa: E402
+from common import StepClock, block, print_step_ms, scan_minimize, seli  # noqa: E402
 
 STEPS = 4098
 
@@ -73,6 +73,6 @@ seconds = time.perf_counter() - t0
 print(f"final loss with the decay: {decayed[-1]:.3g}")
 for name, value in final.items():
     print(f"quality: loss_{name}={value:.3g}")
-print(f"step ms: {clock.median():.4f}")
+print_step_ms(optimizing=clock)
 print(f"seconds: {seconds:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

@@ -20,7 +20,7 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, scan_minimize, seli  # noqa: E402
+from common import StepClock, block, print_step_ms, scan_minimize, seli  # noqa: E402
 
 STEPS, BATCH, SIGMA, TRIALS = 1000, 32, 0.1, 2000
 
@@ -109,6 +109,6 @@ print(f"data against data:  V = {v_dd:.4f}, U = {u_dd:+.4f}")
 print(f"data against model: V = {v_dm:.4f}, U = {u_dm:+.4f}")
 print(f"quality: w1={w1:.4f}")
 print(f"quality: w1_floor={w1_floor:.4f}")
-print(f"step ms: {clock.median():.4f}")
+print_step_ms(training=clock)
 print(f"seconds: {seconds:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

@@ -22,7 +22,7 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, chunked, scan_loop, seli  # noqa: E402
+from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
 
 STEPS, BATCH, SAMPLES = 10000, 128, 32768
 
@@ -97,6 +97,6 @@ assert losses.shape == (STEPS, 2)
 print(f"critic's gap E[D(fake)] - E[D(real)] = {final_gap:.5f}")
 print(f"quality: w1={w1:.4f}")
 print(f"quality: w1_floor={w1_floor:.4f}")
-print(f"step ms: {clock.median():.4f}")
+print_step_ms(training=clock)
 print(f"seconds: {seconds:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

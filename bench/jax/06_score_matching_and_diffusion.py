@@ -33,7 +33,7 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import StepClock, block, chunked, scan_loop, seli  # noqa: E402
+from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
 
 MU, SD = 1.0, 0.5
 BATCH, STEPS_A, STEPS_B, LR, SIGMA = 256, 2000, 4000, 3e-3, 0.25
@@ -287,6 +287,6 @@ inside = np.abs(x_grid) <= 2.5
 error = np.mean(np.abs(loglik - true_logp(x_grid, SIGMA_MIN))[inside])
 print(f"mean |log-likelihood error| on [-2.5, 2.5]: {error:.3f} nats")
 seconds = time.perf_counter() - t0
-print(f"step ms: {clock_a.median():.4f} (one sigma), {clock_b.median():.4f} (all sigmas)")
+print_step_ms(one_sigma=clock_a, all_sigmas=clock_b)
 print(f"seconds: {seconds:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

@@ -110,6 +110,13 @@ def _loop(step, state, keys):
     return jax.tree_util.tree_unflatten(treedef, leaves), ys
 
 
+def print_step_ms(**clocks):
+    """One line per training loop, named as the notebook's progress bar (lower case,
+    other characters as _), which race.py pairs with seli's: `step ms: training=1.234`."""
+    for name, clock in clocks.items():
+        print(f"step ms: {name}={clock.median():.4f}")
+
+
 def chunked(steps, chunk):
     """Splits `steps` into equal chunks of `chunk` (so one compiled scan serves all)."""
     assert steps % chunk == 0, (steps, chunk)

@@ -1,16 +1,17 @@
-"""PyTorch twin of notebooks/01_function_approximation.ipynb (one thread).
+"""PyTorch twin of notebooks/01_function_approximation.ipynb (threads: common.py).
 
 1-D regression (MLP 1-16-16-1 ELU, Adam 1e-2, 1000 full-batch steps on 64
 points) and two-moons classification (MLP 2-32-32-1 ReLU, BCE on logits, Adam
 1e-3, 10,000 full-batch steps on 128 points).  Prints the seconds of each part
 and the quality lines: rmse against the true mean function and accuracy, both
-on 4096 fresh test points."""
+on 4096 fresh test points, and each loop's steady-state ms per step."""
 import math
 import time
 
 import torch
 
-torch.set_num_threads(1)
+from common import StepClock, print_step_ms
+
 torch.manual_seed(0)
 
 
@@ -51,11 +52,13 @@ c0 = time.process_time()
 x, y = regression_data(64)
 model = mlp([1, 16, 16, 1], torch.nn.ELU)
 opt = torch.optim.Adam(model.parameters(), 1e-2)
+reg_clock = StepClock()
 for _ in range(1000):
     opt.zero_grad()
     loss = torch.mean((model(x) - y) ** 2)
     loss.backward()
     opt.step()
+    reg_clock.step()
 with torch.no_grad():
     xt = torch.rand(4096, 1) * 10 - 5
     rmse = torch.sqrt(torch.mean((model(xt) - true_fn(xt)) ** 2)).item()
@@ -68,16 +71,19 @@ opt = torch.optim.Adam(clf.parameters(), 1e-3)
 bce = torch.nn.BCEWithLogitsLoss()
 grid = torch.stack(torch.meshgrid(torch.linspace(-2, 2, 200), torch.linspace(-2, 2, 200),
                                   indexing="xy"), -1).reshape(-1, 2)
-losses, preds = [], {}
+losses, preds, clf_clock = [], {}, StepClock()
 for i in range(10001):
     if i in (10, 100, 1000, 10000):
         with torch.no_grad():
             preds[i] = clf(grid)
+    if i == 10000:
+        break
     opt.zero_grad()
     loss = bce(clf(cx)[:, 0], cy)
     loss.backward()
     opt.step()
     losses.append(loss.item())
+    clf_clock.step()
 with torch.no_grad():
     tx, ty = moons(4096)
     acc = ((clf(tx)[:, 0] > 0).float() == ty).float().mean().item()
@@ -85,5 +91,6 @@ t2 = time.perf_counter()
 print(f"classification: {t2 - t1:.3f} s")
 print(f"quality: rmse={rmse:.4f}")
 print(f"quality: accuracy={acc:.4f}")
+print_step_ms(regression=reg_clock, classification=clf_clock)
 print(f"seconds: {t2 - t0:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

@@ -1,4 +1,4 @@
-"""PyTorch twin of notebooks/02_optimizers.ipynb (one thread).
+"""PyTorch twin of notebooks/02_optimizers.ipynb (threads: common.py).
 
 Six optimizers on the Rosenbrock function from (-0.5, 1), 4,098 steps each,
 recording the trajectory.  PyTorch's Nesterov is its own formulation
@@ -8,7 +8,7 @@ import time
 
 import torch
 
-torch.set_num_threads(1)
+from common import StepClock, print_step_ms
 
 
 def rosenbrock(p):
@@ -26,7 +26,7 @@ OPTIMIZERS = {
 
 t0 = time.perf_counter()
 c0 = time.process_time()
-final = {}
+final, clock = {}, StepClock(chunk=1024)
 for name, make in OPTIMIZERS.items():
     p = torch.tensor([-0.5, 1.0], requires_grad=True)
     opt = make(p)
@@ -36,9 +36,11 @@ for name, make in OPTIMIZERS.items():
         rosenbrock(p).backward()
         opt.step()
         trajectory.append(p.detach().clone())
+        clock.step()
     final[name] = rosenbrock(p).item()
 seconds = time.perf_counter() - t0
 for name, value in final.items():
     print(f"quality: loss_{name}={value:.3g}")
+print_step_ms(optimizing=clock)
 print(f"seconds: {seconds:.3f}")
 print(f"cpu seconds: {time.process_time() - c0:.3f}")

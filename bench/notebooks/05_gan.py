@@ -3,7 +3,7 @@ import sys
 
 import torch
 
-from common import Timer, mlp, two_gaussians, w1
+from common import StepClock, Timer, mlp, print_step_ms, two_gaussians, w1
 
 STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
 BATCH = 128
@@ -18,6 +18,7 @@ def apply(net, x):
     return net(x[:, None])[:, 0]
 
 
+clock = StepClock()
 with Timer() as train:
     for step in range(STEPS):
         # generator: lower the critic's score of its samples
@@ -35,9 +36,12 @@ with Timer() as train:
         opt_d.zero_grad()
         loss_d.backward()
         opt_d.step()
+        clock.step()
 
 with torch.no_grad():
     samples = apply(gen, torch.randn(32768))
 print(f"torch gan: train {train.wall:.2f} s (cpu {train.cpu:.2f})")
 print(f"seconds: {train.wall:.2f}")
+print_step_ms(training=clock)
 print(f"quality: w1={w1(samples, two_gaussians(32768)):.4f}")
+print(f"quality: w1_floor={w1(two_gaussians(32768), two_gaussians(32768)):.4f}")

@@ -1,10 +1,26 @@
-"""Shared pieces of the PyTorch twins of the seli notebooks (bench only)."""
+"""Shared pieces of the PyTorch twins of the seli notebooks (bench only).
+
+Two settings come from the environment, so that race.py can try each:
+TWIN_THREADS, torch's intra-op threads (default 1), and TWIN_GELU, the GELU
+form of the twins that use one (tanh, the default and the notebooks' form,
+or erf: the same function to within 1e-3, whose double backward in torch
+1.13 is several times faster)."""
 import math
+import os
 import time
 
 import torch
 
-torch.set_num_threads(1)
+THREADS = int(os.environ.get("TWIN_THREADS", "1"))
+GELU_FORM = os.environ.get("TWIN_GELU", "tanh")
+torch.set_num_threads(THREADS)
+
+
+def gelu():
+    """The GELU module in the form TWIN_GELU chose: tanh (as the notebooks) or erf."""
+    if GELU_FORM not in ("tanh", "erf"):
+        raise SystemExit(f"TWIN_GELU must be tanh or erf, not {GELU_FORM!r}")
+    return torch.nn.GELU(approximate="tanh" if GELU_FORM == "tanh" else "none")
 
 
 def two_gaussians(n, scale=0.5):
@@ -46,3 +62,31 @@ class Timer:
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
+
+
+class StepClock:
+    """Steady-state milliseconds per training step: call step() after each step;
+    the loop is timed in chunks of `chunk` steps, and median() leaves out the
+    first chunk (allocator and cache warm-up)."""
+
+    def __init__(self, chunk=100):
+        self.chunk, self.count, self.ms = chunk, 0, []
+        self.last = time.perf_counter()
+
+    def step(self):
+        self.count += 1
+        if self.count % self.chunk == 0:
+            now = time.perf_counter()
+            self.ms.append((now - self.last) * 1000 / self.chunk)
+            self.last = now
+
+    def median(self):
+        s = sorted(self.ms[1:] or self.ms)
+        return s[len(s) // 2] if s else float("nan")
+
+
+def print_step_ms(**clocks):
+    """One line per training loop, named as the notebook's progress bar:
+    `step ms: training_ot_pairs=1.234`."""
+    for name, clock in clocks.items():
+        print(f"step ms: {name}={clock.median():.4f}")
