@@ -422,12 +422,15 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
 {
     if (!cpu_ok() || n < 1 || k < 1 || (ta && tb))
         return 0;
-    /* A single row times B^T (dX of a batch of one) and A^T times a single
-     * column (dW of a layer with one output) go to cblas_sgemv (matmul.c):
-     * the transpose of B costs more than the row's product, and OpenBLAS's
-     * sgemv streams A^T 1.05-1.35x faster than the axpy loop below
-     * (`matmul_bench --threads 1`, both OpenBLAS kernels). */
-    if ((n == 1 && tb) || (m == 1 && ta))
+    /* A single row times B^T (dX of a batch of one) goes to cblas_sgemv
+     * (matmul.c): transposing all of B costs more than the row's product
+     * (12x, `matmul_bench --threads 1`).  A^T times a single column (dW of a
+     * layer with one output) stays on the axpy loop below: sgemv streams it
+     * 1.05-1.35x faster, but it adds in another order, and notebook 04's MMD
+     * training, started from the same weights and batches, then ended at
+     * w1 = 0.37 instead of 0.068: that notebook's outcome hangs on rounding,
+     * and a few percent of one thin product is not worth moving it. */
+    if (n == 1 && tb)
         return 0;
     if (m == 1 && k >= 16) {
         gemv(ta, n, k, A, B, C);

@@ -105,17 +105,12 @@ static void sgemm_block(int ta, int tb, long i0, long i1, long j0, long j1, long
     seli__leave_blas();
 }
 
-/* C[n] or C[m] = op(A) op(B) for a single output column (m = 1: B is the
- * vector, k floats whether stored [k, 1] or [1, k]) or row (n = 1: A is). */
-static void sgemv(int ta, int tb, long n, long m, long k, const float *A, const float *B, float *C)
+/* C[1, m] = a B^T for a single row a (k floats) and B stored [m, k]: the
+ * gradient of a batch of one through a layer, without transposing B. */
+static void sgemv_row(long m, long k, const float *a, const float *B, float *C)
 {
     seli__enter_blas();
-    if (m == 1) /* C = op(A) b: A stored [n, k], or [k, n] when transposed */
-        cblas_sgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, (int)(ta ? k : n),
-                    (int)(ta ? n : k), 1.0f, A, (int)(ta ? n : k), B, 1, 0.0f, C, 1);
-    else /* C = op(B)^T a: B stored [k, m], or [m, k] when transposed */
-        cblas_sgemv(CblasRowMajor, tb ? CblasNoTrans : CblasTrans, (int)(tb ? m : k),
-                    (int)(tb ? k : m), 1.0f, B, (int)(tb ? k : m), A, 1, 0.0f, C, 1);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)k, 1.0f, B, (int)k, a, 1, 0.0f, C, 1);
     seli__leave_blas();
 }
 
@@ -135,15 +130,15 @@ static void gemm(int ta, int tb, long n, long m, long k, const float *A, const f
     if (madds <= seli__matmul_block_min) {
         /* The AVX-512 kernel where it applies and measured faster (see
          * gemm_fast.c); a forced interrupt must not land inside its
-         * worker's lock.  Else a single row or column goes to cblas_sgemv,
+         * worker's lock.  Else a single row times B^T goes to cblas_sgemv,
          * which skips sgemm's packing, and the rest to cblas_sgemm. */
         seli__enter_blas();
         int done = seli__gemm_fast(ta, tb, n, m, k, A, B, C);
         seli__leave_blas();
         if (done)
             return;
-        if (n == 1 || m == 1)
-            sgemv(ta, tb, n, m, k, A, B, C);
+        if (n == 1 && tb)
+            sgemv_row(m, k, A, B, C); /* a single row: ta changes nothing */
         else
             sgemm_block(ta, tb, 0, n, 0, m, n, m, k, A, B, C);
         return;
