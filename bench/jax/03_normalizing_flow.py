@@ -27,15 +27,10 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, POINTS, GRID, SAMPLES = 10000, 128, 16, 8193, 32768
 INTERVALS = POINTS - 1
-
-
-def two_gaussians(key, n):
-    k1, k2 = jrn.split(key)
-    return jrn.normal(k1, (n,)) * 0.5 + jrn.rademacher(k2, (n,), jnp.float32)
 
 
 class Flow(seli.Module):
@@ -80,14 +75,8 @@ keys = jrn.split(k_train, STEPS)
 flow = Flow().set_rngs(42)
 flow(jnp.zeros((1,)))   # creates the parameters (the seed creates them on the first call)
 state, first = seli.jit(step)([flow, seli.opt.Adam(3e-4)], keys[0])
-losses = [first[None]]
-for n, (a, b) in enumerate(chunked(STEPS - 1, 1111)):
-    if n == 0:
-        state, ys = block(scan_loop(step, state, keys[1 + a:1 + b]))
-    else:
-        state, ys = clock.time(b - a, scan_loop, step, state, keys[1 + a:1 + b])
-    losses.append(ys)
-losses = jnp.concatenate(losses)
+state, rest = scan_chunks(step, state, keys[1:], clock)
+losses = jnp.concatenate([first[None], rest])
 flow = state[0]
 
 grid_x = jnp.arange(GRID) * (12.0 / (GRID - 1)) - 6.0

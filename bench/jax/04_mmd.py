@@ -20,14 +20,10 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, print_step_ms, scan_minimize, seli  # noqa: E402
+from common import (  # noqa: E402
+    StepClock, block, print_step_ms, scan_minimize, seli, two_gaussians)
 
 STEPS, BATCH, SIGMA, TRIALS = 1000, 32, 0.1, 2000
-
-
-def two_gaussians(key, n):
-    k1, k2 = jrn.split(key)
-    return jrn.normal(k1, (n,)) * 0.5 + jrn.rademacher(k2, (n,), jnp.float32)
 
 
 class Model(seli.Module):

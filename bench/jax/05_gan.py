@@ -22,14 +22,9 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, SAMPLES = 10000, 128, 32768
-
-
-def two_gaussians(key, n):
-    k1, k2 = jrn.split(key)
-    return jrn.normal(k1, (n,)) * 0.5 + jrn.rademacher(k2, (n,), jnp.float32)
 
 
 class Network(seli.Module):
@@ -76,14 +71,9 @@ critic(jnp.zeros((1,)))
 state = [generator, critic, seli.opt.Adam(1e-3), seli.opt.Adam(2e-3)]
 keys = jrn.split(jrn.PRNGKey(42), STEPS + 1)
 state, first = seli.jit(train_step)(state, keys[0])
-losses, clock = [first[None]], StepClock()
-for n, (a, b) in enumerate(chunked(STEPS - 1, 1111)):
-    if n == 0:
-        state, ys = block(scan_loop(train_step, state, keys[1 + a:1 + b]))
-    else:
-        state, ys = clock.time(b - a, scan_loop, train_step, state, keys[1 + a:1 + b])
-    losses.append(ys)
-losses = jnp.concatenate(losses)
+clock = StepClock()
+state, rest = scan_chunks(train_step, state, keys[1:STEPS], clock)
+losses = jnp.concatenate([first[None], rest])
 generator, critic = state[0], state[1]
 
 k = jrn.split(keys[STEPS], 3)

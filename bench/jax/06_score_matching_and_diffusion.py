@@ -33,7 +33,7 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seli  # noqa: E402
 
 MU, SD = 1.0, 0.5
 BATCH, STEPS_A, STEPS_B, LR, SIGMA = 256, 2000, 4000, 3e-3, 0.25
@@ -130,14 +130,8 @@ def train(net, step, steps, key, plain, chunk, clock):
     for i in range(plain):
         state, loss = seli.jit(step)(state, [keys[i], lrs[i]])
         losses.append(loss[None])
-    for n, (a, b) in enumerate(chunked(steps - plain, chunk)):
-        xs = [keys[plain + a:plain + b], lrs[plain + a:plain + b]]
-        if n == 0:
-            state, ys = block(scan_loop(step, state, xs))
-        else:
-            state, ys = clock.time(b - a, scan_loop, step, state, xs)
-        losses.append(ys)
-    return state[0], np.asarray(jnp.concatenate(losses))
+    state, rest = scan_chunks(step, state, [keys[plain:], lrs[plain:]], clock, chunk)
+    return state[0], np.asarray(jnp.concatenate(losses + [rest]))
 
 
 @functools.partial(jax.jit, static_argnums=0)

@@ -30,14 +30,9 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import StepClock, block, chunked, print_step_ms, scan_loop, seli  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, EULER, SAMPLES, GRID, DATA, N_PATHS = 10000, 1024, 4096, 4096, 128, 32768, 25
-
-
-def two_gaussians(key, n):
-    k1, k2 = jrn.split(key)
-    return jrn.normal(k1, (n,)) * 0.5 + jrn.rademacher(k2, (n,), jnp.float32)
 
 
 class Field(seli.Module):
@@ -76,14 +71,9 @@ def train(sort_pairs, keys, clock):
     field = Field().set_rngs(42)
     field(jnp.zeros((1,)), jnp.zeros((1,)))   # creates the parameters
     state, first = seli.jit(step)([field, seli.opt.Adam(3e-4), FlowMatching(sort_pairs)], keys[0])
-    losses = [first[None]]
-    for n, (a, b) in enumerate(chunked(STEPS - 1, 1111)):
-        if n == 0:   # compiles (sort_pairs is static: each training compiles its own)
-            state, ys = block(scan_loop(step, state, keys[1 + a:1 + b]))
-        else:
-            state, ys = clock.time(b - a, scan_loop, step, state, keys[1 + a:1 + b])
-        losses.append(ys)
-    return state[0], np.asarray(jnp.concatenate(losses))
+    # the first chunk compiles (sort_pairs is static: each training compiles its own)
+    state, rest = scan_chunks(step, state, keys[1:], clock)
+    return state[0], np.asarray(jnp.concatenate([first[None], rest]))
 
 
 @seli.jit

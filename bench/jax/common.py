@@ -121,3 +121,29 @@ def chunked(steps, chunk):
     """Splits `steps` into equal chunks of `chunk` (so one compiled scan serves all)."""
     assert steps % chunk == 0, (steps, chunk)
     return [(i, i + chunk) for i in range(0, steps, chunk)]
+
+
+def two_gaussians(key, n):
+    """n samples of the notebooks' data, 0.5 N(-1, 0.5^2) + 0.5 N(1, 0.5^2), shape [n]."""
+    import jax.numpy as jnp
+    import jax.random as jrn
+    k1, k2 = jrn.split(key)
+    return jrn.normal(k1, (n,)) * 0.5 + jrn.rademacher(k2, (n,), jnp.float32)
+
+
+def scan_chunks(step, state, xs, clock, chunk=1111):
+    """Runs scan_loop(step, state, ...) over the steps of xs (an array, or a list of
+    arrays of one length) in chunks of `chunk` steps, so one compiled scan serves
+    all: the first chunk compiles and is not timed, the others go on `clock`.
+    Returns (state, the steps' outputs concatenated)."""
+    import jax.numpy as jnp
+    steps = len(jax.tree_util.tree_leaves(xs)[0])
+    ys = []
+    for n, (a, b) in enumerate(chunked(steps, chunk)):
+        part = jax.tree_util.tree_map(lambda x: x[a:b], xs)
+        if n == 0:
+            state, y = block(scan_loop(step, state, part))
+        else:
+            state, y = clock.time(b - a, scan_loop, step, state, part)
+        ys.append(y)
+    return state, jnp.concatenate(ys)
