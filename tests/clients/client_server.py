@@ -4,78 +4,25 @@ is restarted and is shut down.  Each test runs twice: on the venv's
 jupyter_server 2 (what JupyterLab 4 and Notebook 7 use) and on Debian's
 jupyter_server 1 (what `apt install jupyter-server` gives)."""
 
-import json
 import time
 import urllib.error
-import uuid
 
 import pytest
-import websocket  # websocket-client, pinned in install/requirements.txt
 
 from clientlib import DEBIAN_JUPYTER, VENV_JUPYTER, JupyterServer, kernel_pids, log_tail, wait_gone
+from kernel_socket import KernelSocket
 
 
-class Channels:
+class Channels(KernelSocket):
     """The /api/kernels/<id>/channels WebSocket of one kernel."""
 
     def __init__(self, server, kernel_id):
-        self.session = uuid.uuid4().hex
-        url = (f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
-               f"?session_id={self.session}")
-        self.ws = websocket.create_connection(
-            url, timeout=30, header=[f"Authorization: token {server.token}"])
-
-    def close(self):
-        self.ws.close()
-
-    def send(self, msg_type, content, channel="shell"):
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "session": self.session,
-                       "username": "test", "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content,
-            "channel": channel, "buffers": [],
-        }))
-        return msg_id
-
-    def collect(self, msg_id, reply_type, timeout=60):
-        """Messages answering msg_id until its reply has come and iopub is idle."""
-        out, reply, idle = [], None, False
-        end = time.monotonic() + timeout
-        while reply is None or not idle:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no {reply_type} to {msg_id} in {timeout} s: {out}")
-            self.ws.settimeout(left)
-            msg = json.loads(self.ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == reply_type:
-                reply = msg
-            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                idle = True
-            else:
-                out.append(msg)
-        return reply, out
+        super().__init__(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels",
+                         server.token, "test")
 
     def execute(self, code, timeout=60):
-        msg_id = self.send("execute_request", {"code": code, "silent": False,
-                                               "store_history": True, "user_expressions": {},
-                                               "allow_stdin": False, "stop_on_error": True})
-        reply, out = self.collect(msg_id, "execute_reply", timeout)
+        reply, out = self.collect(self.start(code), "execute_reply", timeout)
         return reply["content"], out
-
-    def wait_ready(self, timeout=60):
-        """kernel_info until the kernel answers (after a start or a restart)."""
-        end = time.monotonic() + timeout
-        while True:
-            msg_id = self.send("kernel_info_request", {})
-            try:
-                reply, _ = self.collect(msg_id, "kernel_info_reply", timeout=5)
-                return reply["content"]
-            except (TimeoutError, websocket.WebSocketTimeoutException):
-                if time.monotonic() > end:
-                    raise
 
 
 def stream(out, name="stdout"):

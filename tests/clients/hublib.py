@@ -33,20 +33,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 
-import websocket  # websocket-client, pinned in install/requirements.txt
+from clientlib import free_port
+from kernel_socket import KernelSocket
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(sys.executable).parent
 PROXY = "/usr/bin/configurable-http-proxy"
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http(method, url, token=None, body=None, timeout=60):
@@ -327,58 +320,17 @@ class Student:
         return body["content"]
 
 
-class Channels:
-    """A kernel's /channels WebSocket (Jupyter messages as JSON text frames)."""
+class Channels(KernelSocket):
+    """A kernel's /channels WebSocket through the proxy."""
 
     def __init__(self, kernel_url, token, attempts=3):
-        self.session = uuid.uuid4().hex
         # A server that 20 others load may be slow to answer the handshake:
         # try again, as a browser does, before counting the student lost.
-        for attempt in range(attempts):
-            try:
-                self.ws = websocket.create_connection(
-                    kernel_url.rstrip("/") + f"/channels?session_id={self.session}",
-                    timeout=120, header=[f"Authorization: token {token}"])
-                break
-            except (websocket.WebSocketTimeoutException, ConnectionError):
-                if attempt == attempts - 1:
-                    raise
-
-    def close(self):
-        self.ws.close()
-
-    def send(self, msg_type, content, channel="shell"):
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "session": self.session,
-                       "username": "student", "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content,
-            "channel": channel, "buffers": []}))
-        return msg_id
+        super().__init__(kernel_url.rstrip("/") + "/channels", token, "student",
+                         timeout=120, attempts=attempts)
 
     def collect(self, msg_id, reply_type, timeout=300):
-        out, reply, idle = [], None, False
-        end = time.monotonic() + timeout
-        while reply is None or not idle:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no {reply_type} in {timeout} s: {out[-3:]}")
-            self.ws.settimeout(left)
-            msg = json.loads(self.ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == reply_type:
-                reply = msg
-            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                idle = True
-            else:
-                out.append(msg)
-        return reply, out
-
-    def start(self, code):
-        return self.send("execute_request", {"code": code, "silent": False,
-                                             "store_history": True, "user_expressions": {},
-                                             "allow_stdin": False, "stop_on_error": True})
+        return super().collect(msg_id, reply_type, timeout)
 
     def execute(self, code, timeout=300):
         """(reply content, stdout text, error content or None)."""
@@ -389,15 +341,7 @@ class Channels:
         return reply["content"], text, errors[0] if errors else None
 
     def wait_ready(self, timeout=120):
-        end = time.monotonic() + timeout
-        while True:
-            msg_id = self.send("kernel_info_request", {})
-            try:
-                reply, _ = self.collect(msg_id, "kernel_info_reply", timeout=10)
-                return reply["content"]
-            except (TimeoutError, websocket.WebSocketTimeoutException):
-                if time.monotonic() > end:
-                    raise
+        return super().wait_ready(timeout, poll=10)
 
 
 def lesson_cells():
