@@ -519,6 +519,33 @@ static void test_where_selects_and_routes_gradients(void **state)
     seli_scope_end();
 }
 
+/* A scalar a or b beside a cond and other operand of the output's shape (elu's
+ * derivative, where(mask, 1, d), takes this path): each element picks its own side. */
+static void test_where_with_a_scalar_side_selects_per_element(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    seli_tensor *cond = seli_from_array((float[]){1, 0, -2, 0, 0, 3}, SELI_SHAPE(2, 3));
+    seli_tensor *full = gc_uniform(-1, 1, 11, SELI_SHAPE(2, 3));
+    seli_tensor *one = seli_scalar(7);
+    seli_tensor *left = seli_where(cond, one, full), *right = seli_where(cond, full, one);
+    assert_int_equal(left->ndim, 2);
+    assert_int_equal(right->shape[1], 3);
+    for (long k = 0; k < 6; k++) {
+        int c = cond->data[k] != 0;
+        assert_float_equal(left->data[k], c ? 7.0f : full->data[k], 0);
+        assert_float_equal(right->data[k], c ? full->data[k] : 7.0f, 0);
+    }
+    where_ctx ctx = {cond};
+    seli_tensor *xs[2] = {gc_uniform(-1, 1, 12, 0, NULL), full};
+    gc_set_label("where, scalar a");
+    gradcheck(apply_where, 2, xs, &ctx, FIRST_ORDER_TOL);
+    seli_tensor *ys[2] = {full, gc_uniform(-1, 1, 13, 0, NULL)};
+    gc_set_label("where, scalar b");
+    gradcheck2(apply_where, 2, ys, &ctx, SECOND_ORDER_TOL);
+    seli_scope_end();
+}
+
 /* A where feeding a smooth op: its second derivative must flow through. */
 static seli_tensor *where_then_square(seli_tensor *const *xs, void *ctx)
 {
@@ -728,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_maximum_and_minimum_split_the_gradient_on_ties),
         cmocka_unit_test(test_piecewise_gradients_are_masks),
         cmocka_unit_test(test_where_selects_and_routes_gradients),
+        cmocka_unit_test(test_where_with_a_scalar_side_selects_per_element),
         cmocka_unit_test(test_where_is_differentiable_twice),
         cmocka_unit_test(test_broadcast_to_and_sum_to_are_each_others_vjp),
         cmocka_unit_test(test_comparisons_are_masks_without_gradient),

@@ -158,6 +158,14 @@ seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const sel
     if (cond->size == n && a->size == n && b->size == n) {
         for (long k = 0; k < n; k++)
             o[k] = c[k] != 0 ? x[k] : y[k];
+    } else if (cond->size == n && a->size == 1 && b->size == n) {
+        float x0 = x[0]; /* elu's and friends' derivative: where(mask, 1, d) */
+        for (long k = 0; k < n; k++)
+            o[k] = c[k] != 0 ? x0 : y[k];
+    } else if (cond->size == n && a->size == n && b->size == 1) {
+        float y0 = y[0];
+        for (long k = 0; k < n; k++)
+            o[k] = c[k] != 0 ? x[k] : y0;
     } else if (n > 0) {
         const seli_tensor *ops[3] = {cond, a, b};
         seli__bcast it;
