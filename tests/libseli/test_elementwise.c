@@ -118,6 +118,25 @@ static void test_unary_ops_match_libm(void **state)
     seli_scope_end();
 }
 
+/* seli_exp answers arguments below -104 with 0 without calling expf: bit for bit
+ * what expf gives there and around the edge, subnormal results included. */
+static void test_exp_matches_expf_bitwise_where_it_underflows(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    float xs[] = {-1e30f, -200, -104.5f, -104.0f, -103.99f, -103.9f, -103.0f,
+                  -90,    -88,  -87.3f,  0,       -INFINITY, NAN};
+    long n = (long)(sizeof xs / sizeof xs[0]);
+    seli_tensor *y = seli_exp(seli_from_array(xs, SELI_SHAPE(n)));
+    for (long k = 0; k < n; k++) {
+        float want = expf(xs[k]);
+        if (memcmp(&y->data[k], &want, sizeof want) != 0 && !(isnan(want) && isnan(y->data[k])))
+            fail_msg("exp(%g): got %a, expf gives %a", xs[k], y->data[k], want);
+    }
+    assert_true(y->data[5] > 0); /* -103.9: a subnormal, not flushed */
+    seli_scope_end();
+}
+
 static void test_sigmoid_and_softplus_are_stable_at_extremes(void **state)
 {
     (void)state;
@@ -261,6 +280,8 @@ static const shape_pair shape_pairs[] = {
     {2, {2, 3}, 0, {0}},       /* scalar on the right */
     {3, {2, 1, 4}, 2, {3, 1}}, /* both stretch */
     {1, {1}, 3, {2, 1, 3}},    /* a one-element vector */
+    {1, {4}, 2, {3, 1}},       /* rows of a against one element of b each */
+    {2, {3, 1}, 3, {2, 1, 1}}, /* rows of one element: the strided loop */
 };
 #define N_PAIRS (sizeof shape_pairs / sizeof shape_pairs[0])
 
@@ -744,6 +765,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unary_ops_match_libm),
+        cmocka_unit_test(test_exp_matches_expf_bitwise_where_it_underflows),
         cmocka_unit_test(test_sigmoid_and_softplus_are_stable_at_extremes),
         cmocka_unit_test(test_tanh_is_accurate_across_its_range),
         cmocka_unit_test(test_unary_gradients_match_finite_differences),
