@@ -184,7 +184,7 @@ int main(int argc, char **argv)
             ms[r] = (now_ms() - t0) / (double)LOOPS[l].steps;
         }
         qsort(ms, RUNS, sizeof ms[0], cmp_double);
-        printf("small_steps: %-14s %.4f ms/step (median of %d runs of %ld steps)\n",
+        printf("small_steps: %-14s %.3g ms/step (median of %d runs of %ld steps)\n",
                LOOPS[l].name, ms[RUNS / 2], RUNS, LOOPS[l].steps);
     }
     return 0;
