@@ -110,8 +110,8 @@ static float mmd_sigma = 0.1f;
 
 static seli_tensor *rbf_mean(seli_tensor *a, seli_tensor *b, float sigma)
 {
-    seli_tensor *d =
-        seli_sub(seli_reshape(a, 2, (long[]){a->size, 1}), seli_reshape(b, 2, (long[]){1, b->size}));
+    seli_tensor *d = seli_sub(seli_reshape(a, 2, (long[]){a->size, 1}),
+                              seli_reshape(b, 2, (long[]){1, b->size}));
     return seli_mean_all(seli_exp(seli_mul_scalar(seli_square(d), -0.5f / (sigma * sigma))));
 }
 
@@ -120,8 +120,8 @@ static seli_tensor *mmd_loss(seli_module *g, int n, seli_tensor *const *inputs, 
     (void)n;
     float sigma = *(float *)ctx;
     seli_tensor *z = inputs[1];
-    seli_tensor *y = seli_reshape(seli_call(g, seli_reshape(z, 2, (long[]){z->size, 1})), 1,
-                                  (long[]){z->size});
+    seli_tensor *y =
+        seli_reshape(seli_call(g, seli_reshape(z, 2, (long[]){z->size, 1})), 1, (long[]){z->size});
     seli_tensor *x = inputs[0];
     return seli_sub(seli_add(rbf_mean(x, x, sigma), rbf_mean(y, y, sigma)),
                     seli_mul_scalar(rbf_mean(x, y, sigma), 2));
@@ -184,8 +184,8 @@ int main(int argc, char **argv)
             ms[r] = (now_ms() - t0) / (double)LOOPS[l].steps;
         }
         qsort(ms, RUNS, sizeof ms[0], cmp_double);
-        printf("small_steps: %-14s %.3g ms/step (median of %d runs of %ld steps)\n",
-               LOOPS[l].name, ms[RUNS / 2], RUNS, LOOPS[l].steps);
+        printf("small_steps: %-14s %.3g ms/step (median of %d runs of %ld steps)\n", LOOPS[l].name,
+               ms[RUNS / 2], RUNS, LOOPS[l].steps);
     }
     return 0;
 }

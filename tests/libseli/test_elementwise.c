@@ -125,7 +125,7 @@ static void test_exp_matches_expf_bitwise_where_it_underflows(void **state)
 {
     (void)state;
     seli_scope_begin();
-    float xs[] = {-1e30f, -200, -104.5f, -104.0f, -103.99f, -103.9f, -103.0f,
+    float xs[] = {-1e30f, -200, -104.5f, -104.0f, -103.99f,  -103.9f, -103.0f,
                   -90,    -88,  -87.3f,  0,       -INFINITY, NAN};
     long n = (long)(sizeof xs / sizeof xs[0]);
     seli_tensor *y = seli_exp(seli_from_array(xs, SELI_SHAPE(n)));

@@ -121,7 +121,10 @@ FMA_TARGET static void exp_wide(const float *x, float *out, long n)
 }
 
 /* glibc picks its FMA build of expf on exactly these processors. */
-static int have_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+static int have_fma(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
 #endif
 
 void seli__expf_array(const float *x, float *out, long n)
