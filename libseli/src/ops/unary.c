@@ -10,7 +10,6 @@
 #include "ops/elementwise.h"
 #include "autodiff/tape.h"
 #include "ops/activation_grad.h"
-#include "ops/expf_wide.h"
 
 /* 1 - t, differentiable in t. */
 static seli_tensor *one_minus(const seli_tensor *t) { return seli_add_scalar(seli_neg(t), 1); }
@@ -32,12 +31,13 @@ static seli_tensor *exp_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, n->out);
 }
 
+/* Below log(2^-150) ~ -103.97, expf's result rounds to +0 (glibc reaches it by a
+ * slow path that also sets errno); -104 answers those elements without the call. */
+#define EXP_IS_ZERO_BELOW -104.0f
+
 seli_tensor *seli_exp(const seli_tensor *a)
 {
-    seli_tensor *out = seli__unary_out("seli_exp", a);
-    seli__expf_array(a->data, out->data, a->size); /* expf's bits, vectorised */
-    seli__record(out, "seli_exp", exp_vjp, a, NULL, NULL);
-    return out;
+    SELI__UNARY_OP("seli_exp", a, xv < EXP_IS_ZERO_BELOW ? 0.0f : expf(xv), exp_vjp);
 }
 
 /* d log(a) = 1 / a */
