@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -115,6 +116,62 @@ static void test_unary_ops_match_libm(void **state)
         for (long k = 0; k < x->size; k++)
             assert_close(y->data[k], uc->ref(x->data[k]), 1e-5, uc->name, k);
     }
+    seli_scope_end();
+}
+
+/* seli_exp answers arguments below -104 with 0 without calling expf: bit for bit
+ * what expf gives there and around the edge, subnormal results included. */
+static void test_exp_matches_expf_bitwise_where_it_underflows(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    float xs[] = {-1e30f, -200, -104.5f, -104.0f, -103.99f,  -103.9f, -103.0f,
+                  -90,    -88,  -87.3f,  0,       -INFINITY, NAN};
+    long n = (long)(sizeof xs / sizeof xs[0]);
+    seli_tensor *y = seli_exp(seli_from_array(xs, SELI_SHAPE(n)));
+    for (long k = 0; k < n; k++) {
+        float want = expf(xs[k]);
+        if (memcmp(&y->data[k], &want, sizeof want) != 0 && !(isnan(want) && isnan(y->data[k])))
+            fail_msg("exp(%g): got %a, expf gives %a", xs[k], y->data[k], want);
+    }
+    assert_true(y->data[5] > 0); /* -103.9: a subnormal, not flushed */
+    seli_scope_end();
+}
+
+/* seli_exp must give expf's bits (a faster exp with other rounding would
+ * move notebook 04's training): 2^20 floats spread over all bit patterns
+ * (every 4096th), and every float near 0, +-1, +-88 and -104, where seli_exp
+ * answers +0 without calling expf. */
+static void test_exp_matches_expf_bit_for_bit(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    enum { SPREAD = 1 << 20, BAND = 1 << 14 };
+    float edges[] = {0.0f, 88.0f, -88.0f, -104.0f, 1.0f, -1.0f};
+    long n = SPREAD + (long)(sizeof edges / sizeof edges[0]) * 2 * BAND;
+    seli_tensor *x = seli_tensor_new(1, (long[]){n});
+    for (long i = 0; i < SPREAD; i++) {
+        uint32_t b = (uint32_t)i * 4096u + (uint32_t)(i % 4093);
+        memcpy(&x->data[i], &b, sizeof b);
+    }
+    long k = SPREAD;
+    for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+        uint32_t b;
+        memcpy(&b, &edges[e], sizeof b);
+        for (long d = -BAND; d < BAND; d++) {
+            uint32_t v = b + (uint32_t)d;
+            memcpy(&x->data[k++], &v, sizeof v);
+        }
+    }
+    seli_tensor *y = seli_exp(x);
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        float want = expf(x->data[i]);
+        if (memcmp(&want, &y->data[i], sizeof want) != 0 && bad++ < 5)
+            print_error("exp(%a): got %a, expf gives %a\n", x->data[i], y->data[i], want);
+    }
+    assert_int_equal(bad, 0);
+    seli_tensor_free(x);
     seli_scope_end();
 }
 
@@ -261,6 +318,8 @@ static const shape_pair shape_pairs[] = {
     {2, {2, 3}, 0, {0}},       /* scalar on the right */
     {3, {2, 1, 4}, 2, {3, 1}}, /* both stretch */
     {1, {1}, 3, {2, 1, 3}},    /* a one-element vector */
+    {1, {4}, 2, {3, 1}},       /* rows of a against one element of b each */
+    {2, {3, 1}, 3, {2, 1, 1}}, /* rows of one element: the strided loop */
 };
 #define N_PAIRS (sizeof shape_pairs / sizeof shape_pairs[0])
 
@@ -519,6 +578,33 @@ static void test_where_selects_and_routes_gradients(void **state)
     seli_scope_end();
 }
 
+/* A scalar a or b beside a cond and other operand of the output's shape (elu's
+ * derivative, where(mask, 1, d), takes this path): each element picks its own side. */
+static void test_where_with_a_scalar_side_selects_per_element(void **state)
+{
+    (void)state;
+    seli_scope_begin();
+    seli_tensor *cond = seli_from_array((float[]){1, 0, -2, 0, 0, 3}, SELI_SHAPE(2, 3));
+    seli_tensor *full = gc_uniform(-1, 1, 11, SELI_SHAPE(2, 3));
+    seli_tensor *one = seli_scalar(7);
+    seli_tensor *left = seli_where(cond, one, full), *right = seli_where(cond, full, one);
+    assert_int_equal(left->ndim, 2);
+    assert_int_equal(right->shape[1], 3);
+    for (long k = 0; k < 6; k++) {
+        int c = cond->data[k] != 0;
+        assert_float_equal(left->data[k], c ? 7.0f : full->data[k], 0);
+        assert_float_equal(right->data[k], c ? full->data[k] : 7.0f, 0);
+    }
+    where_ctx ctx = {cond};
+    seli_tensor *xs[2] = {gc_uniform(-1, 1, 12, 0, NULL), full};
+    gc_set_label("where, scalar a");
+    gradcheck(apply_where, 2, xs, &ctx, FIRST_ORDER_TOL);
+    seli_tensor *ys[2] = {full, gc_uniform(-1, 1, 13, 0, NULL)};
+    gc_set_label("where, scalar b");
+    gradcheck2(apply_where, 2, ys, &ctx, SECOND_ORDER_TOL);
+    seli_scope_end();
+}
+
 /* A where feeding a smooth op: its second derivative must flow through. */
 static seli_tensor *where_then_square(seli_tensor *const *xs, void *ctx)
 {
@@ -717,6 +803,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unary_ops_match_libm),
+        cmocka_unit_test(test_exp_matches_expf_bitwise_where_it_underflows),
+        cmocka_unit_test(test_exp_matches_expf_bit_for_bit),
         cmocka_unit_test(test_sigmoid_and_softplus_are_stable_at_extremes),
         cmocka_unit_test(test_tanh_is_accurate_across_its_range),
         cmocka_unit_test(test_unary_gradients_match_finite_differences),
@@ -728,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_maximum_and_minimum_split_the_gradient_on_ties),
         cmocka_unit_test(test_piecewise_gradients_are_masks),
         cmocka_unit_test(test_where_selects_and_routes_gradients),
+        cmocka_unit_test(test_where_with_a_scalar_side_selects_per_element),
         cmocka_unit_test(test_where_is_differentiable_twice),
         cmocka_unit_test(test_broadcast_to_and_sum_to_are_each_others_vjp),
         cmocka_unit_test(test_comparisons_are_masks_without_gradient),

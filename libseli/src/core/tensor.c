@@ -37,9 +37,9 @@ static long shape_size(const char *op, int ndim, const long *shape)
     return size;
 }
 
-seli_tensor *seli__arena_tensor(seli_arena *a, int ndim, const long *shape)
+/* A tensor of a shape already checked, holding size elements, in arena a. */
+static seli_tensor *sized_tensor(seli_arena *a, int ndim, const long *shape, long size)
 {
-    long size = shape_size("seli_tensor", ndim, shape);
     size_t head = (sizeof(seli_tensor) + 31) & ~(size_t)31;
     char *mem = seli__arena_alloc(a, head + (size_t)size * sizeof(float));
     seli_tensor *t = (seli_tensor *)mem;
@@ -54,19 +54,25 @@ seli_tensor *seli__arena_tensor(seli_arena *a, int ndim, const long *shape)
     return t;
 }
 
+seli_tensor *seli__arena_tensor(seli_arena *a, int ndim, const long *shape)
+{
+    return sized_tensor(a, ndim, shape, shape_size("seli_tensor", ndim, shape));
+}
+
 /* Every operation creates its result here before computing it, so this is
- * libseli's main safe point for an interrupt. */
+ * libseli's main safe point for an interrupt.  The shape is checked once. */
 seli_tensor *seli__alloc(const char *op, int ndim, const long *shape)
 {
     seli__poll_interrupt(op);
-    shape_size(op, ndim, shape);
-    return seli__arena_tensor(seli__current_arena(), ndim, shape);
+    long size = shape_size(op, ndim, shape);
+    return sized_tensor(seli__current_arena(), ndim, shape, size);
 }
 
+/* t's shape was checked when t was made: its size is known. */
 seli_tensor *seli__alloc_like(const seli_tensor *t)
 {
     seli__poll_interrupt("a libseli operation");
-    return seli__arena_tensor(seli__current_arena(), t->ndim, t->shape);
+    return sized_tensor(seli__current_arena(), t->ndim, t->shape, t->size);
 }
 
 void seli__check(const char *op, const seli_tensor *t, const char *argname)

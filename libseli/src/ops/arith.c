@@ -152,12 +152,27 @@ seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const sel
     }
 
     seli_tensor *out = seli__alloc(op, ndim, shape);
-    float *o = out->data;
-    const float *c = cond->data, *x = a->data, *y = b->data;
+    /* Both sides are read before the choice, so the loops are branch-free and vectorize. */
+    float *restrict o = out->data;
+    const float *restrict c = cond->data, *restrict x = a->data, *restrict y = b->data;
     long n = out->size;
     if (cond->size == n && a->size == n && b->size == n) {
-        for (long k = 0; k < n; k++)
-            o[k] = c[k] != 0 ? x[k] : y[k];
+        for (long k = 0; k < n; k++) {
+            float xv = x[k], yv = y[k];
+            o[k] = c[k] != 0 ? xv : yv;
+        }
+    } else if (cond->size == n && a->size == 1 && b->size == n) {
+        float xv = x[0]; /* elu's and friends' derivative: where(mask, 1, d) */
+        for (long k = 0; k < n; k++) {
+            float yv = y[k];
+            o[k] = c[k] != 0 ? xv : yv;
+        }
+    } else if (cond->size == n && a->size == n && b->size == 1) {
+        float yv = y[0];
+        for (long k = 0; k < n; k++) {
+            float xv = x[k];
+            o[k] = c[k] != 0 ? xv : yv;
+        }
     } else if (n > 0) {
         const seli_tensor *ops[3] = {cond, a, b};
         seli__bcast it;

@@ -5,7 +5,8 @@
  * macro argument so that it is inlined into every fast path:
  *   - same shape: one flat loop, no stride arithmetic;
  *   - one operand with a single element: a flat loop against a scalar;
- *   - general broadcasting: rows of the last dimension, strides 0 or 1.
+ *   - general broadcasting: rows of the last dimension, strides 0 or 1, each
+ *     row a flat loop again when an operand's stride is 1 or 0 (hoisted).
  * In the expression, the elements are named av and bv (binary), cv, av, bv
  * (ternary) or xv (unary). */
 #ifndef SELI_ELEMENTWISE_H
@@ -88,11 +89,31 @@ static inline void seli__bcast_next(seli__bcast *it, int nt)
             seli__bcast it_;                                                                       \
             seli__bcast_begin(&it_, (out), 2, ops_);                                               \
             for (long r_ = 0; r_ < n_; r_ += it_.inner) {                                          \
-                const float *xr_ = x_ + it_.off[0], *yr_ = y_ + it_.off[1];                        \
-                long sx_ = it_.is[0], sy_ = it_.is[1];                                             \
-                for (long k_ = 0; k_ < it_.inner; k_++) {                                          \
-                    float av = xr_[k_ * sx_], bv = yr_[k_ * sy_];                                  \
-                    o_[r_ + k_] = (EXPR);                                                          \
+                const float *restrict xr_ = x_ + it_.off[0], *restrict yr_ = y_ + it_.off[1];      \
+                float *restrict or_ = o_ + r_;                                                     \
+                long sx_ = it_.is[0], sy_ = it_.is[1], m_ = it_.inner;                             \
+                if (sx_ == 1 && sy_ == 1) {                                                        \
+                    for (long k_ = 0; k_ < m_; k_++) {                                             \
+                        float av = xr_[k_], bv = yr_[k_];                                          \
+                        or_[k_] = (EXPR);                                                          \
+                    }                                                                              \
+                } else if (sx_ == 0 && sy_ == 1) {                                                 \
+                    float av = xr_[0];                                                             \
+                    for (long k_ = 0; k_ < m_; k_++) {                                             \
+                        float bv = yr_[k_];                                                        \
+                        or_[k_] = (EXPR);                                                          \
+                    }                                                                              \
+                } else if (sx_ == 1 && sy_ == 0) {                                                 \
+                    float bv = yr_[0];                                                             \
+                    for (long k_ = 0; k_ < m_; k_++) {                                             \
+                        float av = xr_[k_];                                                        \
+                        or_[k_] = (EXPR);                                                          \
+                    }                                                                              \
+                } else {                                                                           \
+                    for (long k_ = 0; k_ < m_; k_++) {                                             \
+                        float av = xr_[k_ * sx_], bv = yr_[k_ * sy_];                              \
+                        or_[k_] = (EXPR);                                                          \
+                    }                                                                              \
                 }                                                                                  \
                 seli__bcast_next(&it_, 2);                                                         \
             }                                                                                      \

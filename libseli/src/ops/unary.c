@@ -31,7 +31,14 @@ static seli_tensor *exp_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, n->out);
 }
 
-seli_tensor *seli_exp(const seli_tensor *a) { SELI__UNARY_OP("seli_exp", a, expf(xv), exp_vjp); }
+/* Below log(2^-150) ~ -103.97, expf's result rounds to +0 (glibc reaches it by a
+ * slow path that also sets errno); -104 answers those elements without the call. */
+#define EXP_IS_ZERO_BELOW -104.0f
+
+seli_tensor *seli_exp(const seli_tensor *a)
+{
+    SELI__UNARY_OP("seli_exp", a, xv < EXP_IS_ZERO_BELOW ? 0.0f : expf(xv), exp_vjp);
+}
 
 /* d log(a) = 1 / a */
 static seli_tensor *log_vjp(const seli_node *n, int i, const seli_tensor *g)

@@ -129,10 +129,24 @@ static seli_tensor *existing_state(step *s, const char *name, const char *key,
     return b;
 }
 
+/* No gradient reached any parameter: say what to do (model is NULL for
+ * seli_minimize_tensors).  Formatted only then, never on a normal step. */
+static void no_parameter_touched(const step *s, const seli_module *model, int n)
+{
+    if (model)
+        seli_error("%s: the loss does not depend on any parameter of the model (a %s with %d "
+                   "parameters); compute it from the model's output, seli_call(model, x), so that "
+                   "gradients reach the parameters",
+                   s->op, seli_module_type(model), n);
+    seli_error("%s: the function does not depend on any of the %d tensors being optimized; "
+               "compute it from params[0..%d]",
+               s->op, n, n - 1);
+}
+
 /* The loss has been evaluated in the step's scope: take the gradients of
  * the n parameters, check, and update those the loss touched. */
 static float finish(step *s, const seli_tensor *loss, int n, char *const *keys,
-                    seli_tensor *const *params, const char *what)
+                    seli_tensor *const *params, const seli_module *model)
 {
     if (!loss)
         seli_error("%s: the loss function returned NULL; it must return a scalar tensor", s->op);
@@ -153,7 +167,7 @@ static float finish(step *s, const seli_tensor *loss, int n, char *const *keys,
     }
     float value = loss->data[0];
     if (ntouched == 0)
-        seli_error("%s: %s", s->op, what);
+        no_parameter_touched(s, model, n);
 
     /* Find and check all state before changing any; missing state is
      * created below, as zeros. */
@@ -278,15 +292,24 @@ float seli_minimize(seli_module *opt, seli_loss_fn loss, seli_module *model, int
     int np = list.n;
     char **keys = list.keys;
     seli_tensor **params = list.params;
-    char what[256];
-    snprintf(what, sizeof what,
-             "the loss does not depend on any parameter of the model (a %s with %d "
-             "parameters); compute it from the model's output, seli_call(model, x), so that "
-             "gradients reach the parameters",
-             seli_module_type(model), np);
-    float value = finish(&s, l, np, keys, params, what);
+    float value = finish(&s, l, np, keys, params, model);
     seli_scope_end();
     return value;
+}
+
+/* i >= 0 in decimal, in the current scope (the state key of params[i]). */
+static char *decimal(int i)
+{
+    char digits[12];
+    int len = 0;
+    do
+        digits[len++] = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    char *s = seli__scope_alloc((size_t)len + 1);
+    for (int k = 0; k < len; k++)
+        s[k] = digits[len - 1 - k];
+    s[len] = '\0';
+    return s;
 }
 
 float seli_minimize_tensors(seli_module *opt, seli_objective_fn f, int n,
@@ -313,17 +336,10 @@ float seli_minimize_tensors(seli_module *opt, seli_objective_fn f, int n,
 
     seli_scope_begin();
     char **keys = seli__scope_alloc(((size_t)n + 1) * sizeof *keys);
-    for (int i = 0; i < n; i++) {
-        keys[i] = seli__scope_alloc(16);
-        snprintf(keys[i], 16, "%d", i);
-    }
+    for (int i = 0; i < n; i++)
+        keys[i] = decimal(i);
     seli_tensor *l = f(params, ctx);
-    char what[160];
-    snprintf(what, sizeof what,
-             "the function does not depend on any of the %d tensors being optimized; compute "
-             "it from params[0..%d]",
-             n, n - 1);
-    float value = finish(&s, l, n, keys, params, what);
+    float value = finish(&s, l, n, keys, params, NULL);
     seli_scope_end();
     return value;
 }
