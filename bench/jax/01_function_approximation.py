@@ -23,7 +23,7 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, block, print_step_ms, scan_minimize, seli  # noqa: E402
+from common import StepClock, block, print_step_ms, scan_minimize, seed, seli  # noqa: E402
 
 
 def true_fn(x):
@@ -68,19 +68,19 @@ class Logits(MLP):
         return super().__call__(x)[..., 0]
 
 
-root = jrn.PRNGKey(0)
+root = jrn.PRNGKey(seed(0))
 clock, reg_clock = StepClock(), StepClock()
 
 # regression
 x_data, y_data = regression_data(jrn.fold_in(root, 1), 64)
-regressor = MLP([16, 16, 1], jnn.elu).set_rngs(42)
+regressor = MLP([16, 16, 1], jnn.elu).set_rngs(seed(42))
 mse = seli.opt.MeanSquaredError()
 opt = seli.opt.Adam(1e-2)
 regressor(x_data)   # creates the parameters (the seed creates them on the first call)
 opt, regressor, _ = opt.minimize(mse, regressor, y_data, x_data)
 opt, regressor, losses = block(scan_minimize(opt, mse, regressor, 999, y_data, x_data))
 # the steady state: the same compiled scan again, from a fresh model and optimizer
-fresh = MLP([16, 16, 1], jnn.elu).set_rngs(42)
+fresh = MLP([16, 16, 1], jnn.elu).set_rngs(seed(42))
 fresh(x_data)
 fresh_opt, fresh, _ = seli.opt.Adam(1e-2).minimize(mse, fresh, y_data, x_data)
 reg_clock.time(999, scan_minimize, fresh_opt, mse, fresh, 999, y_data, x_data)
@@ -91,7 +91,7 @@ print(f"regression: {t1 - t0:.3f} s")
 
 # classification
 moon_x, moon_y = moons(jrn.fold_in(root, 3), 128)
-classifier = Logits([32, 32, 1], jnn.relu).set_rngs(42)
+classifier = Logits([32, 32, 1], jnn.relu).set_rngs(seed(42))
 bce = seli.opt.BinaryCrossEntropy()
 opt = seli.opt.Adam(1e-3)
 classifier(moon_x)

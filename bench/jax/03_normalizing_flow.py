@@ -27,7 +27,7 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seed, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, POINTS, GRID, SAMPLES = 10000, 128, 16, 8193, 32768
 INTERVALS = POINTS - 1
@@ -69,10 +69,10 @@ def step(state, key):
 
 
 clock = StepClock()
-key = jrn.PRNGKey(42)
+key = jrn.PRNGKey(seed(42))
 k_train, k_z, k_data, k_data2 = jrn.split(key, 4)
 keys = jrn.split(k_train, STEPS)
-flow = Flow().set_rngs(42)
+flow = Flow().set_rngs(seed(42))
 flow(jnp.zeros((1,)))   # creates the parameters (the seed creates them on the first call)
 state, first = seli.jit(step)([flow, seli.opt.Adam(3e-4)], keys[0])
 state, rest = scan_chunks(step, state, keys[1:], clock)

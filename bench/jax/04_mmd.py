@@ -21,7 +21,7 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
 from common import (  # noqa: E402
-    StepClock, block, print_step_ms, scan_minimize, seli, two_gaussians)
+    StepClock, block, print_step_ms, scan_minimize, seed, seli, two_gaussians)
 
 STEPS, BATCH, SIGMA, TRIALS = 1000, 32, 0.1, 2000
 
@@ -64,10 +64,10 @@ class MMD(seli.opt.Loss):
         return mmd_v(two_gaussians(k_data, BATCH), model.sample(k_prior, BATCH))
 
 
-key = jrn.PRNGKey(0)
+key = jrn.PRNGKey(seed(0))
 k_train, k_eval, k_trials = jrn.split(key, 3)
 step_keys = jrn.split(k_train, STEPS)
-model = Model().set_rngs(42)
+model = Model().set_rngs(seed(42))
 model(jnp.zeros((1,)))   # creates the parameters (the seed creates them on the first call)
 loss = MMD()
 opt = seli.opt.Adam(1e-3)
@@ -76,7 +76,7 @@ opt, model, rest = block(scan_minimize(opt, loss, model, STEPS - 1, keys=step_ke
 losses = jnp.concatenate([first[None], rest])
 
 clock = StepClock()   # the steady state: the same scan again, compiled already
-fresh_model = Model().set_rngs(42)
+fresh_model = Model().set_rngs(seed(42))
 fresh_model(jnp.zeros((1,)))
 fresh_opt, fresh_model, _ = seli.opt.Adam(1e-3).minimize(loss, fresh_model, step_keys[0])
 clock.time(STEPS - 1, scan_minimize, fresh_opt, loss, fresh_model, STEPS - 1,

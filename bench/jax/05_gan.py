@@ -22,7 +22,7 @@ import jax.nn as jnn  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 
-from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seed, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, SAMPLES = 10000, 128, 32768
 
@@ -65,11 +65,11 @@ def train_step(state, key):
     return [generator, critic, opt_g, opt_d], jnp.stack([loss_g, loss_d])
 
 
-generator, critic = Network().set_rngs(0), Network().set_rngs(1)
+generator, critic = Network().set_rngs(seed(0)), Network().set_rngs(seed(1))
 generator(jnp.zeros((1,)))   # creates the parameters (the seed creates them on the first call)
 critic(jnp.zeros((1,)))
 state = [generator, critic, seli.opt.Adam(1e-3), seli.opt.Adam(2e-3)]
-keys = jrn.split(jrn.PRNGKey(42), STEPS + 1)
+keys = jrn.split(jrn.PRNGKey(seed(42)), STEPS + 1)
 state, first = seli.jit(train_step)(state, keys[0])
 clock = StepClock()
 state, rest = scan_chunks(train_step, state, keys[1:STEPS], clock)

@@ -33,7 +33,7 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import StepClock, print_step_ms, scan_chunks, seli  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seed, seli  # noqa: E402
 
 MU, SD = 1.0, 0.5
 BATCH, STEPS_A, STEPS_B, LR, SIGMA = 256, 2000, 4000, 3e-3, 0.25
@@ -148,9 +148,9 @@ def langevin(score_fn, x, keys, sizes):
 clock_a, clock_b = StepClock(), StepClock()
 
 # 1. one noise level
-net_a = MLP(32).set_rngs(1)
+net_a = MLP(32).set_rngs(seed(1))
 net_a(jnp.zeros((1, 1)))   # creates the parameters (the seed creates them on the first call)
-net_a, loss_a = train(net_a, step_a, STEPS_A, jrn.fold_in(jrn.PRNGKey(0), 1), 2, 111,
+net_a, loss_a = train(net_a, step_a, STEPS_A, jrn.fold_in(jrn.PRNGKey(seed(0)), 1), 2, 111,
                       clock_a)
 xs = np.arange(-8, 8, 1e-3)
 loss_floor = float(np.sum(1e-3 * np.exp(true_logp(xs, SIGMA)) *
@@ -158,7 +158,7 @@ loss_floor = float(np.sum(1e-3 * np.exp(true_logp(xs, SIGMA)) *
 print(f"mean loss of the last 500 steps: {loss_a[-500:].mean():.3f} "
       f"(the floor is {loss_floor:.3f})")
 
-key = jrn.fold_in(jrn.PRNGKey(0), 11)
+key = jrn.fold_in(jrn.PRNGKey(seed(0)), 11)
 k = jrn.split(key, 5)
 x_langevin = langevin(lambda x, s: net_a(x) * (-1 / SIGMA), jrn.normal(k[0], (N_CHAINS, 1)) * 2,
                       jrn.split(k[1], LANGEVIN_STEPS),
@@ -170,9 +170,9 @@ print(f"(for scale: data blurred by sigma = {SIGMA:.2f} is at w1 = "
       f"{w1(blurred, fresh):.4f} from the data)")
 
 # 2. all noise levels
-net_b = NoiseNet(64).set_rngs(2)
+net_b = NoiseNet(64).set_rngs(seed(2))
 net_b(jnp.zeros((1, 1)), jnp.ones((1, 1)))
-net_b, loss_b = train(net_b, step_b, STEPS_B, jrn.fold_in(jrn.PRNGKey(0), 2), 1, 129,
+net_b, loss_b = train(net_b, step_b, STEPS_B, jrn.fold_in(jrn.PRNGKey(seed(0)), 2), 1, 129,
                       clock_b)
 
 
@@ -180,7 +180,7 @@ def eps_at(x, s):
     return net_b(x, jnp.reshape(s, (1, 1)))
 
 
-key = jrn.fold_in(jrn.PRNGKey(0), 12)
+key = jrn.fold_in(jrn.PRNGKey(seed(0)), 12)
 k = jrn.split(key, 4)
 ladder = levels(SIGMA_MAX, SIGMA_MIN, LEVELS - 1)
 s_each = np.repeat(ladder, STEPS_PER_LEVEL)
@@ -197,7 +197,7 @@ def try_score(x, s):
     return (MU_TRY * jnp.tanh(x * MU_TRY / v + c) - x) / v
 
 
-key = jrn.fold_in(jrn.PRNGKey(0), 4)
+key = jrn.fold_in(jrn.PRNGKey(seed(0)), 4)
 k = jrn.split(key, 6)
 x_plain = langevin(try_score, jrn.normal(k[0], (N_CHAINS, 1)) * 2, jrn.split(k[1], TRY_STEPS),
                    (jnp.zeros(TRY_STEPS), jnp.full(TRY_STEPS, LANGEVIN_A)))
@@ -214,7 +214,7 @@ print("share of points right of 0: data %.3f, plain Langevin %.3f, annealed Lang
 print(f"W1 to the data: plain Langevin {w1(x_plain, x_try):.4f}, "
       f"annealed Langevin {w1(x_anneal, x_try):.4f}")
 
-key = jrn.fold_in(jrn.PRNGKey(0), 3)
+key = jrn.fold_in(jrn.PRNGKey(seed(0)), 3)
 k = jrn.split(key, 8)
 s_sde = levels(SIGMA_MAX, SIGMA_MIN, SDE_STEPS)
 

@@ -30,7 +30,7 @@ import jax.numpy as jnp  # noqa: E402
 import jax.random as jrn  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import StepClock, print_step_ms, scan_chunks, seli, two_gaussians  # noqa: E402
+from common import StepClock, print_step_ms, scan_chunks, seed, seli, two_gaussians  # noqa: E402
 
 STEPS, BATCH, EULER, SAMPLES, GRID, DATA, N_PATHS = 10000, 1024, 4096, 4096, 128, 32768, 25
 
@@ -68,7 +68,7 @@ def step(state, key):
 
 
 def train(sort_pairs, keys, clock):
-    field = Field().set_rngs(42)
+    field = Field().set_rngs(seed(42))
     field(jnp.zeros((1,)), jnp.zeros((1,)))   # creates the parameters
     state, first = seli.jit(step)([field, seli.opt.Adam(3e-4), FlowMatching(sort_pairs)], keys[0])
     # the first chunk compiles (sort_pairs is static: each training compiles its own)
@@ -109,7 +109,7 @@ def backwards(field, y):
 
 
 clock, clock_ind = StepClock(), StepClock()
-key = jrn.PRNGKey(42)
+key = jrn.PRNGKey(seed(42))
 k_train, k_noise, k_data, k_floor = jrn.split(key, 4)
 train_keys = jrn.split(k_train, STEPS)
 field, losses = train(True, train_keys, clock)

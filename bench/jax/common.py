@@ -3,7 +3,8 @@
 The twins run the seed, seli 0.1.2 on CPU jax, from build/seed-venv:
     build/seed-venv/bin/python bench/jax/01_function_approximation.py
 The seed is imported through tests/seed/seed.py, which carries the small
-import-time fix seli 0.1.2 needs on Python 3.11 (see its docstring)."""
+import-time fix seli 0.1.2 needs on Python 3.11 (see its docstring).
+Every twin takes `--seed-shift K` (default 0): see seed()."""
 import functools
 import os
 import sys
@@ -21,6 +22,27 @@ from seed import seli  # noqa: E402,F401  (also sets JAX_PLATFORMS=cpu)
 
 import jax  # noqa: E402
 import jax.lax as lax  # noqa: E402
+
+
+def _seed_shift(argv):
+    if "--seed-shift" not in argv:
+        return 0
+    i = argv.index("--seed-shift")
+    if i + 1 >= len(argv) or not argv[i + 1].lstrip("-").isdigit():
+        sys.exit("--seed-shift takes an integer, e.g. --seed-shift 1")
+    return int(argv[i + 1])
+
+
+SEED_SHIFT = _seed_shift(sys.argv)
+
+
+def seed(n):
+    """The twin's seed n (its notebook's seli_seed(n) or seli_set_rngs(model, n)),
+    plus K when the twin runs with `--seed-shift K`, as the notebooks are run
+    with every seed shifted by K to measure a quality's spread over seeds:
+        build/seed-venv/bin/python bench/jax/05_gan.py --seed-shift 1
+    Without the option, the notebooks' own seeds."""
+    return n + SEED_SHIFT
 
 
 _SCANNERS = {}

@@ -64,7 +64,8 @@ LIMITS = {
     # points, and its floor with the same sizes: 0.0205 +- 0.0083.
     "07": {"w1": (LE, 0.045), "w1_floor": (LE, 0.06)},
     # The share of 4,096 test clouds whose cluster count (1, 2 or 3) the set
-    # transformer gets right: 0.965 in our run, against 0.59 without attention.
+    # transformer gets right: 0.979 in our run, against 0.62 without attention
+    # (0.965 and 0.59 when its layers started He normal, libseli's default).
     "08": {"accuracy": (GE, 0.85)},
 }
 

@@ -10,12 +10,15 @@
 #include "seli/module.h"
 
 /* net.Affine: x [..., in] @ weight [in, out] + bias [out] -> [..., out].
- * weight: He normal, bias: zeros.  Attribute "dim" = out. */
+ * weight: He normal, bias: zeros.  Attribute "dim" = out.  The seed's net.Affine
+ * starts its weight Glorot uniform: seli_set_init(m, "weight_init",
+ * seli_init_glorot_uniform()) before the first call starts as it does. */
 seli_module *seli_net_affine(int out);
 /* net.Affine with other initializers for weight and bias (stored as the
  * string attributes "weight_init" and "bias_init"). */
 seli_module *seli_net_affine_init(int out, seli_init weight_init, seli_init bias_init);
-/* net.Linear: x [..., in] @ weight [in, out] -> [..., out], no bias; weight He normal. */
+/* net.Linear: x [..., in] @ weight [in, out] -> [..., out], no bias; weight He normal
+ * ("weight_init" as for net.Affine; the seed's starts Glorot uniform). */
 seli_module *seli_net_linear(int out);
 /* net.Bias: x [..., d] + bias [d]; bias starts at zeros. */
 seli_module *seli_net_bias(void);
@@ -90,7 +93,7 @@ seli_module *seli_net_einsum(const char *pattern);
 /* net.DotProductAttention: self-attention of x [..., T, dim] -> [..., T, dim]
  * with heads_q query heads and heads_k key/value heads (0: heads_q; heads_q
  * must be a multiple of it) of size dim / heads_q, projected by the Linear
- * child "qkv".  Call it as seli_call(m, x), or seli_calln with x, a bias and
+ * child "qkv" (He normal; the seed's starts Glorot uniform, see net.Linear).  Call it as seli_call(m, x), or seli_calln with x, a bias and
  * a mask (nonzero = attend), both broadcasting against [..., heads_q, T, T]
  * (pass zeros as the bias for a mask alone).  Options are attributes: int
  * "is_causal" (1: position t attends to s <= t only), float "scale"
