@@ -25,26 +25,17 @@
 #endif
 
 #include "ops/gemm_fast.h"
+#include "ops/vector_width.h"
 #include "core/interrupt.h"
 #include "autodiff/tape.h"
 
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_K 0.044715f
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__TINYC__)
-#define AVX512_CLONE __attribute__((target("avx512f,avx512dq,fma")))
-#define HAVE_CLONE 1
-#else
-#define AVX512_CLONE
-#define HAVE_CLONE 0
-#endif
-
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
 /* tanh(x) as a ratio of odd/even polynomials in x (a minimax fit on
  * [-7.9, 7.9], clamped outside where tanh is 1 to float precision); within a
  * few ulp, branch-free so that loops over it vectorise. */
-ALWAYS_INLINE float tanh_rational(float x)
+SELI__ALWAYS_INLINE float tanh_rational(float x)
 {
     const float clamp = 7.90531110763549805f;
     x = x < clamp ? x : clamp; /* the forms of minps and maxps */
@@ -67,7 +58,7 @@ ALWAYS_INLINE float tanh_rational(float x)
 
 /* --- the loops: one generic body, compiled twice --- */
 
-ALWAYS_INLINE void gelu_loop(const float *restrict a, float *restrict out, long n)
+SELI__ALWAYS_INLINE void gelu_loop(const float *restrict a, float *restrict out, long n)
 {
     for (long i = 0; i < n; i++) {
         float x = a[i];
@@ -77,8 +68,8 @@ ALWAYS_INLINE void gelu_loop(const float *restrict a, float *restrict out, long 
 }
 
 /* out = g gelu'(a) */
-ALWAYS_INLINE void gelu_d1_loop(const float *restrict a, const float *restrict g,
-                                float *restrict out, long n)
+SELI__ALWAYS_INLINE void gelu_d1_loop(const float *restrict a, const float *restrict g,
+                                      float *restrict out, long n)
 {
     for (long i = 0; i < n; i++) {
         float x = a[i], x2 = x * x;
@@ -90,8 +81,8 @@ ALWAYS_INLINE void gelu_d1_loop(const float *restrict a, const float *restrict g
 }
 
 /* out = g h gelu''(a) */
-ALWAYS_INLINE void gelu_d2_loop(const float *restrict a, const float *restrict g,
-                                const float *restrict h, float *restrict out, long n)
+SELI__ALWAYS_INLINE void gelu_d2_loop(const float *restrict a, const float *restrict g,
+                                      const float *restrict h, float *restrict out, long n)
 {
     for (long i = 0; i < n; i++) {
         float x = a[i], x2 = x * x;
@@ -104,9 +95,9 @@ ALWAYS_INLINE void gelu_d2_loop(const float *restrict a, const float *restrict g
 }
 
 /* out = g h k gelu'''(a) */
-ALWAYS_INLINE void gelu_d3_loop(const float *restrict a, const float *restrict g,
-                                const float *restrict h, const float *restrict k,
-                                float *restrict out, long n)
+SELI__ALWAYS_INLINE void gelu_d3_loop(const float *restrict a, const float *restrict g,
+                                      const float *restrict h, const float *restrict k,
+                                      float *restrict out, long n)
 {
     for (long i = 0; i < n; i++) {
         float x = a[i], x2 = x * x;
@@ -120,22 +111,23 @@ ALWAYS_INLINE void gelu_d3_loop(const float *restrict a, const float *restrict g
     }
 }
 
-ALWAYS_INLINE void leaky_loop(const float *restrict a, float *restrict out, long n, float slope)
+SELI__ALWAYS_INLINE void leaky_loop(const float *restrict a, float *restrict out, long n,
+                                    float slope)
 {
     for (long i = 0; i < n; i++)
         out[i] = a[i] < 0.0f ? slope * a[i] : a[i];
 }
 
-ALWAYS_INLINE void leaky_d1_loop(const float *restrict a, const float *restrict g,
-                                 float *restrict out, long n, float slope)
+SELI__ALWAYS_INLINE void leaky_d1_loop(const float *restrict a, const float *restrict g,
+                                       float *restrict out, long n, float slope)
 {
     for (long i = 0; i < n; i++)
         out[i] = a[i] > 0.0f ? g[i] : slope * g[i];
 }
 
-AVX512_CLONE static void gelu_wide(const float *a, float *o, long n) { gelu_loop(a, o, n); }
+SELI__AVX512_CLONE static void gelu_wide(const float *a, float *o, long n) { gelu_loop(a, o, n); }
 static void gelu_narrow(const float *a, float *o, long n) { gelu_loop(a, o, n); }
-AVX512_CLONE static void gelu_d1_wide(const float *a, const float *g, float *o, long n)
+SELI__AVX512_CLONE static void gelu_d1_wide(const float *a, const float *g, float *o, long n)
 {
     gelu_d1_loop(a, g, o, n);
 }
@@ -143,8 +135,8 @@ static void gelu_d1_narrow(const float *a, const float *g, float *o, long n)
 {
     gelu_d1_loop(a, g, o, n);
 }
-AVX512_CLONE static void gelu_d2_wide(const float *a, const float *g, const float *h, float *o,
-                                      long n)
+SELI__AVX512_CLONE static void gelu_d2_wide(const float *a, const float *g, const float *h,
+                                            float *o, long n)
 {
     gelu_d2_loop(a, g, h, o, n);
 }
@@ -152,7 +144,7 @@ static void gelu_d2_narrow(const float *a, const float *g, const float *h, float
 {
     gelu_d2_loop(a, g, h, o, n);
 }
-AVX512_CLONE static void leaky_wide(const float *a, const float *g, float *o, long n, float s)
+SELI__AVX512_CLONE static void leaky_wide(const float *a, const float *g, float *o, long n, float s)
 {
     leaky_d1_loop(a, g, o, n, s);
 }
@@ -161,25 +153,14 @@ static void leaky_narrow(const float *a, const float *g, float *o, long n, float
     leaky_d1_loop(a, g, o, n, s);
 }
 
-AVX512_CLONE static void leaky_fwd_wide(const float *a, float *o, long n, float s)
+SELI__AVX512_CLONE static void leaky_fwd_wide(const float *a, float *o, long n, float s)
 {
     leaky_loop(a, o, n, s);
 }
 static void leaky_fwd_narrow(const float *a, float *o, long n, float s) { leaky_loop(a, o, n, s); }
 
-static int wide(void)
-{
-    static int ok = -1;
-    if (ok < 0) {
-#if HAVE_CLONE
-        ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-             __builtin_cpu_supports("fma");
-#else
-        ok = 0;
-#endif
-    }
-    return ok;
-}
+/* 1 where the AVX-512 clones run (see vector_width.h). */
+static int wide(void) { return seli__vector_width() == SELI__AVX512; }
 
 void seli__gelu_eval(const float *a, float *out, long n)
 {

@@ -30,9 +30,11 @@ static seli_tensor *add_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli__unbroadcast(g, n->in[i]);
 }
 
+SELI__BINARY_KERNEL(add_loop, av + bv)
+
 seli_tensor *seli_add(const seli_tensor *a, const seli_tensor *b)
 {
-    SELI__BINARY_OP("seli_add", a, b, av + bv, add_vjp);
+    SELI__BINARY_OP_K("seli_add", a, b, add_loop, add_vjp);
 }
 
 static seli_tensor *sub_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -40,9 +42,11 @@ static seli_tensor *sub_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli__unbroadcast(i == 0 ? g : seli_neg(g), n->in[i]);
 }
 
+SELI__BINARY_KERNEL(sub_loop, av - bv)
+
 seli_tensor *seli_sub(const seli_tensor *a, const seli_tensor *b)
 {
-    SELI__BINARY_OP("seli_sub", a, b, av - bv, sub_vjp);
+    SELI__BINARY_OP_K("seli_sub", a, b, sub_loop, sub_vjp);
 }
 
 static seli_tensor *mul_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -50,9 +54,11 @@ static seli_tensor *mul_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli__unbroadcast(seli_mul(g, n->in[1 - i]), n->in[i]);
 }
 
+SELI__BINARY_KERNEL(mul_loop, (av * bv))
+
 seli_tensor *seli_mul(const seli_tensor *a, const seli_tensor *b)
 {
-    SELI__BINARY_OP("seli_mul", a, b, av * bv, mul_vjp);
+    SELI__BINARY_OP_K("seli_mul", a, b, mul_loop, mul_vjp);
 }
 
 /* d(a/b)/da = 1/b;  d(a/b)/db = -a/b^2 = -out/b */
@@ -64,9 +70,11 @@ static seli_tensor *div_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli__unbroadcast(seli_neg(seli_mul(g, seli_div(n->out, b))), b);
 }
 
+SELI__BINARY_KERNEL(div_loop, av / bv)
+
 seli_tensor *seli_div(const seli_tensor *a, const seli_tensor *b)
 {
-    SELI__BINARY_OP("seli_div", a, b, av / bv, div_vjp);
+    SELI__BINARY_OP_K("seli_div", a, b, div_loop, div_vjp);
 }
 
 /* d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log(a), taken as 0 where a <= 0
@@ -130,29 +138,12 @@ static seli_tensor *where_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli__unbroadcast(gi, n->in[i]);
 }
 
-seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const seli_tensor *b)
+/* out = cond != 0 ? a : b elementwise, out having the broadcast shape of the
+ * three.  Both sides are read before the choice, so the loops are branch-free
+ * and vectorize. */
+SELI__ALWAYS_INLINE void where_body(seli_tensor *out, const seli_tensor *cond, const seli_tensor *a,
+                                    const seli_tensor *b)
 {
-    static const char op[] = "seli_where";
-    seli__check(op, cond, "cond");
-    seli__check(op, a, "a");
-    seli__check(op, b, "b");
-    int nab, ndim;
-    long ab[SELI_MAX_DIMS], shape[SELI_MAX_DIMS];
-    seli__broadcast_shape(op, a, b, &nab, ab);
-    /* cond against broadcast(a, b) */
-    ndim = cond->ndim > nab ? cond->ndim : nab;
-    for (int d = 0; d < ndim; d++) {
-        int dc = d - (ndim - cond->ndim), dab = d - (ndim - nab);
-        long sc = dc >= 0 ? cond->shape[dc] : 1, sab = dab >= 0 ? ab[dab] : 1;
-        if (sc != sab && sc != 1 && sab != 1)
-            seli_error("seli_where: cond of shape %s does not broadcast against a %s and b %s "
-                       "(aligned on the right, sizes must agree or be 1)",
-                       seli__shape(cond), seli__shape(a), seli__shape(b));
-        shape[d] = sc == 1 ? sab : sc;
-    }
-
-    seli_tensor *out = seli__alloc(op, ndim, shape);
-    /* Both sides are read before the choice, so the loops are branch-free and vectorize. */
     float *restrict o = out->data;
     const float *restrict c = cond->data, *restrict x = a->data, *restrict y = b->data;
     long n = out->size;
@@ -184,6 +175,56 @@ seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const sel
             seli__bcast_next(&it, 3);
         }
     }
+}
+
+SELI__AVX512_CLONE static void where_avx512(seli_tensor *out, const seli_tensor *cond,
+                                            const seli_tensor *a, const seli_tensor *b)
+{
+    where_body(out, cond, a, b);
+}
+
+SELI__AVX2_CLONE static void where_avx2(seli_tensor *out, const seli_tensor *cond,
+                                        const seli_tensor *a, const seli_tensor *b)
+{
+    where_body(out, cond, a, b);
+}
+
+/* where_body in the copy this processor runs (vector_width.h). */
+static void where_loop(seli_tensor *out, const seli_tensor *cond, const seli_tensor *a,
+                       const seli_tensor *b)
+{
+    int w = seli__vector_width();
+    if (w == SELI__AVX512)
+        where_avx512(out, cond, a, b);
+    else if (w == SELI__AVX2)
+        where_avx2(out, cond, a, b);
+    else
+        where_body(out, cond, a, b);
+}
+
+seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const seli_tensor *b)
+{
+    static const char op[] = "seli_where";
+    seli__check(op, cond, "cond");
+    seli__check(op, a, "a");
+    seli__check(op, b, "b");
+    int nab, ndim;
+    long ab[SELI_MAX_DIMS], shape[SELI_MAX_DIMS];
+    seli__broadcast_shape(op, a, b, &nab, ab);
+    /* cond against broadcast(a, b) */
+    ndim = cond->ndim > nab ? cond->ndim : nab;
+    for (int d = 0; d < ndim; d++) {
+        int dc = d - (ndim - cond->ndim), dab = d - (ndim - nab);
+        long sc = dc >= 0 ? cond->shape[dc] : 1, sab = dab >= 0 ? ab[dab] : 1;
+        if (sc != sab && sc != 1 && sab != 1)
+            seli_error("seli_where: cond of shape %s does not broadcast against a %s and b %s "
+                       "(aligned on the right, sizes must agree or be 1)",
+                       seli__shape(cond), seli__shape(a), seli__shape(b));
+        shape[d] = sc == 1 ? sab : sc;
+    }
+
+    seli_tensor *out = seli__alloc(op, ndim, shape);
+    where_loop(out, cond, a, b);
     seli_node *node = seli__record(out, op, where_vjp, a, b, NULL);
     if (node)
         node->aux = cond;
@@ -192,9 +233,11 @@ seli_tensor *seli_where(const seli_tensor *cond, const seli_tensor *a, const sel
 
 /* --- with a scalar: a -> same shape --- */
 
+SELI__UNARY_KERNEL(add_scalar_loop, xv + s)
+
 seli_tensor *seli_add_scalar(const seli_tensor *a, float s)
 {
-    SELI__UNARY_OP("seli_add_scalar", a, xv + s, add_vjp);
+    SELI__UNARY_OP_K("seli_add_scalar", a, add_scalar_loop, s, add_vjp);
 }
 
 static seli_tensor *mul_scalar_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -202,15 +245,19 @@ static seli_tensor *mul_scalar_vjp(const seli_node *n, int i, const seli_tensor 
     return seli_mul_scalar(g, n->f[0]);
 }
 
+SELI__UNARY_KERNEL(mul_scalar_loop, (xv * s))
+
 seli_tensor *seli_mul_scalar(const seli_tensor *a, float s)
 {
     seli_tensor *out = seli__unary_out("seli_mul_scalar", a);
-    SELI__UNARY_LOOP(out, a, xv * s);
+    mul_scalar_loop(out, a, s);
     seli_node *node = seli__record(out, "seli_mul_scalar", mul_scalar_vjp, a, NULL, NULL);
     if (node)
         node->f[0] = s;
     return out;
 }
+
+SELI__UNARY_KERNEL(square_loop, (xv * xv))
 
 /* d(a^p)/da = p a^(p-1) */
 static seli_tensor *pow_scalar_vjp(const seli_node *n, int i, const seli_tensor *g)
@@ -230,7 +277,7 @@ seli_tensor *seli_pow_scalar(const seli_tensor *a, float p)
 {
     seli_tensor *out = seli__unary_out("seli_pow_scalar", a);
     if (p == 2)
-        SELI__UNARY_LOOP(out, a, xv * xv);
+        square_loop(out, a, 0);
     else if (p == 1)
         SELI__UNARY_LOOP(out, a, xv);
     else if (p == 0)
@@ -279,7 +326,12 @@ seli_tensor *seli_clamp(const seli_tensor *a, float low, float high)
 
 static seli_tensor *neg_vjp(const seli_node *n, int i, const seli_tensor *g) { return seli_neg(g); }
 
-seli_tensor *seli_neg(const seli_tensor *a) { SELI__UNARY_OP("seli_neg", a, -xv, neg_vjp); }
+SELI__UNARY_KERNEL(neg_loop, -xv)
+
+seli_tensor *seli_neg(const seli_tensor *a)
+{
+    SELI__UNARY_OP_K("seli_neg", a, neg_loop, 0, neg_vjp);
+}
 
 static seli_tensor *square_vjp(const seli_node *n, int i, const seli_tensor *g)
 {
@@ -288,7 +340,7 @@ static seli_tensor *square_vjp(const seli_node *n, int i, const seli_tensor *g)
 
 seli_tensor *seli_square(const seli_tensor *a)
 {
-    SELI__UNARY_OP("seli_square", a, xv * xv, square_vjp);
+    SELI__UNARY_OP_K("seli_square", a, square_loop, 0, square_vjp);
 }
 
 /* d|a|/da = sign(a) (0 at 0), a constant mask */
@@ -299,4 +351,9 @@ static seli_tensor *abs_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, sign);
 }
 
-seli_tensor *seli_abs(const seli_tensor *a) { SELI__UNARY_OP("seli_abs", a, fabsf(xv), abs_vjp); }
+SELI__UNARY_KERNEL(abs_loop, fabsf(xv))
+
+seli_tensor *seli_abs(const seli_tensor *a)
+{
+    SELI__UNARY_OP_K("seli_abs", a, abs_loop, 0, abs_vjp);
+}

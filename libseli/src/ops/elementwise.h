@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/internal.h"
+#include "ops/vector_width.h"
 
 /* Walks the output of a broadcast row by row (a row is the last dimension),
  * keeping each operand's element offset. */
@@ -132,6 +133,64 @@ static inline void seli__bcast_next(seli__bcast *it, int nt)
         }                                                                                          \
     } while (0)
 
+/* Define `static void name(seli_tensor *out, const seli_tensor *a, const
+ * seli_tensor *b)`: SELI__BINARY_LOOP(out, a, b, EXPR) compiled for SSE, AVX2
+ * and AVX-512, the copy chosen at run time (vector_width.h).  The elements
+ * are exact IEEE operations each, so every copy gives the same bits. */
+#define SELI__BINARY_KERNEL(name, EXPR)                                                            \
+    SELI__ALWAYS_INLINE void name##_body(seli_tensor *out, const seli_tensor *a,                   \
+                                         const seli_tensor *b)                                     \
+    {                                                                                              \
+        SELI__BINARY_LOOP(out, a, b, EXPR);                                                        \
+    }                                                                                              \
+    SELI__AVX512_CLONE static void name##_avx512(seli_tensor *out, const seli_tensor *a,           \
+                                                 const seli_tensor *b)                             \
+    {                                                                                              \
+        name##_body(out, a, b);                                                                    \
+    }                                                                                              \
+    SELI__AVX2_CLONE static void name##_avx2(seli_tensor *out, const seli_tensor *a,               \
+                                             const seli_tensor *b)                                 \
+    {                                                                                              \
+        name##_body(out, a, b);                                                                    \
+    }                                                                                              \
+    static void name(seli_tensor *out, const seli_tensor *a, const seli_tensor *b)                 \
+    {                                                                                              \
+        int w_ = seli__vector_width();                                                             \
+        if (w_ == SELI__AVX512)                                                                    \
+            name##_avx512(out, a, b);                                                              \
+        else if (w_ == SELI__AVX2)                                                                 \
+            name##_avx2(out, a, b);                                                                \
+        else                                                                                       \
+            name##_body(out, a, b);                                                                \
+    }
+
+/* Define `static void name(seli_tensor *out, const seli_tensor *a, float s)`:
+ * out = EXPR(xv, s) over a's elements, compiled like SELI__BINARY_KERNEL. */
+#define SELI__UNARY_KERNEL(name, EXPR)                                                             \
+    SELI__ALWAYS_INLINE void name##_body(seli_tensor *out, const seli_tensor *a, float s)          \
+    {                                                                                              \
+        (void)s;                                                                                   \
+        SELI__UNARY_LOOP(out, a, EXPR);                                                            \
+    }                                                                                              \
+    SELI__AVX512_CLONE static void name##_avx512(seli_tensor *out, const seli_tensor *a, float s)  \
+    {                                                                                              \
+        name##_body(out, a, s);                                                                    \
+    }                                                                                              \
+    SELI__AVX2_CLONE static void name##_avx2(seli_tensor *out, const seli_tensor *a, float s)      \
+    {                                                                                              \
+        name##_body(out, a, s);                                                                    \
+    }                                                                                              \
+    static void name(seli_tensor *out, const seli_tensor *a, float s)                              \
+    {                                                                                              \
+        int w_ = seli__vector_width();                                                             \
+        if (w_ == SELI__AVX512)                                                                    \
+            name##_avx512(out, a, s);                                                              \
+        else if (w_ == SELI__AVX2)                                                                 \
+            name##_avx2(out, a, s);                                                                \
+        else                                                                                       \
+            name##_body(out, a, s);                                                                \
+    }
+
 /* Check a and b (not NULL, alive, broadcastable) and allocate the result of a
  * binary elementwise op with their broadcast shape.  `op` names the caller. */
 SELI_INTERNAL seli_tensor *seli__binary_out(const char *op, const seli_tensor *a,
@@ -142,6 +201,15 @@ SELI_INTERNAL seli_tensor *seli__binary_out(const char *op, const seli_tensor *a
     do {                                                                                           \
         seli_tensor *out_ = seli__binary_out(op, a, b);                                            \
         SELI__BINARY_LOOP(out_, a, b, EXPR);                                                       \
+        seli__record(out_, op, vjp, a, b, NULL);                                                   \
+        return out_;                                                                               \
+    } while (0)
+
+/* As SELI__BINARY_OP, with the loop a function made by SELI__BINARY_KERNEL. */
+#define SELI__BINARY_OP_K(op, a, b, kernel, vjp)                                                   \
+    do {                                                                                           \
+        seli_tensor *out_ = seli__binary_out(op, a, b);                                            \
+        kernel(out_, a, b);                                                                        \
         seli__record(out_, op, vjp, a, b, NULL);                                                   \
         return out_;                                                                               \
     } while (0)
@@ -160,6 +228,16 @@ static inline seli_tensor *seli__unary_out(const char *op, const seli_tensor *a)
     do {                                                                                           \
         seli_tensor *out_ = seli__unary_out(op, a);                                                \
         SELI__UNARY_LOOP(out_, a, EXPR);                                                           \
+        seli__record(out_, op, vjp, a, NULL, NULL);                                                \
+        return out_;                                                                               \
+    } while (0)
+
+/* As SELI__UNARY_OP, with the loop a function made by SELI__UNARY_KERNEL
+ * (given s, which a loop that has no parameter ignores). */
+#define SELI__UNARY_OP_K(op, a, kernel, s, vjp)                                                    \
+    do {                                                                                           \
+        seli_tensor *out_ = seli__unary_out(op, a);                                                \
+        kernel(out_, a, s);                                                                        \
         seli__record(out_, op, vjp, a, NULL, NULL);                                                \
         return out_;                                                                               \
     } while (0)
