@@ -179,12 +179,35 @@ static void test_expm1_special_values(void **state)
     check_special_values(seli__expm1_eval_baseline);
 }
 
+/* elu's one pass is a where a > 0 and alpha times the same e^a - 1 elsewhere,
+ * bit for bit, NaN included, over a count that leaves a scalar tail. */
+static void test_elu_is_a_or_alpha_times_expm1(void **state)
+{
+    enum { N = 1003 };
+    float xs[N], e[N], y[N];
+    for (int i = 0; i < N; i++)
+        xs[i] = -20.0f + 25.0f * (float)i / N;
+    xs[7] = NAN;
+    xs[8] = -0.0f;
+    seli__expm1_eval(xs, e, N);
+    seli__elu_eval(xs, y, N, 0.7f);
+    for (int i = 0; i < N; i++) {
+        if (i == 7) {
+            assert_true(isnan(y[i]));
+            continue;
+        }
+        float want = xs[i] > 0 ? xs[i] : 0.7f * e[i];
+        assert_memory_equal(&y[i], &want, sizeof want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expm1_is_within_two_ulp_for_negative_x),
         cmocka_unit_test(test_expm1_is_within_two_ulp_for_positive_x),
         cmocka_unit_test(test_expm1_special_values),
+        cmocka_unit_test(test_elu_is_a_or_alpha_times_expm1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

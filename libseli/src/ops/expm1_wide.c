@@ -1,5 +1,6 @@
-/* expm1_wide.c: e^x - 1 over an array of floats, branch-free so it vectorises
- * (private; see expm1_wide.h).
+/* expm1_wide.c: e^x - 1 over an array of floats, branch-free so it vectorises,
+ * and the ELU activation made of it in the same pass (private; see
+ * expm1_wide.h).
  *
  * Write x = k ln2 + r with k = round(x / ln2), so |r| <= ln2/2 and
  * e^x - 1 = 2^k (e^r - 1) + (2^k - 1).
@@ -103,8 +104,30 @@ ALWAYS_INLINE void expm1_loop(const float *restrict a, float *restrict out, long
         out[i] = expm1_one(a[i]);
 }
 
+/* elu: a where a > 0, else alpha (e^a - 1); NaN stays NaN (the comparison
+ * is false), -0 stays -0 for alpha > 0. */
+ALWAYS_INLINE void elu_loop(const float *restrict a, float *restrict out, long n, float alpha)
+{
+    for (long i = 0; i < n; i++) {
+        float x = a[i], neg = alpha * expm1_one(x);
+        out[i] = x > 0 ? x : neg;
+    }
+}
+
 AVX512_CLONE static void expm1_avx512(const float *a, float *o, long n) { expm1_loop(a, o, n); }
 AVX2_CLONE static void expm1_avx2(const float *a, float *o, long n) { expm1_loop(a, o, n); }
+AVX512_CLONE static void elu_avx512(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
+AVX2_CLONE static void elu_avx2(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
+static void elu_baseline(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
 
 void seli__expm1_eval_baseline(const float *a, float *out, long n) { expm1_loop(a, out, n); }
 
@@ -139,5 +162,19 @@ void seli__expm1_eval(const float *a, float *out, long n)
         break;
     default:
         seli__expm1_eval_baseline(a, out, n);
+    }
+}
+
+void seli__elu_eval(const float *a, float *out, long n, float alpha)
+{
+    switch (widest()) {
+    case 2:
+        elu_avx512(a, out, n, alpha);
+        break;
+    case 1:
+        elu_avx2(a, out, n, alpha);
+        break;
+    default:
+        elu_baseline(a, out, n, alpha);
     }
 }

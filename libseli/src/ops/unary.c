@@ -161,21 +161,12 @@ static seli_tensor *elu_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, d);
 }
 
-/* elu(a) = a where a > 0, else alpha (e^a - 1): the vectorised expm1 over
- * all of a (expm1_wide.c; e^a - 1 of a positive a is computed and dropped),
- * then a sum of two selects against zero, so that gcc need not guess
- * whether alpha (e^a - 1) may be computed where a > 0 (it keeps a select of
- * two computed values as a branch under -ftrapping-math).  NaN passes
- * through both sides. */
+/* elu(a) = a where a > 0, else alpha (e^a - 1): one vectorised pass
+ * (seli__elu_eval in expm1_wide.c, with its own e^x - 1). */
 seli_tensor *seli_elu(const seli_tensor *a, float alpha)
 {
     seli_tensor *out = seli__unary_out("seli_elu", a);
-    seli__expm1_eval(a->data, out->data, a->size);
-    float *restrict o = out->data;
-    const float *restrict x = a->data;
-    long n = a->size;
-    for (long k = 0; k < n; k++) /* one side is always a (signed) zero */
-        o[k] = (x[k] <= 0 ? -0.0f : x[k]) + alpha * (o[k] > 0 ? 0.0f : o[k]);
+    seli__elu_eval(a->data, out->data, a->size, alpha);
     seli_node *node = seli__record(out, "seli_elu", elu_vjp, a, NULL, NULL);
     if (node)
         node->f[0] = alpha;
