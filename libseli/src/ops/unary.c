@@ -10,6 +10,7 @@
 #include "ops/elementwise.h"
 #include "autodiff/tape.h"
 #include "ops/activation_grad.h"
+#include "ops/expm1_wide.h"
 
 /* 1 - t, differentiable in t. */
 static seli_tensor *one_minus(const seli_tensor *t) { return seli_add_scalar(seli_neg(t), 1); }
@@ -160,10 +161,12 @@ static seli_tensor *elu_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, d);
 }
 
+/* elu(a) = a where a > 0, else alpha (e^a - 1): one vectorised pass
+ * (seli__elu_eval in expm1_wide.c, with its own e^x - 1). */
 seli_tensor *seli_elu(const seli_tensor *a, float alpha)
 {
     seli_tensor *out = seli__unary_out("seli_elu", a);
-    SELI__UNARY_LOOP(out, a, xv > 0 ? xv : alpha * expm1f(xv));
+    seli__elu_eval(a->data, out->data, a->size, alpha);
     seli_node *node = seli__record(out, "seli_elu", elu_vjp, a, NULL, NULL);
     if (node)
         node->f[0] = alpha;

@@ -4,7 +4,7 @@
  * libseli is built for plain x86-64, where the compiler vectorises with
  * 16-byte SSE.  A loop that matters is written once as an always-inline body
  * and compiled again in functions marked SELI__AVX512_CLONE (AVX-512F/DQ and
- * FMA) and SELI__AVX2_CLONE (AVX2); seli__vector_width() says which copy the
+ * FMA) and SELI__AVX2_CLONE (AVX2 and FMA); seli__vector_width() says which copy the
  * processor runs.  The clones only widen the vectors: whether a*b+c may be
  * fused into an FMA is the including file's choice (ISO C mode, -std=c11,
  * keeps contraction off; activation_grad.c turns it on).
@@ -19,7 +19,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__TINYC__)
 #define SELI__AVX512_CLONE __attribute__((target("avx512f,avx512dq,fma")))
-#define SELI__AVX2_CLONE __attribute__((target("avx2")))
+#define SELI__AVX2_CLONE __attribute__((target("avx2,fma")))
 #define SELI__HAVE_CLONE 1
 #else
 #define SELI__AVX512_CLONE
@@ -44,7 +44,8 @@ static inline int seli__vector_width(void)
     if (width < 0) {
         width = SELI__SSE;
 #if SELI__HAVE_CLONE
-        if (!seli__env_off(getenv("SELI_NO_AVX2")) && __builtin_cpu_supports("avx2")) {
+        if (!seli__env_off(getenv("SELI_NO_AVX2")) && __builtin_cpu_supports("avx2") &&
+            __builtin_cpu_supports("fma")) {
             width = SELI__AVX2;
             if (!seli__env_off(getenv("SELI_NO_AVX512")) && __builtin_cpu_supports("avx512f") &&
                 __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))

@@ -1,0 +1,152 @@
+/* expm1_wide.c: e^x - 1 over an array of floats, branch-free so it vectorises,
+ * and the ELU activation made of it in the same pass (private; see
+ * expm1_wide.h).
+ *
+ * Write x = k ln2 + r with k = round(x / ln2), so |r| <= ln2/2 and
+ * e^x - 1 = 2^k (e^r - 1) + (2^k - 1).
+ *
+ * 1. k is rounded by adding 1.5 * 2^23: the float sum has no fraction bits
+ *    left, so its low mantissa bits hold k, and 2^(k-1) is built from them.
+ * 2. r = x - k ln2_hi - k ln2_lo: ln2_hi has 16 significant bits, so k ln2_hi
+ *    is exact for the |k| <= 128 used here and the first subtraction loses
+ *    nothing; ln2_lo carries the rest of ln2.
+ * 3. e^r - 1 = r + r^2 q(r), q a degree-5 polynomial fitted for the smallest
+ *    relative error on [-0.347, 0.347] (bench/expm1_fit.py derives and
+ *    checks the coefficients; they sit next to 1/2!, 1/3!, ... of Taylor's
+ *    series).  The r term is added last, so for |x| <= ln2/2 (k = 0) the
+ *    result is this polynomial alone and small x keep all their bits.
+ * 4. With h = 2^(k-1): for k >= -1, 2 (h p + (h - 1/2)), where h - 1/2 is
+ *    exact and the doubling is exact (or overflows to inf, as e^x - 1
+ *    should above ~88.72); for k <= -2, 2 (h p + h) - 1, which keeps the
+ *    2^k below the last bit of h - 1/2 (k = -25, x near -17.3, decides
+ *    whether the result is -1 or the float above it).
+ * 5. x is clamped to [-18, 89] first: below -25 ln2 ~ -17.33 the result is
+ *    -1 to float precision, above ln(FLT_MAX) ~ 88.72 it is +inf.  The
+ *    clamps are written so NaN passes through them.  Below |x| = 2^-25 the
+ *    result is x itself (as e^x - 1 = x + x^2/2 rounds to x): this keeps -0
+ *    and the subnormals, whose last bits the halving in h p would lose.
+ *
+ * bench/expm1_fit.py prints every constant below. */
+#include "ops/expm1_wide.h"
+#include "ops/vector_width.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Let the compiler fuse multiply-adds in the AVX clones (ISO C mode turns
+ * contraction off; the baseline clone has no FMA to fuse into), and let it
+ * turn the clamps and the select into vector selects: under the default
+ * -ftrapping-math gcc 12 keeps them as branches except in the AVX-512 clone
+ * (nothing here reads the floating-point exception flags). */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__TINYC__)
+#pragma GCC optimize("fp-contract=fast", "no-trapping-math")
+#endif
+
+#define ROUND_MAGIC 12582912.0f /* 1.5 * 2^23 */
+#define LOG2E 1.44269502f
+#define LN2_HI 0.693145752f /* 0x1.62e4p-1: 16 significant bits */
+#define LN2_LO 1.42860677e-6f
+#define X_MIN -18.0f  /* < -25 ln2: e^x - 1 rounds to -1 */
+#define X_MAX 89.0f   /* > ln(FLT_MAX): e^x - 1 overflows */
+#define TINY 0x1p-25f /* below, e^x - 1 = x + x^2/2 rounds to x */
+
+static inline uint32_t bits_of(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static inline float float_of(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+SELI__ALWAYS_INLINE float expm1_one(float x0)
+{
+    float x = x0 < X_MIN ? X_MIN : x0; /* NaN compares false and stays NaN */
+    x = x > X_MAX ? X_MAX : x;
+    float z = x * LOG2E + ROUND_MAGIC; /* low mantissa bits of z: k */
+    float k = z - ROUND_MAGIC;
+    float h = float_of((bits_of(z) - bits_of(ROUND_MAGIC) + 126u) << 23); /* 2^(k-1) */
+    float r = x - k * LN2_HI;
+    r = r - k * LN2_LO;
+    float q = 1.97642983e-4f;
+    q = q * r + 1.39323471e-3f;
+    q = q * r + 8.33354332e-3f;
+    q = q * r + 4.16664928e-2f;
+    q = q * r + 1.66666657e-1f;
+    q = q * r + 0.5f;
+    float p = r * r * q + r;                  /* e^r - 1 */
+    float low = 2.0f * (h * p + h) - 1.0f;    /* both sides computed, then a select: */
+    float high = 2.0f * (h * p + (h - 0.5f)); /* branch-free, so it vectorises */
+    float y = k < -1.0f ? low : high;
+    return fabsf(x0) < TINY ? x0 : y; /* h p would round x's last bits away */
+}
+
+SELI__ALWAYS_INLINE void expm1_loop(const float *restrict a, float *restrict out, long n)
+{
+    for (long i = 0; i < n; i++)
+        out[i] = expm1_one(a[i]);
+}
+
+/* elu: a where a > 0, else alpha (e^a - 1); NaN stays NaN (the comparison
+ * is false), -0 stays -0 for alpha > 0. */
+SELI__ALWAYS_INLINE void elu_loop(const float *restrict a, float *restrict out, long n, float alpha)
+{
+    for (long i = 0; i < n; i++) {
+        float x = a[i], neg = alpha * expm1_one(x);
+        out[i] = x > 0 ? x : neg;
+    }
+}
+
+SELI__AVX512_CLONE static void expm1_avx512(const float *a, float *o, long n)
+{
+    expm1_loop(a, o, n);
+}
+SELI__AVX2_CLONE static void expm1_avx2(const float *a, float *o, long n) { expm1_loop(a, o, n); }
+SELI__AVX512_CLONE static void elu_avx512(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
+SELI__AVX2_CLONE static void elu_avx2(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
+static void elu_baseline(const float *a, float *o, long n, float alpha)
+{
+    elu_loop(a, o, n, alpha);
+}
+
+void seli__expm1_eval_baseline(const float *a, float *out, long n) { expm1_loop(a, out, n); }
+
+void seli__expm1_eval(const float *a, float *out, long n)
+{
+    switch (seli__vector_width()) {
+    case SELI__AVX512:
+        expm1_avx512(a, out, n);
+        break;
+    case SELI__AVX2:
+        expm1_avx2(a, out, n);
+        break;
+    default:
+        seli__expm1_eval_baseline(a, out, n);
+    }
+}
+
+void seli__elu_eval(const float *a, float *out, long n, float alpha)
+{
+    switch (seli__vector_width()) {
+    case SELI__AVX512:
+        elu_avx512(a, out, n, alpha);
+        break;
+    case SELI__AVX2:
+        elu_avx2(a, out, n, alpha);
+        break;
+    default:
+        elu_baseline(a, out, n, alpha);
+    }
+}
