@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "seli.h"
+#include "timing.h"
 
 enum { POINTS = 16, INTERVALS = POINTS - 1, BATCH = 128, BLOCK = 50, BLOCKS = 8 };
 
@@ -56,22 +57,9 @@ static seli_tensor *nll_loss(seli_module *model, int n, seli_tensor *const *inpu
     return seli_neg(seli_mean_all(seli_add(log_prior, seli_log(seli_abs(df)))));
 }
 
-static double now_ms(clockid_t clock)
-{
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, by_value);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
@@ -87,15 +75,15 @@ int main(void)
     for (int b = -1; b < BLOCKS; b++) /* block -1 warms up both */
         for (int mode = 0; mode < 2; mode++) {
             forward_mode = mode;
-            double w0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
+            double w0 = bench_ms_on(CLOCK_MONOTONIC), c0 = bench_ms_on(CLOCK_PROCESS_CPUTIME_ID);
             for (int i = 0; i < BLOCK; i++) {
                 seli_scope_begin();
                 seli_minimize_v(opt, nll_loss, flow, two_gaussians(seli_next(&key), BATCH));
                 seli_scope_end();
             }
             if (b >= 0) {
-                wall[mode][b] = (now_ms(CLOCK_MONOTONIC) - w0) / BLOCK;
-                cpu[mode][b] = (now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0) / BLOCK;
+                wall[mode][b] = (bench_ms_on(CLOCK_MONOTONIC) - w0) / BLOCK;
+                cpu[mode][b] = (bench_ms_on(CLOCK_PROCESS_CPUTIME_ID) - c0) / BLOCK;
             }
         }
     const char *name[2] = {"reverse over reverse", "reverse over forward"};

@@ -43,6 +43,7 @@
 #endif
 
 #include "seli.h"
+#include "timing.h"
 
 /* libseli internals (hidden symbols, reachable from the static library):
  * the direct-path threshold (matmul.c), the transposing product the vjps use
@@ -201,12 +202,6 @@ static double error_ratio(const product *p, const float *C)
     return worst;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b;
-}
-
 #define ROUNDS 15
 
 /* Median seconds per call of each way that applies (ok[w]), timed in
@@ -237,7 +232,7 @@ static void time_ways(product *p, const int *ok, double *t)
     for (int w = 0; w < WAYS; w++) {
         t[w] = 0;
         if (ok[w]) {
-            qsort(runs[w], ROUNDS, sizeof(double), cmp_double);
+            qsort(runs[w], ROUNDS, sizeof(double), bench_cmp_double);
             t[w] = runs[w][ROUNDS / 2];
         }
     }
@@ -368,8 +363,8 @@ static void crossover(long n, long k, long m)
             runs[w][r] = (now() - s) / reps;
         }
     seli__matmul_direct_max = saved;
-    qsort(runs[0], ROUNDS, sizeof(double), cmp_double);
-    qsort(runs[1], ROUNDS, sizeof(double), cmp_double);
+    qsort(runs[0], ROUNDS, sizeof(double), bench_cmp_double);
+    qsort(runs[1], ROUNDS, sizeof(double), bench_cmp_double);
     double t_direct = runs[0][ROUNDS / 2], t_lib = runs[1][ROUNDS / 2];
     printf("[%3ld,%3ld]x[%3ld,%3ld] (%7ld madds): direct %8.0f ns, library %8.0f ns -> %s\n", n, k,
            k, m, n * k * m, t_direct * 1e9, t_lib * 1e9, t_direct < t_lib ? "direct" : "library");

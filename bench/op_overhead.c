@@ -14,21 +14,9 @@
 #include <time.h>
 
 #include "seli.h"
+#include "timing.h"
 
 #define RUNS 21
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 typedef seli_tensor *(*binary_op)(const seli_tensor *, const seli_tensor *);
 typedef seli_tensor *(*unary_op)(const seli_tensor *);
@@ -41,7 +29,7 @@ static double measure(binary_op bop, unary_op uop, const seli_tensor *x, long re
 {
     double per_op[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_ns();
+        double t0 = bench_ns();
         for (long i = 0; i < reps; i++) {
             seli_scope_begin();
             for (int k = 0; k < ops_per_scope; k++) {
@@ -50,9 +38,9 @@ static double measure(binary_op bop, unary_op uop, const seli_tensor *x, long re
             }
             seli_scope_end();
         }
-        per_op[r] = (now_ns() - t0) / ((double)reps * ops_per_scope);
+        per_op[r] = (bench_ns() - t0) / ((double)reps * ops_per_scope);
     }
-    qsort(per_op, RUNS, sizeof per_op[0], cmp_double);
+    qsort(per_op, RUNS, sizeof per_op[0], bench_cmp_double);
     return per_op[RUNS / 2];
 }
 

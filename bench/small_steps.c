@@ -19,21 +19,9 @@
 #include <time.h>
 
 #include "seli.h"
+#include "timing.h"
 
 #define RUNS 9
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static volatile float sink; /* keeps the losses observable */
 
@@ -178,12 +166,12 @@ int main(int argc, char **argv)
         for (long i = 0; i < LOOPS[l].steps / 10; i++) /* warm up: lazy init, caches */
             LOOPS[l].step();
         for (int r = 0; r < RUNS; r++) {
-            double t0 = now_ms();
+            double t0 = bench_ms();
             for (long i = 0; i < LOOPS[l].steps; i++)
                 LOOPS[l].step();
-            ms[r] = (now_ms() - t0) / (double)LOOPS[l].steps;
+            ms[r] = (bench_ms() - t0) / (double)LOOPS[l].steps;
         }
-        qsort(ms, RUNS, sizeof ms[0], cmp_double);
+        qsort(ms, RUNS, sizeof ms[0], bench_cmp_double);
         printf("small_steps: %-14s %.3g ms/step (median of %d runs of %ld steps)\n", LOOPS[l].name,
                ms[RUNS / 2], RUNS, LOOPS[l].steps);
     }

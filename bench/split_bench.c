@@ -18,21 +18,9 @@
 #include <time.h>
 
 #include "seli.h"
+#include "timing.h"
 
 #define RUNS 301
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return 1e6 * (double)ts.tv_sec + 1e-3 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static volatile float sink;
 
@@ -46,7 +34,7 @@ static double layer_us(long b, long reps, double *best)
     seli_tensor *r = seli_keep(seli_normal(seli_next(&key), SELI_SHAPE(b, 128)));
     double runs[RUNS];
     for (int k = 0; k < RUNS; k++) {
-        double t0 = now_us();
+        double t0 = bench_us();
         for (long i = 0; i < reps; i++) {
             seli_scope_begin();
             seli_tensor *h = seli_affine_leaky_relu(x, w, bias, 0.01f);
@@ -55,9 +43,9 @@ static double layer_us(long b, long reps, double *best)
             sink += out[0]->data[0] + out[1]->data[0];
             seli_scope_end();
         }
-        runs[k] = (now_us() - t0) / (double)reps;
+        runs[k] = (bench_us() - t0) / (double)reps;
     }
-    qsort(runs, RUNS, sizeof runs[0], cmp_double);
+    qsort(runs, RUNS, sizeof runs[0], bench_cmp_double);
     *best = runs[0];
     return runs[RUNS / 2];
 }

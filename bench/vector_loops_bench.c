@@ -14,21 +14,9 @@
 #include <time.h>
 
 #include "seli.h"
+#include "timing.h"
 
 #define RUNS 31
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return 1e6 * (double)ts.tv_sec + 1e-3 * (double)ts.tv_nsec;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 enum { ADD, MUL, ADD_ROW, WHERE, MUL_SCALAR, NOPS };
 static const char *const NAME[] = {"seli_add", "seli_mul", "seli_add row", "seli_where",
@@ -65,15 +53,15 @@ static double time_op(seli_key key, int op, long rows, long cols)
     seli_tensor *cond = seli_greater(a, b);
     double t[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_us();
+        double t0 = bench_us();
         for (long k = 0; k < reps; k++) {
             seli_scope_begin();
             run(op, a, b, row, cond);
             seli_scope_end();
         }
-        t[r] = (now_us() - t0) / (double)reps;
+        t[r] = (bench_us() - t0) / (double)reps;
     }
-    qsort(t, RUNS, sizeof t[0], by_value);
+    qsort(t, RUNS, sizeof t[0], bench_cmp_double);
     return t[RUNS / 2];
 }
 
