@@ -64,8 +64,7 @@ __attribute__((target("avx512f,fma"))) static inline __m512 tanh16(__m512 x)
 }
 
 /* The activation applied to 16 pre-activations in registers. */
-__attribute__((target("avx512f,fma"))) static inline __m512 activate(__m512 z, int act,
-                                                                      float slope)
+__attribute__((target("avx512f,fma"))) static inline __m512 activate(__m512 z, int act, float slope)
 {
     if (act == SELI__ACT_GELU) {
         const __m512 c = _mm512_set1_ps(0.7978845608028654f), k = _mm512_set1_ps(0.044715f);
@@ -87,22 +86,23 @@ __attribute__((target("avx512f,fma"))) static inline __m512 activate(__m512 z, i
  * they are stored as they are (no Z, no activation) for the next block. */
 enum { TILE_ADD = 1, TILE_PARTIAL = 2 };
 #define DEFINE_TILE(R)                                                                             \
-    __attribute__((target("avx512f,fma"))) static void tile_##R(                                  \
+    __attribute__((target("avx512f,fma"))) static void tile_##R(                                   \
         long k, const float *A, long sar, long sap, const float *B, long ldb, const float *bias,   \
         int act, float slope, float *Z, float *C, long ldc, int part)                              \
     {                                                                                              \
         __m512 c[R][4];                                                                            \
         _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                        \
-            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                    \
-                c[r][q] = (part & TILE_ADD) ? _mm512_loadu_ps(C + r * ldc + 16 * q)                \
-                          : bias            ? _mm512_loadu_ps(bias + 16 * q)                       \
-                                            : _mm512_setzero_ps();                                 \
+            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++) c[r][q] =                          \
+                (part & TILE_ADD) ? _mm512_loadu_ps(C + r * ldc + 16 * q)                          \
+                : bias            ? _mm512_loadu_ps(bias + 16 * q)                                 \
+                                  : _mm512_setzero_ps();                                                      \
         for (long p = 0; p < k; p++) {                                                             \
             const float *b = B + p * ldb;                                                          \
             __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);                          \
             __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);                     \
             const float *a = A + p * sap;                                                          \
-            _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {                                  \
+            _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                    \
+            {                                                                                      \
                 __m512 av = _mm512_set1_ps(a[r * sar]);                                            \
                 c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);                                        \
                 c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);                                        \
@@ -141,12 +141,12 @@ typedef struct job {
     long r0, r1, m, k;
     const float *A;
     long sar, sap;
-    const float *B; /* [k, m] row-major */
-    const float *bias; /* [m] added to every row, or NULL */
-    int act;           /* SELI__ACT_* applied before C is stored */
-    float slope;       /* of the leaky ReLU */
-    float *Z;          /* [n, m]: the pre-activations, or NULL */
-    float *C;       /* [n, m] row-major */
+    const float *B;                          /* [k, m] row-major */
+    const float *bias;                       /* [m] added to every row, or NULL */
+    int act;                                 /* SELI__ACT_* applied before C is stored */
+    float slope;                             /* of the leaky ReLU */
+    float *Z;                                /* [n, m]: the pre-activations, or NULL */
+    float *C;                                /* [n, m] row-major */
     void (*fn)(void *ctx, long i0, long i1); /* a job of another kind: fn over [r0, r1) */
     void *ctx;
 } job;
@@ -200,7 +200,7 @@ static unsigned generation; /* the newest product's number (atomic) */
 /* The next chunk to take, tagged with its product's number in the high 32
  * bits: every value it hands out names one chunk of one product, once. */
 static unsigned long long next_chunk;
-static int worker_state;    /* 0: not started, 1: running, -1: could not start */
+static int worker_state; /* 0: not started, 1: running, -1: could not start */
 
 /* Take and run chunks of the newest product until none is left. */
 static void take_chunks(void)
@@ -337,8 +337,7 @@ static size_t scratch_cap;
 /* T[16 x 16 block at column i0, row p0 of T[k, m]] = the block of B[m, k] at
  * row i0, column p0, transposed in registers: rows pair up as floats, then as
  * float pairs, then as 128-bit lanes twice. */
-__attribute__((target("avx512f"))) static void transpose16(const float *B, long k, float *T,
-                                                             long m)
+__attribute__((target("avx512f"))) static void transpose16(const float *B, long k, float *T, long m)
 {
     __m512 r[16], t[16], u[16];
     for (int i = 0; i < 16; i++)
@@ -386,11 +385,24 @@ static void transpose(const float *B, long m, long k, float *T)
  * [k, 1] and [1, k]): the last layer of a network and its weight gradient.
  * OpenBLAS packs both operands for these; a dot product per row (A [n, k])
  * or an axpy per row of A ([k, n], transposed) streams A once. */
-__attribute__((target("avx512f,fma"))) static void gemv(int ta, long n, long k, const float *A,
-                                                         const float *b, float *C)
+/* A matrix times one column, outputs [i0, i1): C = A b, or A^T b with A
+ * stored [k, n].  Each output adds in the same order whatever the range, and
+ * ranges start at multiples of 16, so sharing the rows changes no bit. */
+typedef struct gemv_job {
+    int ta;
+    long n, k;
+    const float *A, *b;
+    float *C;
+} gemv_job;
+
+__attribute__((target("avx512f,fma"))) static void gemv_range(void *ctx, long i0, long i1)
 {
-    if (!ta) {
-        for (long i = 0; i < n; i++) {
+    const gemv_job *g = ctx;
+    const float *A = g->A, *b = g->b;
+    float *C = g->C;
+    long n = g->n, k = g->k;
+    if (!g->ta) {
+        for (long i = i0; i < i1; i++) {
             const float *a = A + i * k;
             __m512 acc = _mm512_setzero_ps();
             long p = 0;
@@ -403,18 +415,30 @@ __attribute__((target("avx512f,fma"))) static void gemv(int ta, long n, long k, 
         }
         return;
     }
-    for (long i = 0; i < n; i++)
+    for (long i = i0; i < i1; i++)
         C[i] = 0.0f;
     for (long p = 0; p < k; p++) {
         const float *a = A + p * n;
         __m512 bp = _mm512_set1_ps(b[p]);
-        long i = 0;
-        for (; i + 16 <= n; i += 16)
-            _mm512_storeu_ps(C + i, _mm512_fmadd_ps(bp, _mm512_loadu_ps(a + i),
-                                                    _mm512_loadu_ps(C + i)));
-        for (; i < n; i++)
+        long i = i0;
+        for (; i + 16 <= i1; i += 16)
+            _mm512_storeu_ps(C + i,
+                             _mm512_fmadd_ps(bp, _mm512_loadu_ps(a + i), _mm512_loadu_ps(C + i)));
+        for (; i < i1; i++)
             C[i] += b[p] * a[i];
     }
+}
+
+/* Shared with the worker from 2^16 multiply-adds on (a sampler's last layer,
+ * [4096, 128] x [128, 1], is bound by reading A). */
+static void gemv(int ta, long n, long k, const float *A, const float *b, float *C)
+{
+    gemv_job g = {ta, n, k, A, b, C};
+    job j = {0};
+    j.r1 = n;
+    j.fn = gemv_range;
+    j.ctx = &g;
+    run_split(&j, n * k >= SPLIT_MIN_OUTPUTS, 64);
 }
 
 int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, const float *B,
@@ -455,13 +479,14 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         transpose(B, m, k, scratch);
         Bn = scratch;
     }
-    job j = {0, n, m, k, A, ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE, 0, NULL, C, NULL, NULL};
+    job j = {0, n,    m, k,    A,   ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE,
+             0, NULL, C, NULL, NULL};
     run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
     return 1;
 }
 
-int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
-                        const float *bias, int act, float slope, float *Z, float *C)
+int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B, const float *bias,
+                        int act, float slope, float *Z, float *C)
 {
     if (!cpu_ok() || n < 1 || k < 1)
         return 0;
@@ -509,8 +534,8 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
     return 0;
 }
 
-int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B,
-                        const float *bias, int act, float slope, float *Z, float *C)
+int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B, const float *bias,
+                        int act, float slope, float *Z, float *C)
 {
     (void)n, (void)m, (void)k, (void)A, (void)B, (void)bias, (void)act, (void)slope, (void)Z,
         (void)C;
