@@ -60,62 +60,56 @@ static inline void seli__bcast_next(seli__bcast *it, int nt)
     }
 }
 
-/* out = EXPR(av, bv) elementwise, out having the broadcast shape of a and b.
- * The two scalar branches mirror each other on purpose: each is a flat loop
- * that the compiler vectorises with the scalar hoisted out. */
+/* O[k] = EXPR(X[k * SX], Y[k * SY]) for k < M.  Strides 1/1, 0/1 and 1/0
+ * are flat loops with the stretched element hoisted, which the compiler
+ * vectorises; other strides take the general loop. */
+#define SELI__BINARY_ROW(O, X, Y, SX, SY, M, EXPR)                                                 \
+    do {                                                                                           \
+        float *restrict or_ = (O);                                                                 \
+        const float *restrict xr_ = (X), *restrict yr_ = (Y);                                      \
+        long sx_ = (SX), sy_ = (SY), m_ = (M);                                                     \
+        if (sx_ == 1 && sy_ == 1) {                                                                \
+            for (long k_ = 0; k_ < m_; k_++) {                                                     \
+                float av = xr_[k_], bv = yr_[k_];                                                  \
+                or_[k_] = (EXPR);                                                                  \
+            }                                                                                      \
+        } else if (sx_ == 0 && sy_ == 1) {                                                         \
+            float av = xr_[0];                                                                     \
+            for (long k_ = 0; k_ < m_; k_++) {                                                     \
+                float bv = yr_[k_];                                                                \
+                or_[k_] = (EXPR);                                                                  \
+            }                                                                                      \
+        } else if (sx_ == 1 && sy_ == 0) {                                                         \
+            float bv = yr_[0];                                                                     \
+            for (long k_ = 0; k_ < m_; k_++) {                                                     \
+                float av = xr_[k_];                                                                \
+                or_[k_] = (EXPR);                                                                  \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (long k_ = 0; k_ < m_; k_++) {                                                     \
+                float av = xr_[k_ * sx_], bv = yr_[k_ * sy_];                                      \
+                or_[k_] = (EXPR);                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* out = EXPR(av, bv) elementwise, out having the broadcast shape of a and b:
+ * one row when each operand is whole or a single element, else row by row. */
 #define SELI__BINARY_LOOP(out, a, b, EXPR)                                                         \
     do {                                                                                           \
         float *restrict o_ = (out)->data;                                                          \
         const float *restrict x_ = (a)->data, *restrict y_ = (b)->data;                            \
         long n_ = (out)->size;                                                                     \
-        if ((a)->size == n_ && (b)->size == n_) {                                                  \
-            for (long k_ = 0; k_ < n_; k_++) {                                                     \
-                float av = x_[k_], bv = y_[k_];                                                    \
-                o_[k_] = (EXPR);                                                                   \
-            }                                                                                      \
-        } else if ((b)->size == 1 && (a)->size == n_) {                                            \
-            float bv = y_[0];                                                                      \
-            for (long k_ = 0; k_ < n_; k_++) {                                                     \
-                float av = x_[k_];                                                                 \
-                o_[k_] = (EXPR);                                                                   \
-            }                                                                                      \
-        } else if ((a)->size == 1 && (b)->size == n_) {                                            \
-            float av = x_[0];                                                                      \
-            for (long k_ = 0; k_ < n_; k_++) {                                                     \
-                float bv = y_[k_];                                                                 \
-                o_[k_] = (EXPR);                                                                   \
-            }                                                                                      \
+        if (((a)->size == n_ || (a)->size == 1) && ((b)->size == n_ || (b)->size == 1)) {          \
+            SELI__BINARY_ROW(o_, x_, y_, (long)((a)->size == n_), (long)((b)->size == n_), n_,     \
+                             EXPR);                                                                \
         } else if (n_ > 0) {                                                                       \
             const seli_tensor *ops_[2] = {(a), (b)};                                               \
             seli__bcast it_;                                                                       \
             seli__bcast_begin(&it_, (out), 2, ops_);                                               \
             for (long r_ = 0; r_ < n_; r_ += it_.inner) {                                          \
-                const float *restrict xr_ = x_ + it_.off[0], *restrict yr_ = y_ + it_.off[1];      \
-                float *restrict or_ = o_ + r_;                                                     \
-                long sx_ = it_.is[0], sy_ = it_.is[1], m_ = it_.inner;                             \
-                if (sx_ == 1 && sy_ == 1) {                                                        \
-                    for (long k_ = 0; k_ < m_; k_++) {                                             \
-                        float av = xr_[k_], bv = yr_[k_];                                          \
-                        or_[k_] = (EXPR);                                                          \
-                    }                                                                              \
-                } else if (sx_ == 0 && sy_ == 1) {                                                 \
-                    float av = xr_[0];                                                             \
-                    for (long k_ = 0; k_ < m_; k_++) {                                             \
-                        float bv = yr_[k_];                                                        \
-                        or_[k_] = (EXPR);                                                          \
-                    }                                                                              \
-                } else if (sx_ == 1 && sy_ == 0) {                                                 \
-                    float bv = yr_[0];                                                             \
-                    for (long k_ = 0; k_ < m_; k_++) {                                             \
-                        float av = xr_[k_];                                                        \
-                        or_[k_] = (EXPR);                                                          \
-                    }                                                                              \
-                } else {                                                                           \
-                    for (long k_ = 0; k_ < m_; k_++) {                                             \
-                        float av = xr_[k_ * sx_], bv = yr_[k_ * sy_];                              \
-                        or_[k_] = (EXPR);                                                          \
-                    }                                                                              \
-                }                                                                                  \
+                SELI__BINARY_ROW(o_ + r_, x_ + it_.off[0], y_ + it_.off[1], it_.is[0], it_.is[1],  \
+                                 it_.inner, EXPR);                                                 \
                 seli__bcast_next(&it_, 2);                                                         \
             }                                                                                      \
         }                                                                                          \
