@@ -434,11 +434,7 @@ __attribute__((target("avx512f,fma"))) static void gemv_range(void *ctx, long i0
 static void gemv(int ta, long n, long k, const float *A, const float *b, float *C)
 {
     gemv_job g = {ta, n, k, A, b, C};
-    job j = {0};
-    j.r1 = n;
-    j.fn = gemv_range;
-    j.ctx = &g;
-    run_split(&j, n * k >= SPLIT_MIN_OUTPUTS, 64);
+    seli__parallel_for(n, (SPLIT_MIN_OUTPUTS + k - 1) / k, gemv_range, &g);
 }
 
 int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, const float *B,
