@@ -432,6 +432,10 @@ int main(int argc, char **argv)
     for (size_t l = 0; l < sizeof layers / sizeof layers[0]; l++)
         for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++)
             bench_layer(batches[b], layers[l][0], layers[l][1]);
+    /* the 32-wide networks of notebooks 04 (batch 32) and 06 (batch 256) */
+    long narrow[][3] = {{32, 32, 32}, {256, 32, 32}, {32, 1, 32}, {256, 1, 32}};
+    for (size_t l = 0; l < sizeof narrow / sizeof narrow[0]; l++)
+        bench_layer(narrow[l][0], narrow[l][1], narrow[l][2]);
     if (failures) {
         printf("matmul_bench: %d results outside float32's error bound\n", failures);
         return 1;

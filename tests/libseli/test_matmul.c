@@ -267,12 +267,12 @@ static void test_transposing_product_equals_matmul_of_transposes(void **state)
 
 /* Every path a product can take, with both operands stored either way,
  * against the definition: the direct loops; the AVX-512 kernel (m a multiple
- * of 64: ragged row tiles, B^T transposed in whole 16 x 16 blocks and in a
+ * of 32, in 64-column panels and a last one of 32: ragged row tiles, B^T transposed in whole 16 x 16 blocks and in a
  * ragged tail, k = 300 summed in blocks, one row, an outer product with k = 1, rows shared with the
- * worker thread; m = 1 with k >= 16: a dot product per row, its rows shared
+ * worker thread by rows, or by column panels when there are few rows; m = 1 with k >= 16: a dot product per row, its rows shared
  * with the worker from 2^16 multiply-adds on, in ragged chunks); cblas_sgemv for
  * the single rows and columns the kernel leaves (B^T times one row, A^T
- * times one column, k < 16, m not a multiple of 64, a dot product); and
+ * times one column, k < 16, m not a multiple of 32, a dot product); and
  * cblas_sgemm for the rest (both transposed, m = 2, m = 9). */
 static void test_every_product_path_matches_the_definition(void **state)
 {
@@ -281,7 +281,8 @@ static void test_every_product_path_matches_the_definition(void **state)
                        {3, 4, 2},      {70, 33, 128},  {70, 64, 128}, {40, 53, 64}, {1, 128, 128},
                        {64, 1, 128},   {300, 64, 128}, {45, 20, 1},   {64, 8, 1},   {1, 50, 30},
                        {1, 200, 1},    {1, 37, 64},    {300, 128, 2}, {21, 17, 9},  {70, 300, 64},
-                       {1000, 129, 1}, {2000, 48, 1}};
+                       {1000, 129, 1}, {2000, 48, 1},  {70, 33, 32},  {300, 64, 96}, {64, 1, 32},
+                       {40, 300, 32},  {1, 37, 32},    {256, 32, 32}, {70, 300, 160}};
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
         for (int ta = 0; ta <= 1; ta++)
             for (int tb = 0; tb <= 1; tb++) {

@@ -5,9 +5,12 @@
  * thousands and k = 128 (or k = n for a weight gradient), fit a simple
  * register-blocked kernel: a tile of 6 rows by 64 columns of C lives in 24
  * zmm registers while k runs in blocks of 128, B's 64-column panel block
- * stays in L1, and A's elements are broadcast.  No packing is needed except
+ * stays in L1, and A's elements are broadcast.  A last panel of 32 columns
+ * (the 32-wide networks of notebooks 04 and 06) uses a 6 x 32 tile: there
+ * the library's SSE3 kernels ran 5x slower (matmul_bench, 32 -> 32 layers).  No packing is needed except
  * a transpose of B for op(B) = B^T (a 128 x 128 weight), in registers.
- * The rows of C are shared between the calling thread and one worker thread;
+ * The rows of C (or, for few rows, its column panels) are shared between the
+ * calling thread and one worker thread;
  * seli__parallel_for shares other loops (the activation derivatives of
  * activation_grad.c) with the same worker.
  *
@@ -19,7 +22,7 @@
  * kernels, it is still 1.0-1.3x slower on those layers, and libxsmm's JIT
  * kernels are 0.85-1.15x of this one.  What this kernel does not win goes
  * to the library (matmul.c): B^T times a single row, A^T times a single
- * column, and every m that is not 1 or a multiple of 64.  Where it still
+ * column, and every m that is not 1 or a multiple of 32.  Where it still
  * loses to AVX-512 OpenBLAS: X^T G of a layer with 1 or 2 inputs (n <= 2 rows,
  * 0.65-0.75x), which is 5x Haswell OpenBLAS. */
 #include "ops/gemm_fast.h"
@@ -80,65 +83,76 @@ __attribute__((target("avx512f,fma"))) static inline __m512 activate(__m512 z, i
     return z;
 }
 
-/* C[R, 64] = sum_p A(r, p) B[p, 0:64] for R <= 6 rows; A(r, p) = A[r * sar + p * sap].
+/* C[R, 16 Q] = sum_p A(r, p) B[p, 0:16 Q] for R <= 6 rows and Q = 4 (a
+ * 64-column panel) or Q = 2 (a last panel of 32 columns: the 32-wide layers
+ * of notebooks 04 and 06); A(r, p) = A[r * sar + p * sap].
  * A product whose k is cut in blocks (run_job) calls it once per block: with
  * TILE_ADD the sums start from C instead of the bias, and with TILE_PARTIAL
  * they are stored as they are (no Z, no activation) for the next block. */
 enum { TILE_ADD = 1, TILE_PARTIAL = 2 };
-#define DEFINE_TILE(R)                                                                             \
-    __attribute__((target("avx512f,fma"))) static void tile_##R(                                   \
+#define DEFINE_TILE(R, Q)                                                                          \
+    __attribute__((target("avx512f,fma"))) static void tile_##R##_##Q(                             \
         long k, const float *A, long sar, long sap, const float *B, long ldb, const float *bias,   \
         int act, float slope, float *Z, float *C, long ldc, int part)                              \
     {                                                                                              \
-        __m512 c[R][4];                                                                            \
+        __m512 c[R][Q];                                                                            \
         _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                        \
-            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++) c[r][q] =                          \
+            _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++) c[r][q] =                          \
                 (part & TILE_ADD) ? _mm512_loadu_ps(C + r * ldc + 16 * q)                          \
                 : bias            ? _mm512_loadu_ps(bias + 16 * q)                                 \
-                                  : _mm512_setzero_ps();                                                      \
+                                  : _mm512_setzero_ps();                                           \
         for (long p = 0; p < k; p++) {                                                             \
             const float *b = B + p * ldb;                                                          \
-            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);                          \
-            __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);                     \
+            __m512 bq[Q];                                                                          \
+            _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++) bq[q] = _mm512_loadu_ps(b + 16 * q); \
             const float *a = A + p * sap;                                                          \
             _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                    \
             {                                                                                      \
                 __m512 av = _mm512_set1_ps(a[r * sar]);                                            \
-                c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);                                        \
-                c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);                                        \
-                c[r][2] = _mm512_fmadd_ps(av, b2, c[r][2]);                                        \
-                c[r][3] = _mm512_fmadd_ps(av, b3, c[r][3]);                                        \
+                _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++) c[r][q] =                      \
+                    _mm512_fmadd_ps(av, bq[q], c[r][q]);                                           \
             }                                                                                      \
         }                                                                                          \
         if (part & TILE_PARTIAL) {                                                                 \
             _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                    \
-                _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                \
+                _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++)                                \
                     _mm512_storeu_ps(C + r * ldc + 16 * q, c[r][q]);                               \
             return;                                                                                \
         }                                                                                          \
         if (Z)                                                                                     \
             _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                    \
-                _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                \
+                _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++)                                \
                     _mm512_storeu_ps(Z + r * ldc + 16 * q, c[r][q]);                               \
         _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)                                        \
-            _Pragma("GCC unroll 4") for (int q = 0; q < 4; q++)                                    \
+            _Pragma("GCC unroll 4") for (int q = 0; q < Q; q++)                                    \
                 _mm512_storeu_ps(C + r * ldc + 16 * q, activate(c[r][q], act, slope));             \
     }
 
-DEFINE_TILE(1)
-DEFINE_TILE(2)
-DEFINE_TILE(3)
-DEFINE_TILE(4)
-DEFINE_TILE(5)
-DEFINE_TILE(6)
+DEFINE_TILE(1, 4)
+DEFINE_TILE(2, 4)
+DEFINE_TILE(3, 4)
+DEFINE_TILE(4, 4)
+DEFINE_TILE(5, 4)
+DEFINE_TILE(6, 4)
+DEFINE_TILE(1, 2)
+DEFINE_TILE(2, 2)
+DEFINE_TILE(3, 2)
+DEFINE_TILE(4, 2)
+DEFINE_TILE(5, 2)
+DEFINE_TILE(6, 2)
 
 typedef void (*tile_fn)(long, const float *, long, long, const float *, long, const float *, int,
                         float, float *, float *, long, int);
-static const tile_fn tiles[TILE_ROWS + 1] = {NULL, tile_1, tile_2, tile_3, tile_4, tile_5, tile_6};
+/* [rows] for a 64-column panel, and for a last panel of 32 columns */
+static const tile_fn tiles64[TILE_ROWS + 1] = {NULL,     tile_1_4, tile_2_4, tile_3_4,
+                                               tile_4_4, tile_5_4, tile_6_4};
+static const tile_fn tiles32[TILE_ROWS + 1] = {NULL,     tile_1_2, tile_2_2, tile_3_2,
+                                               tile_4_2, tile_5_2, tile_6_2};
 
-/* One product, or the rows [r0, r1) of it. */
+/* One product, or the rows [r0, r1) and the columns [c0, c1) of it. */
 typedef struct job {
     long r0, r1, m, k;
+    long c0, c1; /* columns: whole 64-column panels, the last may be 32 wide */
     const float *A;
     long sar, sap;
     const float *B;                          /* [k, m] row-major */
@@ -161,7 +175,8 @@ static void run_job(const job *j)
      * (K_BLOCK x 256 bytes) stays in L1 while every row tile uses it: a
      * weight gradient X^T G has k = batch, and its B = G streamed from L2
      * once per row tile without this (1.3x at batch 2048). */
-    for (long c0 = 0; c0 < j->m; c0 += TILE_COLS)
+    for (long c0 = j->c0; c0 < j->c1; c0 += TILE_COLS) {
+        const tile_fn *tiles = j->c1 - c0 < TILE_COLS ? tiles32 : tiles64;
         for (long p0 = 0; p0 < j->k; p0 += K_BLOCK) {
             long kb = j->k - p0 < K_BLOCK ? j->k - p0 : K_BLOCK;
             int part = (p0 > 0 ? TILE_ADD : 0) | (p0 + kb < j->k ? TILE_PARTIAL : 0);
@@ -173,6 +188,7 @@ static void run_job(const job *j)
                             j->m, part);
             }
         }
+    }
 }
 
 /* --- sharing the rows with a worker thread ---
@@ -190,7 +206,8 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
  * and runs the chunk only if the slot still holds product g. */
 typedef struct slot {
     job j;
-    long rows;    /* rows per chunk, a multiple of TILE_ROWS */
+    long rows;    /* rows per chunk, a multiple of TILE_ROWS; or 0 */
+    long cols;    /* or columns per chunk, a multiple of TILE_COLS */
     long count;   /* chunks */
     unsigned gen; /* the product in this slot (atomic; 0 while being written) */
     int done;     /* chunks finished (atomic) */
@@ -213,12 +230,17 @@ static void take_chunks(void)
         if (__atomic_load_n(&sl->gen, __ATOMIC_ACQUIRE) != gen)
             return;
         job part = sl->j;
-        long rows = sl->rows, count = sl->count;
+        long rows = sl->rows, cols = sl->cols, count = sl->count;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&sl->gen, __ATOMIC_RELAXED) != gen || c >= count)
             return;
-        part.r0 = part.r0 + c * rows;
-        part.r1 = part.r0 + rows < part.r1 ? part.r0 + rows : part.r1;
+        if (rows) {
+            part.r0 = part.r0 + c * rows;
+            part.r1 = part.r0 + rows < part.r1 ? part.r0 + rows : part.r1;
+        } else {
+            part.c0 = part.c0 + c * cols;
+            part.c1 = part.c0 + cols < part.c1 ? part.c0 + cols : part.c1;
+        }
         run_job(&part);
         __atomic_fetch_add(&sl->done, 1, __ATOMIC_RELEASE);
     }
@@ -280,18 +302,34 @@ static int start_worker(void)
 #define BIG_ENOUGH(n, m, k) ((n) * (m) * (k) >= SPLIT_MIN_FLOPS || (n) * (m) >= SPLIT_MIN_OUTPUTS)
 #define CHUNKS 8
 
-/* Run j in chunks of whole multiples of grain rows, shared with the worker
- * when big enough. */
+/* A product with fewer rows than this, and two or more 64-column panels, is
+ * shared by panels instead of rows: a weight gradient X^T G of a 128-wide
+ * layer has 128 rows and k = batch, and cut in eight chunks of 18 rows, each
+ * chunk streamed all of G from L2 for 3 row tiles; it ran slower on two
+ * threads than on one (notebook 03, dW at batch 1920: 505 us against 463).
+ * Either way every output adds in the same order, so no bit changes. */
+#define PANEL_SPLIT_ROWS 512
+
+/* Run j in chunks of whole multiples of grain rows (or of whole column
+ * panels, see PANEL_SPLIT_ROWS), shared with the worker when big enough. */
 static void run_split(const job *j, int big_enough, long grain)
 {
-    long n = j->r1 - j->r0;
-    if (threads_wanted() < 2 || n < 2 * grain || !big_enough || !start_worker()) {
+    long n = j->r1 - j->r0, panels = j->fn ? 0 : (j->c1 - j->c0 + TILE_COLS - 1) / TILE_COLS;
+    int by_panels = panels >= 2 && n < PANEL_SPLIT_ROWS;
+    if (threads_wanted() < 2 || (n < 2 * grain && !by_panels) || !big_enough || !start_worker()) {
         run_job(j);
         return;
     }
-    long rows = (n + CHUNKS - 1) / CHUNKS;
-    rows = (rows + grain - 1) / grain * grain;
-    int count = (int)((n + rows - 1) / rows);
+    long rows = 0, cols = 0;
+    int count;
+    if (by_panels) {
+        cols = TILE_COLS;
+        count = (int)panels;
+    } else {
+        rows = (n + CHUNKS - 1) / CHUNKS;
+        rows = (rows + grain - 1) / grain * grain;
+        count = (int)((n + rows - 1) / rows);
+    }
     /* fill the product's slot, then open its counter */
     unsigned gen = __atomic_load_n(&generation, __ATOMIC_RELAXED) + 1;
     if (gen == 0)
@@ -301,6 +339,7 @@ static void run_split(const job *j, int big_enough, long grain)
     __atomic_thread_fence(__ATOMIC_RELEASE);
     sl->j = *j;
     sl->rows = rows;
+    sl->cols = cols;
     sl->count = count;
     __atomic_store_n(&sl->done, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&sl->gen, gen, __ATOMIC_RELEASE);
@@ -456,7 +495,7 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         gemv(ta, n, k, A, B, C);
         return 1;
     }
-    if (m % TILE_COLS != 0)
+    if (m % (TILE_COLS / 2) != 0)
         return 0;
     const float *Bn = B;
     if (tb) {
@@ -475,8 +514,8 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         transpose(B, m, k, scratch);
         Bn = scratch;
     }
-    job j = {0, n,    m, k,    A,   ta ? 1 : k, ta ? n : 1, Bn, NULL, SELI__ACT_NONE,
-             0, NULL, C, NULL, NULL};
+    job j = {.r1 = n, .m = m, .k = k, .c1 = m, .A = A, .sar = ta ? 1 : k, .sap = ta ? n : 1,
+             .B = Bn, .act = SELI__ACT_NONE, .C = C};
     run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
     return 1;
 }
@@ -496,9 +535,10 @@ int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B, 
             memcpy(Z, C, (size_t)n * sizeof *Z);
         return 1;
     }
-    if (m % TILE_COLS != 0)
+    if (m % (TILE_COLS / 2) != 0)
         return 0;
-    job j = {0, n, m, k, A, k, 1, B, bias, act, slope, Z, C, NULL, NULL};
+    job j = {.r1 = n, .m = m, .k = k, .c1 = m, .A = A, .sar = k, .sap = 1, .B = B,
+             .bias = bias, .act = act, .slope = slope, .Z = Z, .C = C};
     run_split(&j, BIG_ENOUGH(n, m, k), TILE_ROWS);
     return 1;
 }

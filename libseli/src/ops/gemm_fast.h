@@ -2,8 +2,9 @@
  *
  * seli__gemm_fast computes C[n, m] = op(A) op(B) (row-major; op transposes
  * when its flag is set, A is [n, k] or [k, n], B is [k, m] or [m, k]) when
- * the processor has AVX-512 and m is a multiple of 64, splitting the rows
- * of C over two threads (SELI_NUM_THREADS=1 keeps one), or when m = 1,
+ * the processor has AVX-512 and m is a multiple of 32, splitting the rows
+ * of C (or, for few rows, its 64-column panels) over two threads
+ * (SELI_NUM_THREADS=1 keeps one), or when m = 1,
  * k >= 16 and A is not transposed (a dot product per row).  It returns 0,
  * having done nothing, for any other case, and where the library measured
  * faster (B^T times one row, A^T times one column): the caller then uses
