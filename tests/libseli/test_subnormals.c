@@ -77,9 +77,8 @@ static void test_flush_turns_an_underflowing_result_into_zero(void **state)
 #if SUPPORTED
 /* C[n, m] = A[n, k] B[k, m] as the AVX-512 kernel adds it: per output, from
  * 0, one fused multiply-add per p in order, in the calling thread's mode. */
-__attribute__((target("fma"))) static void reference_product(long n, long m, long k,
-                                                             const float *A, const float *B,
-                                                             float *C)
+__attribute__((target("fma"))) static void reference_product(long n, long m, long k, const float *A,
+                                                             const float *B, float *C)
 {
     for (long i = 0; i < n; i++)
         for (long j = 0; j < m; j++) {
@@ -147,8 +146,7 @@ static void test_product_shared_with_the_worker_follows_the_callers_flush(void *
             if (!bits_equal(c->data[e], want[e]))
                 fail_msg("run %d (flush %s): row %ld, column %ld is %g, the caller's mode "
                          "gives %g",
-                         run, on ? "on" : "off", e / M, e % M, (double)c->data[e],
-                         (double)want[e]);
+                         run, on ? "on" : "off", e / M, e % M, (double)c->data[e], (double)want[e]);
         seli_scope_end();
     }
 #else

@@ -194,7 +194,8 @@ typedef struct slot {
     long count;   /* chunks */
     unsigned gen; /* the product in this slot (atomic; 0 while being written) */
     int done;     /* chunks finished (atomic) */
-    unsigned mode; /* the sharing thread's floating-point mode (flushing subnormals, rounding) */
+    /* the sharing thread's floating-point mode (flushing subnormals, rounding) */
+    unsigned mode;
 } slot;
 static slot slots[4];
 static unsigned generation; /* the newest product's number (atomic) */
