@@ -25,6 +25,7 @@
 #include "seli/save.h"
 #include "seli/show.h"
 #include "seli/check.h"
+#include "seli/subnormals.h"
 #include "seli/version.h"
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seli.h"
+
 void magic_reset(session *s, const char *args, const char *body, int line, exec_result *out)
 {
     strlist w = {0};
@@ -35,6 +37,8 @@ void magic_reset(session *s, const char *args, const char *body, int line, exec_
     symbols_free(s);
     stale_free(s);
     session_set_args(s, 0, NULL);
+    /* a fresh session computes as a fresh process does: IEEE arithmetic */
+    seli_flush_subnormals(0);
     printf("The session is fresh: no variable, function, type or macro is left.\n");
     fflush(stdout);
 }

@@ -21,6 +21,9 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 
 #define ALT_STACK_SIZE (256 * 1024)
 #define HEAPCHECK_MS 1000 /* how long the heap check may take after a fault */
@@ -48,6 +51,37 @@ static int interrupt_signal(void) { return SIGRTMIN + 3; }
 
 static pid_t my_tid(void) { return (pid_t)syscall(SYS_gettid); }
 
+/* The cell thread's floating-point control (MXCSR) when a signal stopped it.
+ * Linux runs a handler with that state reset (MXCSR 0x1f80: IEEE, no flush),
+ * and a jump out of the handler keeps the reset one; guard_run puts the
+ * cell's back, so that a mode the session chose (seli_flush_subnormals, a
+ * rounding direction) outlives a fault or an interrupt, as it outlives a
+ * libseli error.  The sticky exception flags are left clear. */
+static volatile unsigned stopped_csr;
+static volatile sig_atomic_t have_stopped_csr;
+
+static void save_float_mode(void *ucv)
+{
+#if defined(__x86_64__)
+    ucontext_t *uc = ucv;
+    if (uc && uc->uc_mcontext.fpregs) {
+        stopped_csr = uc->uc_mcontext.fpregs->mxcsr & ~0x3fu;
+        have_stopped_csr = 1;
+    }
+#else
+    (void)ucv;
+#endif
+}
+
+static void restore_float_mode(void)
+{
+#if defined(__x86_64__)
+    if (have_stopped_csr)
+        _mm_setcsr(stopped_csr);
+#endif
+    have_stopped_csr = 0;
+}
+
 static const void *interrupted_pc(void *ucv)
 {
     ucontext_t *uc = ucv;
@@ -64,7 +98,6 @@ static const void *interrupted_pc(void *ucv)
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)si;
-    (void)uc;
     if (!running || my_tid() != cell_tid) {
         /* Not the user's fault: die as the signal would have made us. */
         signal(sig, SIG_DFL);
@@ -73,6 +106,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     }
     running = 0;
     fault_signo = sig;
+    save_float_mode(uc);
     capture();
     siglongjmp(jb, GUARD_SIGNAL);
 }
@@ -91,6 +125,7 @@ static void on_interrupt(int sig, siginfo_t *si, void *uc)
         running = 0;
         pending = 0;
         seli_clear_interrupt();
+        save_float_mode(uc);
         capture();
         siglongjmp(jb, GUARD_INTERRUPT);
     }
@@ -226,6 +261,7 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
     force = 0;
     seli_clear_interrupt();
     install_handlers();
+    have_stopped_csr = 0;
     int code = sigsetjmp(jb, 1);
     if (code == 0) {
         running = 1;
@@ -239,6 +275,7 @@ guard_status guard_run(void (*fn)(void *), void *arg, int *signo, char *message,
     pending = 0;
     force = 0;
     seli_clear_interrupt();
+    restore_float_mode();
     if ((code == GUARD_SIGNAL || code == GUARD_INTERRUPT) && !heapcheck_usable(HEAPCHECK_MS)) {
         /* Nothing that allocates can run any more: say why, and go. */
         kernel_log("the cell was stopped (%s) while the C library's allocator was locked (a "

@@ -72,4 +72,14 @@ SELI_INTERNAL void seli__display_bundle(int n, const char *const *mimes, const c
  * both (display.c; seli_tensor_show and seli_module_show). */
 SELI_INTERNAL void seli__display_html_text(char *html, char *text);
 
+/* --- the floating-point mode (subnormals.c) --- */
+
+/* The calling thread's floating-point mode: on x86-64 the flush bits (FTZ,
+ * DAZ) and the rounding direction of MXCSR; 0 elsewhere. */
+SELI_INTERNAL unsigned seli__float_mode(void);
+/* Give the calling thread that mode (a value of seli__float_mode), writing
+ * MXCSR only when it differs: the products' worker thread computes what the
+ * thread that shared the work would have (gemm_fast.c). */
+SELI_INTERNAL void seli__follow_float_mode(unsigned mode);
+
 #endif

@@ -211,6 +211,8 @@ typedef struct slot {
     long count;   /* chunks */
     unsigned gen; /* the product in this slot (atomic; 0 while being written) */
     int done;     /* chunks finished (atomic) */
+    /* the sharing thread's floating-point mode (flushing subnormals, rounding) */
+    unsigned mode;
 } slot;
 static slot slots[4];
 static unsigned generation; /* the newest product's number (atomic) */
@@ -231,9 +233,12 @@ static void take_chunks(void)
             return;
         job part = sl->j;
         long rows = sl->rows, cols = sl->cols, count = sl->count;
+        unsigned mode = sl->mode;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&sl->gen, __ATOMIC_RELAXED) != gen || c >= count)
             return;
+        /* every chunk computes as the thread that shared the product would */
+        seli__follow_float_mode(mode);
         if (rows) {
             part.r0 = part.r0 + c * rows;
             part.r1 = part.r0 + rows < part.r1 ? part.r0 + rows : part.r1;
@@ -341,6 +346,7 @@ static void run_split(const job *j, int big_enough, long grain)
     sl->rows = rows;
     sl->cols = cols;
     sl->count = count;
+    sl->mode = seli__float_mode();
     __atomic_store_n(&sl->done, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&sl->gen, gen, __ATOMIC_RELEASE);
     __atomic_store_n(&generation, gen, __ATOMIC_RELEASE);
