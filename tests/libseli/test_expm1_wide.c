@@ -1,5 +1,6 @@
-/* test_expm1_wide.c: the vectorised e^x - 1 (ops/expm1_wide.c) against double
- * precision expm1, in every clone the processor runs and in the baseline one.
+/* test_expm1_wide.c: the vectorised e^x - 1 and e^x (ops/expm1_wide.c) against
+ * double precision expm1 and exp, in every clone the processor runs and in
+ * the baseline one.
  *
  * The error is measured in units in the last place of the float nearest the
  * exact value.  The floats of [-90, 0] are walked with a stride through their
@@ -18,6 +19,7 @@
 #include "ops/expm1_wide.h"
 
 #define MAX_ULP 2.0
+#define MAX_ULP_EXP 1.0
 #define CHUNK 4096
 
 typedef void (*expm1_fn)(const float *, float *, long);
@@ -47,7 +49,8 @@ static double ulp_error(float y, double t)
 }
 
 typedef struct {
-    double worst;         /* largest ulp error seen */
+    double (*ref)(double); /* expm1 or exp, in double */
+    double worst;          /* largest ulp error seen */
     float worst_x;        /* where */
     long wrong_minus_one; /* results that are -1 where the true value is not, or not -1 where it is
                            */
@@ -64,16 +67,24 @@ static void check(expm1_fn f, const float *xs, long n, sweep *s)
         f(xs + at, ys, m);
         for (long i = 0; i < m; i++) {
             float x = xs[at + i], y = ys[i];
-            double t = expm1((double)x);
-            double err = ulp_error(y, t);
+            double t = s->ref((double)x);
+            /* past FLT_MAX the rounded value is inf, and so must y be */
+            double err = isinf(y) && (float)t == y ? 0.0 : ulp_error(y, t);
             if (!(err <= s->worst)) { /* also catches a NaN result */
                 s->worst = isnan(err) ? INFINITY : err;
                 s->worst_x = x;
             }
-            if ((y == -1.0f) != ((float)t == -1.0f))
-                s->wrong_minus_one++;
-            if (signbit(y) != signbit(x))
-                s->wrong_sign++;
+            if (s->ref == expm1) {
+                if ((y == -1.0f) != ((float)t == -1.0f))
+                    s->wrong_minus_one++;
+                if (signbit(y) != signbit(x))
+                    s->wrong_sign++;
+            } else { /* e^x: never negative, and 0 exactly where e^x rounds to 0 */
+                if ((y == 0.0f) != ((float)t == 0.0f))
+                    s->wrong_minus_one++;
+                if (signbit(y))
+                    s->wrong_sign++;
+            }
             s->count++;
         }
     }
@@ -108,7 +119,7 @@ static void check_range(expm1_fn f, float a, float b, uint32_t stride, sweep *s)
 
 static void negative_sweep(expm1_fn f, const char *name)
 {
-    sweep s = {0};
+    sweep s = {.ref = expm1};
     check_range(f, -90.0f, -0.0f, 97, &s);       /* ~11M floats through [-90, 0] */
     check_range(f, -0x1p-9f, -0x1p-12f, 5, &s);  /* near 0, where k = 0 and r = x */
     check_range(f, -0x1p-23f, -0x1p-27f, 5, &s); /* around the cut to e^x - 1 = x */
@@ -126,7 +137,7 @@ static void negative_sweep(expm1_fn f, const char *name)
 
 static void positive_sweep(expm1_fn f, const char *name)
 {
-    sweep s = {0};
+    sweep s = {.ref = expm1};
     check_range(f, 0.0f, 88.7f, 97, &s);
     check_range(f, 0x1p-12f, 0x1p-9f, 5, &s);
     check_range(f, 0x1p-27f, 0x1p-23f, 5, &s);
@@ -150,6 +161,53 @@ static void test_expm1_is_within_two_ulp_for_positive_x(void **state)
 {
     positive_sweep(seli__expm1_eval, "widest clone");
     positive_sweep(seli__expm1_eval_baseline, "baseline clone");
+}
+
+/* e^x over all floats that do not round to 0 or overflow, walked with a
+ * stride, and every float of the bands where its reduction changes case:
+ * k = 0 / +-1, the step to subnormal results (k = -125 / -126, x ~ -87.3),
+ * the last subnormal before 0 (x ~ -103.97) and the overflow (x ~ 88.72). */
+static void exp_sweep(expm1_fn f, const char *name)
+{
+    sweep s = {.ref = exp};
+    check_range(f, -110.0f, -0.0f, 97, &s);
+    check_range(f, 0.0f, 89.0f, 97, &s);
+    check_range(f, -0x1p-120f, -0.0f, 97, &s); /* tiny x: e^x = 1 */
+    check_range(f, 0.0f, 0x1p-120f, 97, &s);
+    check_range(f, -0.36f, -0.33f, 1, &s);
+    check_range(f, 0.33f, 0.36f, 1, &s);
+    check_range(f, -88.0f, -86.5f, 1, &s);
+    check_range(f, -104.5f, -103.0f, 1, &s);
+    check_range(f, 88.3f, 88.8f, 1, &s);
+    print_message("%s e^x: max error %.3f ulp at x = %.9g over %ld floats\n", name, s.worst,
+                  (double)s.worst_x, s.count);
+    assert_true(s.worst <= MAX_ULP_EXP);
+    assert_int_equal(s.wrong_minus_one, 0);
+    assert_int_equal(s.wrong_sign, 0);
+}
+
+static void test_exp_is_within_one_ulp(void **state)
+{
+    exp_sweep(seli__exp_eval, "widest clone");
+    exp_sweep(seli__exp_eval_baseline, "baseline clone");
+}
+
+/* e^x: 1 at both zeros, +0 at -inf and far below, +inf above ln(FLT_MAX), NaN
+ * stays NaN, over a count that leaves a scalar tail. */
+static void test_exp_special_values(void **state)
+{
+    const float xs[] = {-0.0f, 0.0f, -INFINITY, -1e30f, -200.0f, 88.8f, INFINITY, NAN, -NAN};
+    enum { N = sizeof xs / sizeof xs[0] };
+    expm1_fn fs[2] = {seli__exp_eval, seli__exp_eval_baseline};
+    for (int c = 0; c < 2; c++) {
+        float ys[N];
+        fs[c](xs, ys, N);
+        assert_true(ys[0] == 1.0f && ys[1] == 1.0f);
+        for (int i = 2; i <= 4; i++)
+            assert_true(ys[i] == 0.0f && !signbit(ys[i]));
+        assert_true(isinf(ys[5]) && ys[5] > 0 && isinf(ys[6]) && ys[6] > 0);
+        assert_true(isnan(ys[7]) && isnan(ys[8]));
+    }
 }
 
 /* -1 below -25 ln2, inf above ln(FLT_MAX), zeros keep their sign, tiny x give
@@ -208,6 +266,8 @@ int main(void)
         cmocka_unit_test(test_expm1_is_within_two_ulp_for_positive_x),
         cmocka_unit_test(test_expm1_special_values),
         cmocka_unit_test(test_elu_is_a_or_alpha_times_expm1),
+        cmocka_unit_test(test_exp_is_within_one_ulp),
+        cmocka_unit_test(test_exp_special_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

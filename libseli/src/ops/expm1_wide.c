@@ -1,6 +1,6 @@
-/* expm1_wide.c: e^x - 1 over an array of floats, branch-free so it vectorises,
- * and the ELU activation made of it in the same pass (private; see
- * expm1_wide.h).
+/* expm1_wide.c: e^x - 1 and e^x over arrays of floats, branch-free so they
+ * vectorise, and the ELU activation made of e^x - 1 in the same pass
+ * (private; see expm1_wide.h).
  *
  * Write x = k ln2 + r with k = round(x / ln2), so |r| <= ln2/2 and
  * e^x - 1 = 2^k (e^r - 1) + (2^k - 1).
@@ -25,6 +25,14 @@
  *    clamps are written so NaN passes through them.  Below |x| = 2^-25 the
  *    result is x itself (as e^x - 1 = x + x^2/2 rounds to x): this keeps -0
  *    and the subnormals, whose last bits the halving in h p would lose.
+ * 6. e^x itself is 2^k (1 + p) = 2 (h p + h), the same reduction and
+ *    polynomial with one fused multiply-add: 1 + p is within [0.70, 1.42],
+ *    so p's relative error shrinks in it.  For k <= -125 the sum h p + h
+ *    could fall below 2^-126 and lose bits: there h is taken 2^64 times
+ *    larger and the sum multiplied by 2^-63 instead of 2, exact for normal
+ *    results and the only step that rounds to a subnormal (or to 0 under
+ *    seli_flush_subnormals).  x is
+ *    clamped to [-104, 89]: below ~-103.97 e^x rounds to +0.
  *
  * bench/expm1_fit.py prints every constant below. */
 #include "ops/expm1_wide.h"
@@ -87,6 +95,35 @@ SELI__ALWAYS_INLINE float expm1_one(float x0)
     return fabsf(x0) < TINY ? x0 : y; /* h p would round x's last bits away */
 }
 
+#define EXP_X_MIN -104.0f /* < log(2^-150): e^x rounds to +0 */
+
+SELI__ALWAYS_INLINE float exp_one(float x0)
+{
+    float x = x0 < EXP_X_MIN ? EXP_X_MIN : x0; /* NaN compares false and stays NaN */
+    x = x > X_MAX ? X_MAX : x;
+    float z = x * LOG2E + ROUND_MAGIC; /* low mantissa bits of z: k */
+    float k = z - ROUND_MAGIC;
+    int tiny = k < -124.0f; /* h (1 + p) could fall below 2^-126: scale h by 2^64 */
+    uint32_t e = bits_of(z) - bits_of(ROUND_MAGIC) + 126u + (tiny ? 64u : 0u);
+    float h = float_of(e << 23); /* 2^(k-1), or 2^(k-1+64) */
+    float r = x - k * LN2_HI;
+    r = r - k * LN2_LO;
+    float q = 1.97642983e-4f;
+    q = q * r + 1.39323471e-3f;
+    q = q * r + 8.33354332e-3f;
+    q = q * r + 4.16664928e-2f;
+    q = q * r + 1.66666657e-1f;
+    q = q * r + 0.5f;
+    float p = r * r * q + r; /* e^r - 1 */
+    return (h * p + h) * (tiny ? 0x1p-63f : 2.0f);
+}
+
+SELI__ALWAYS_INLINE void exp_loop(const float *restrict a, float *restrict out, long n)
+{
+    for (long i = 0; i < n; i++)
+        out[i] = exp_one(a[i]);
+}
+
 SELI__ALWAYS_INLINE void expm1_loop(const float *restrict a, float *restrict out, long n)
 {
     for (long i = 0; i < n; i++)
@@ -122,6 +159,25 @@ static void elu_baseline(const float *a, float *o, long n, float alpha)
 }
 
 void seli__expm1_eval_baseline(const float *a, float *out, long n) { expm1_loop(a, out, n); }
+
+SELI__AVX512_CLONE static void exp_avx512(const float *a, float *o, long n) { exp_loop(a, o, n); }
+SELI__AVX2_CLONE static void exp_avx2(const float *a, float *o, long n) { exp_loop(a, o, n); }
+
+void seli__exp_eval_baseline(const float *a, float *out, long n) { exp_loop(a, out, n); }
+
+void seli__exp_eval(const float *a, float *out, long n)
+{
+    switch (seli__vector_width()) {
+    case SELI__AVX512:
+        exp_avx512(a, out, n);
+        break;
+    case SELI__AVX2:
+        exp_avx2(a, out, n);
+        break;
+    default:
+        seli__exp_eval_baseline(a, out, n);
+    }
+}
 
 void seli__expm1_eval(const float *a, float *out, long n)
 {

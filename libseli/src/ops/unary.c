@@ -32,13 +32,14 @@ static seli_tensor *exp_vjp(const seli_node *n, int i, const seli_tensor *g)
     return seli_mul(g, n->out);
 }
 
-/* Below log(2^-150) ~ -103.97, expf's result rounds to +0 (glibc reaches it by a
- * slow path that also sets errno); -104 answers those elements without the call. */
-#define EXP_IS_ZERO_BELOW -104.0f
-
+/* e^a in one vectorised pass (seli__exp_eval in expm1_wide.c, within 1 ulp;
+ * libm's scalar expf was 44% of notebook 04's training step). */
 seli_tensor *seli_exp(const seli_tensor *a)
 {
-    SELI__UNARY_OP("seli_exp", a, xv < EXP_IS_ZERO_BELOW ? 0.0f : expf(xv), exp_vjp);
+    seli_tensor *out = seli__unary_out("seli_exp", a);
+    seli__exp_eval(a->data, out->data, a->size);
+    seli__record(out, "seli_exp", exp_vjp, a, NULL, NULL);
+    return out;
 }
 
 /* d log(a) = 1 / a */
