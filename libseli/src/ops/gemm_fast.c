@@ -307,20 +307,25 @@ static int start_worker(void)
 #define BIG_ENOUGH(n, m, k) ((n) * (m) * (k) >= SPLIT_MIN_FLOPS || (n) * (m) >= SPLIT_MIN_OUTPUTS)
 #define CHUNKS 8
 
-/* A product with fewer rows than this, and two or more 64-column panels, is
- * shared by panels instead of rows: a weight gradient X^T G of a 128-wide
- * layer has 128 rows and k = batch, and cut in eight chunks of 18 rows, each
- * chunk streamed all of G from L2 for 3 row tiles; it ran slower on two
- * threads than on one (notebook 03, dW at batch 1920: 505 us against 463).
- * Either way every output adds in the same order, so no bit changes. */
+/* A product with fewer rows than PANEL_SPLIT_ROWS, a k of at least
+ * PANEL_SPLIT_K and two or more 64-column panels is shared by panels instead
+ * of rows: a weight gradient X^T G of a 128-wide layer has 128 rows and
+ * k = batch, and cut in eight chunks of 18 rows, each chunk streamed all of G
+ * from L2 for 3 row tiles; at batch 1920 it ran slower on two threads than
+ * on one (notebook 03: 505 us against 463), and by panels notebook 03 took
+ * 306 steps/s against 290 (medians of five interleaved runs).  With a short
+ * k the rows split better: by panels, notebook 05's products of 256 rows and
+ * k = 128 made its step 4% slower (1348 against 1406 steps/s).  Either way
+ * every output adds in the same order, so no bit changes. */
 #define PANEL_SPLIT_ROWS 512
+#define PANEL_SPLIT_K 512
 
 /* Run j in chunks of whole multiples of grain rows (or of whole column
  * panels, see PANEL_SPLIT_ROWS), shared with the worker when big enough. */
 static void run_split(const job *j, int big_enough, long grain)
 {
     long n = j->r1 - j->r0, panels = j->fn ? 0 : (j->c1 - j->c0 + TILE_COLS - 1) / TILE_COLS;
-    int by_panels = panels >= 2 && n < PANEL_SPLIT_ROWS;
+    int by_panels = panels >= 2 && n < PANEL_SPLIT_ROWS && j->k >= PANEL_SPLIT_K;
     if (threads_wanted() < 2 || (n < 2 * grain && !by_panels) || !big_enough || !start_worker()) {
         run_job(j);
         return;
