@@ -39,7 +39,7 @@ seli_tensor *seli_clamp(const seli_tensor *a, float low, float high);
 seli_tensor *seli_neg(const seli_tensor *a);     /* -a */
 seli_tensor *seli_square(const seli_tensor *a);  /* a * a */
 seli_tensor *seli_sqrt(const seli_tensor *a);    /* sqrt(a), a >= 0 */
-seli_tensor *seli_exp(const seli_tensor *a);     /* e ** a */
+seli_tensor *seli_exp(const seli_tensor *a);     /* e ** a, within 1 ulp */
 seli_tensor *seli_log(const seli_tensor *a);     /* natural log, a > 0 */
 seli_tensor *seli_abs(const seli_tensor *a);     /* |a|, gradient sign(a) */
 seli_tensor *seli_sin(const seli_tensor *a);     /* sin(a) */
