@@ -73,22 +73,32 @@ static inline float float_of(uint32_t u)
     return f;
 }
 
-SELI__ALWAYS_INLINE float expm1_one(float x0)
+/* Steps 1-3 for a clamped x = k ln2 + r: returns e^r - 1, and sets *k and
+ * *e, the exponent field of 2^(k-1) (k - 1 + 127, before any shift). */
+SELI__ALWAYS_INLINE float reduce(float x, float *k, uint32_t *e)
 {
-    float x = x0 < X_MIN ? X_MIN : x0; /* NaN compares false and stays NaN */
-    x = x > X_MAX ? X_MAX : x;
     float z = x * LOG2E + ROUND_MAGIC; /* low mantissa bits of z: k */
-    float k = z - ROUND_MAGIC;
-    float h = float_of((bits_of(z) - bits_of(ROUND_MAGIC) + 126u) << 23); /* 2^(k-1) */
-    float r = x - k * LN2_HI;
-    r = r - k * LN2_LO;
+    *k = z - ROUND_MAGIC;
+    *e = bits_of(z) - bits_of(ROUND_MAGIC) + 126u;
+    float r = x - *k * LN2_HI;
+    r = r - *k * LN2_LO;
     float q = 1.97642983e-4f;
     q = q * r + 1.39323471e-3f;
     q = q * r + 8.33354332e-3f;
     q = q * r + 4.16664928e-2f;
     q = q * r + 1.66666657e-1f;
     q = q * r + 0.5f;
-    float p = r * r * q + r;                  /* e^r - 1 */
+    return r * r * q + r;
+}
+
+SELI__ALWAYS_INLINE float expm1_one(float x0)
+{
+    float x = x0 < X_MIN ? X_MIN : x0; /* NaN compares false and stays NaN */
+    x = x > X_MAX ? X_MAX : x;
+    float k;
+    uint32_t e;
+    float p = reduce(x, &k, &e);              /* e^r - 1 */
+    float h = float_of(e << 23);              /* 2^(k-1) */
     float low = 2.0f * (h * p + h) - 1.0f;    /* both sides computed, then a select: */
     float high = 2.0f * (h * p + (h - 0.5f)); /* branch-free, so it vectorises */
     float y = k < -1.0f ? low : high;
@@ -101,20 +111,11 @@ SELI__ALWAYS_INLINE float exp_one(float x0)
 {
     float x = x0 < EXP_X_MIN ? EXP_X_MIN : x0; /* NaN compares false and stays NaN */
     x = x > X_MAX ? X_MAX : x;
-    float z = x * LOG2E + ROUND_MAGIC; /* low mantissa bits of z: k */
-    float k = z - ROUND_MAGIC;
-    int tiny = k < -124.0f; /* h (1 + p) could fall below 2^-126: scale h by 2^64 */
-    uint32_t e = bits_of(z) - bits_of(ROUND_MAGIC) + 126u + (tiny ? 64u : 0u);
-    float h = float_of(e << 23); /* 2^(k-1), or 2^(k-1+64) */
-    float r = x - k * LN2_HI;
-    r = r - k * LN2_LO;
-    float q = 1.97642983e-4f;
-    q = q * r + 1.39323471e-3f;
-    q = q * r + 8.33354332e-3f;
-    q = q * r + 4.16664928e-2f;
-    q = q * r + 1.66666657e-1f;
-    q = q * r + 0.5f;
-    float p = r * r * q + r; /* e^r - 1 */
+    float k;
+    uint32_t e;
+    float p = reduce(x, &k, &e); /* e^r - 1 */
+    int tiny = k < -124.0f;      /* h (1 + p) could fall below 2^-126: scale h by 2^64 */
+    float h = float_of((e + (tiny ? 64u : 0u)) << 23); /* 2^(k-1), or 2^(k-1+64) */
     return (h * p + h) * (tiny ? 0x1p-63f : 2.0f);
 }
 
@@ -165,32 +166,31 @@ SELI__AVX2_CLONE static void exp_avx2(const float *a, float *o, long n) { exp_lo
 
 void seli__exp_eval_baseline(const float *a, float *out, long n) { exp_loop(a, out, n); }
 
-void seli__exp_eval(const float *a, float *out, long n)
+/* Run the widest of the three clones of a loop that the processor supports. */
+typedef void (*array_fn)(const float *, float *, long);
+static void run_widest(array_fn avx512, array_fn avx2, array_fn baseline, const float *a,
+                       float *out, long n)
 {
     switch (seli__vector_width()) {
     case SELI__AVX512:
-        exp_avx512(a, out, n);
+        avx512(a, out, n);
         break;
     case SELI__AVX2:
-        exp_avx2(a, out, n);
+        avx2(a, out, n);
         break;
     default:
-        seli__exp_eval_baseline(a, out, n);
+        baseline(a, out, n);
     }
+}
+
+void seli__exp_eval(const float *a, float *out, long n)
+{
+    run_widest(exp_avx512, exp_avx2, seli__exp_eval_baseline, a, out, n);
 }
 
 void seli__expm1_eval(const float *a, float *out, long n)
 {
-    switch (seli__vector_width()) {
-    case SELI__AVX512:
-        expm1_avx512(a, out, n);
-        break;
-    case SELI__AVX2:
-        expm1_avx2(a, out, n);
-        break;
-    default:
-        seli__expm1_eval_baseline(a, out, n);
-    }
+    run_widest(expm1_avx512, expm1_avx2, seli__expm1_eval_baseline, a, out, n);
 }
 
 void seli__elu_eval(const float *a, float *out, long n, float alpha)
