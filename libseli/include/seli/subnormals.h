@@ -18,7 +18,7 @@
  * processor's FTZ and DAZ bits (MXCSR): a result below 2^-126 becomes 0, and
  * a subnormal input counts as 0.  Why: arithmetic on subnormals is slow on
  * x86, and this is what JAX (XLA) does on the CPU; a notebook whose values
- * underflow (notebook 04's RBF kernel) runs its step about 1.3x faster.
+ * underflow (notebook 04's RBF kernel) runs its step about 2.3x faster.
  * What it costs: values below 2^-126 are lost, so results differ from IEEE
  * where values are that tiny (the last bits of a sum of them; a loss that
  * should be 1e-40 is 0).  It persists, like any session setting, until you

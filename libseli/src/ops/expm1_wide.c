@@ -73,10 +73,13 @@ static inline float float_of(uint32_t u)
     return f;
 }
 
-/* Steps 1-3 for a clamped x = k ln2 + r: returns e^r - 1, and sets *k and
- * *e, the exponent field of 2^(k-1) (k - 1 + 127, before any shift). */
-SELI__ALWAYS_INLINE float reduce(float x, float *k, uint32_t *e)
+/* Steps 1-3 for x clamped to [lo, X_MAX] (NaN passes the clamps) and
+ * written k ln2 + r: returns e^r - 1, and sets *k and *e, the exponent field
+ * of 2^(k-1) (k - 1 + 127, before any shift). */
+SELI__ALWAYS_INLINE float reduce(float x0, float lo, float *k, uint32_t *e)
 {
+    float x = x0 < lo ? lo : x0; /* NaN compares false and stays NaN */
+    x = x > X_MAX ? X_MAX : x;
     float z = x * LOG2E + ROUND_MAGIC; /* low mantissa bits of z: k */
     *k = z - ROUND_MAGIC;
     *e = bits_of(z) - bits_of(ROUND_MAGIC) + 126u;
@@ -93,11 +96,9 @@ SELI__ALWAYS_INLINE float reduce(float x, float *k, uint32_t *e)
 
 SELI__ALWAYS_INLINE float expm1_one(float x0)
 {
-    float x = x0 < X_MIN ? X_MIN : x0; /* NaN compares false and stays NaN */
-    x = x > X_MAX ? X_MAX : x;
     float k;
     uint32_t e;
-    float p = reduce(x, &k, &e);              /* e^r - 1 */
+    float p = reduce(x0, X_MIN, &k, &e);      /* e^r - 1 */
     float h = float_of(e << 23);              /* 2^(k-1) */
     float low = 2.0f * (h * p + h) - 1.0f;    /* both sides computed, then a select: */
     float high = 2.0f * (h * p + (h - 0.5f)); /* branch-free, so it vectorises */
@@ -109,11 +110,9 @@ SELI__ALWAYS_INLINE float expm1_one(float x0)
 
 SELI__ALWAYS_INLINE float exp_one(float x0)
 {
-    float x = x0 < EXP_X_MIN ? EXP_X_MIN : x0; /* NaN compares false and stays NaN */
-    x = x > X_MAX ? X_MAX : x;
     float k;
     uint32_t e;
-    float p = reduce(x, &k, &e); /* e^r - 1 */
+    float p = reduce(x0, EXP_X_MIN, &k, &e); /* e^r - 1 */
     int tiny = k < -124.0f;      /* h (1 + p) could fall below 2^-126: scale h by 2^64 */
     float h = float_of((e + (tiny ? 64u : 0u)) << 23); /* 2^(k-1), or 2^(k-1+64) */
     return (h * p + h) * (tiny ? 0x1p-63f : 2.0f);

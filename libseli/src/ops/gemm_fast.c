@@ -7,8 +7,9 @@
  * zmm registers while k runs in blocks of 128, B's 64-column panel block
  * stays in L1, and A's elements are broadcast.  A last panel of 32 columns
  * (the 32-wide networks of notebooks 04 and 06) uses a 6 x 32 tile: there
- * the library's SSE3 kernels ran 5x slower (matmul_bench, 32 -> 32 layers).  No packing is needed except
- * a transpose of B for op(B) = B^T (a 128 x 128 weight), in registers.
+ * the library's SSE3 kernels ran 5x slower (matmul_bench, 32 -> 32 layers).
+ * No packing is needed except a transpose of B for op(B) = B^T (a 128 x 128
+ * weight), in registers.
  * The rows of C (or, for few rows, its column panels) are shared between the
  * calling thread and one worker thread;
  * seli__parallel_for shares other loops (the activation derivatives of
@@ -41,6 +42,7 @@
 
 #define TILE_ROWS 6
 #define TILE_COLS 64
+#define NARROW_COLS 32 /* a last panel may be this wide; m must be a multiple of it */
 #define K_BLOCK 128
 
 /* tanh as the ratio of an odd and an even polynomial (the same minimax fit
@@ -510,7 +512,7 @@ int seli__gemm_fast(int ta, int tb, long n, long m, long k, const float *A, cons
         gemv(ta, n, k, A, B, C);
         return 1;
     }
-    if (m % (TILE_COLS / 2) != 0)
+    if (m % NARROW_COLS != 0)
         return 0;
     const float *Bn = B;
     if (tb) {
@@ -550,7 +552,7 @@ int seli__gemm_fast_act(long n, long m, long k, const float *A, const float *B, 
             memcpy(Z, C, (size_t)n * sizeof *Z);
         return 1;
     }
-    if (m % (TILE_COLS / 2) != 0)
+    if (m % NARROW_COLS != 0)
         return 0;
     job j = {.r1 = n, .m = m, .k = k, .c1 = m, .A = A, .sar = k, .sap = 1, .B = B,
              .bias = bias, .act = act, .slope = slope, .Z = Z, .C = C};
